@@ -1,0 +1,36 @@
+"""Helpers the subcommands share: finding bundled scenarios, loading with a seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..loader import LoadedScenario, load
+from ..plan import Plan
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
+"""Bundled scenarios (top-level ``scenarios/``)."""
+DEFAULT_SCENARIO = SCENARIOS_DIR / "tutorial.yaml"
+
+
+def scenario_path(arg: str | None) -> Path:
+    """A scenario argument: a path, or the id of a bundled scenario."""
+    if arg is None:
+        return DEFAULT_SCENARIO
+    path = Path(arg)
+    if path.exists():
+        return path
+    bundled = SCENARIOS_DIR / f"{arg}.yaml"
+    if bundled.exists():
+        return bundled
+    raise InputError(f"no scenario file {arg!r} (and no bundled scenario with that id; see 'cyclesim list')")
+
+
+def load_plan(arg: str | None) -> tuple[LoadedScenario, Plan]:
+    loaded = load(scenario_path(arg))
+    return loaded, Plan.of(loaded.scenario, loaded.content_hash)
+
+
+def bundled_scenarios() -> list[Path]:
+    return sorted(SCENARIOS_DIR.glob("*.yaml"))

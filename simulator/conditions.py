@@ -1,0 +1,307 @@
+"""Conditions over exercise state, written by planners as small expressions.
+
+``eccs >= 4 and cyclone >= 'officers'`` or ``taken('D17') or attributing_ms >= 1``.
+Expressions are parsed with :mod:`ast` and evaluated by walking a whitelist of
+node types: no names but the state vocabulary, no attribute access but
+``params.x`` and ``flags.x``, no calls but the functions below. Nothing is ever
+passed to ``eval``.
+
+Ordered vocabularies (colours, IPCR modes, confidence ...) compare by rank, so
+``confidence >= 'moderate'`` means what a planner expects.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+LADDERS: dict[str, tuple[str, ...]] = {
+    "colour": ("white", "green", "yellow", "red"),
+    "outlook": ("improving", "stable", "worsening"),
+    "threat_severity": ("none", "low", "medium", "high"),
+    "exposure": ("limited", "wide"),
+    "attribution": ("none", "suspected", "assessed", "attributed", "coordinated"),
+    "confidence": ("none", "low", "moderate", "high"),
+    "cyclone": ("none", "informed", "officers", "executives"),
+    "ipcr": ("monitoring", "information_sharing", "full"),
+}
+"""Ordered vocabularies; a variable bound to one compares by rank."""
+
+VARIABLES: dict[str, str] = {
+    "eccs": "ECCS level 0-5 (domain.md §7.6)",
+    "outlook": "impact outlook over the next 6 h: improving / stable / worsening",
+    "threat_severity": "technical severity of the threat: none / low / medium / high",
+    "exposure": "how widely the vulnerable product is deployed: limited / wide",
+    "cross_border": "cross-border indicators seen (same TTP or vendor in 2+ MS)",
+    "ms_affected": "number of Member States with impact green or worse",
+    "ms_yellow": "number of Member States with impact yellow or worse",
+    "ms_red": "number of Member States with impact red",
+    "capacity_exceeded": "number of Member States whose response capacity is exceeded",
+    "internal_market": "internal-market functioning affected",
+    "public_safety": "serious public safety or security risk",
+    "cross_border_dependency": "impacted services have cross-border dependencies",
+    "significant": "number of entities with a significant (NIS2) incident",
+    "major": "number of financial entities with a major (DORA) incident",
+    "attribution": "attribution status: none / suspected / assessed / attributed / coordinated",
+    "confidence": "intelligence confidence on the perpetrator: none / low / moderate / high",
+    "state_actor": "a State actor is assessed to be behind the incident",
+    "criminal_group": "a criminal group is behind the incident",
+    "partner_attribution": "a partner country has publicly attributed the incident",
+    "attributing_ms": "number of Member States that have publicly attributed",
+    "evidence": "strength of the shared evidence package, 0-1",
+    "cohesion": "EU political cohesion, 0-1",
+    "public_trust": "public trust, 0-1",
+    "disinfo_reach": "reach of disinformation, 0-1",
+    "cyclone": "EU-CyCLONe mode: none / informed / officers / executives",
+    "ipcr": "IPCR mode: monitoring / information_sharing / full",
+    "art222": "Art. 222 TFEU solidarity clause invoked",
+    "art427": "Art. 42(7) TEU mutual assistance invoked",
+    "reserve_requested": "an EU Cybersecurity Reserve request is pending or granted",
+}
+"""The state vocabulary conditions may read, with what each means."""
+
+VARIABLE_LADDER = {name: name for name in LADDERS if name in VARIABLES}
+
+FUNCTIONS = {
+    "taken": "taken('D07'): that decision or option has taken effect",
+    "delivered": "delivered('VS-07'): that inject has been delivered",
+    "impact": "impact('IE'): worst impact colour in that Member State",
+    "flag": "flag('name'): a scenario-defined flag is set",
+}
+"""Functions a condition may call; each takes one quoted id."""
+
+
+class ConditionError(ValueError):
+    """An expression that cannot be used; the message is for a planner."""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A value on an ordered ladder, comparable with the ladder's words."""
+
+    ladder: str
+    value: str
+
+    @property
+    def rank(self) -> int:
+        return LADDERS[self.ladder].index(self.value)
+
+    def _other_rank(self, other: object) -> int:
+        if isinstance(other, Ranked):
+            return other.rank
+        if isinstance(other, str) and other in LADDERS[self.ladder]:
+            return LADDERS[self.ladder].index(other)
+        raise ConditionError(
+            f"{other!r} is not one of {', '.join(LADDERS[self.ladder])}"
+        )
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_CMP = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+}
+_CMP_TEXT = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_ATTR_ROOTS = ("params", "flags")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed, checked expression; evaluate it against a :class:`Context`."""
+
+    source: str
+    tree: ast.expression
+
+    def evaluate(self, ctx: "Context") -> "Verdict":
+        reads: dict[str, Any] = {}
+        failed: list[str] = []
+        ok = bool(_eval(self.tree.body, ctx, reads, failed))
+        return Verdict(ok, dict(sorted(reads.items())), tuple(failed) if not ok else ())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a condition holds, the state values it read, and why it failed."""
+
+    ok: bool
+    reads: dict[str, Any]
+    failures: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.failures)
+
+
+class Context:
+    """What conditions read: a mapping of variables plus lookup callbacks."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, Any],
+        *,
+        taken: Callable[[str], bool] = lambda _id: False,
+        delivered: Callable[[str], bool] = lambda _id: False,
+        impact: Callable[[str], str] = lambda _ms: "white",
+        flags: Mapping[str, bool] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ):
+        self.variables = variables
+        self.functions = {
+            "taken": taken,
+            "delivered": delivered,
+            "impact": lambda ms: Ranked("colour", impact(ms)),
+            "flag": lambda name: bool((flags or {}).get(name, False)),
+        }
+        self.roots = {"params": dict(params or {}), "flags": dict(flags or {})}
+
+
+@lru_cache(maxsize=4096)
+def parse(source: str) -> Condition:
+    """Parse and check an expression; raise ConditionError with a clear message."""
+    if not isinstance(source, str) or not source.strip():
+        raise ConditionError("a condition must be a non-empty expression, e.g. \"eccs >= 3\"")
+    if len(source) > 2000:
+        raise ConditionError("condition is longer than 2000 characters")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as e:
+        raise ConditionError(f"cannot parse condition {source!r}: {e.msg}") from None
+    _check(tree.body)
+    return Condition(source.strip(), tree)
+
+
+def _check(node: ast.AST) -> None:
+    if isinstance(node, ast.BoolOp):
+        for v in node.values:
+            _check(v)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        _check(node.operand)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        _check(node.operand)
+    elif isinstance(node, ast.Compare):
+        if len(node.ops) != 1:
+            raise ConditionError("chain comparisons with 'and' (a >= 1 and a <= 3), not a <= x <= b")
+        if type(node.ops[0]) not in _CMP:
+            raise ConditionError(f"operator {type(node.ops[0]).__name__} is not allowed")
+        _check(node.left)
+        _check(node.comparators[0])
+    elif isinstance(node, ast.Name):
+        if node.id not in VARIABLES and node.id not in ("true", "false", "True", "False"):
+            raise ConditionError(f"unknown name {node.id!r}{_suggest(node.id, VARIABLES)}")
+    elif isinstance(node, ast.Constant):
+        if not isinstance(node.value, (int, float, str, bool)):
+            raise ConditionError(f"constant {node.value!r} is not allowed")
+    elif isinstance(node, ast.Attribute):
+        if not (isinstance(node.value, ast.Name) and node.value.id in _ATTR_ROOTS):
+            raise ConditionError("only params.<name> and flags.<name> may use a dot")
+    elif isinstance(node, ast.Call):
+        if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
+            name = node.func.id if isinstance(node.func, ast.Name) else "?"
+            raise ConditionError(f"unknown function {name!r}{_suggest(name, FUNCTIONS)}")
+        if len(node.args) != 1 or node.keywords or not (
+            isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+        ):
+            raise ConditionError(f"{node.func.id}() takes one quoted id, e.g. {FUNCTIONS[node.func.id].split(':')[0]}")
+    else:
+        raise ConditionError(f"{type(node).__name__} is not allowed in a condition")
+
+
+def _suggest(word: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def referenced_ids(cond: Condition) -> list[tuple[str, str]]:
+    """(function, id) pairs the condition refers to, for cross-reference checks."""
+    out = []
+    for node in ast.walk(cond.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            out.append((node.func.id, node.args[0].value))
+    return out
+
+
+def _value(node: ast.AST, ctx: Context, reads: dict) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp):
+        return -node.operand.value
+    if isinstance(node, ast.Name):
+        if node.id in ("true", "True"):
+            return True
+        if node.id in ("false", "False"):
+            return False
+        value = ctx.variables.get(node.id)
+        if node.id in LADDERS and isinstance(value, str):
+            value = Ranked(node.id, value)
+        reads[node.id] = str(value) if isinstance(value, Ranked) else value
+        return value
+    if isinstance(node, ast.Attribute):
+        value = ctx.roots[node.value.id].get(node.attr)
+        reads[f"{node.value.id}.{node.attr}"] = value
+        return value
+    if isinstance(node, ast.Call):
+        arg = node.args[0].value
+        value = ctx.functions[node.func.id](arg)
+        reads[f"{node.func.id}({arg!r})"] = str(value) if isinstance(value, Ranked) else value
+        return value
+    return _eval(node, ctx, reads, [])
+
+
+def _compare(op: type, left: Any, right: Any) -> bool:
+    if isinstance(left, Ranked):
+        left, right = left.rank, left._other_rank(right)
+    elif isinstance(right, Ranked):
+        left, right = right._other_rank(left), right.rank
+    try:
+        return _CMP[op](left, right)
+    except TypeError:
+        return False
+
+
+def _eval(node: ast.AST, ctx: Context, reads: dict, failed: list) -> Any:
+    if isinstance(node, ast.BoolOp):
+        is_and = isinstance(node.op, ast.And)
+        results = []
+        sub_failures: list[str] = []
+        for v in node.values:  # no short-circuit: every read is reported
+            r = bool(_eval(v, ctx, reads, sub_failures))
+            results.append(r)
+        ok = all(results) if is_and else any(results)
+        if not ok:
+            failed.extend(sub_failures)
+        return ok
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = not bool(_eval(node.operand, ctx, reads, []))
+        if not inner:
+            failed.append(f"not ({ast.unparse(node.operand)}) is false")
+        return inner
+    if isinstance(node, ast.Compare):
+        left = _value(node.left, ctx, reads)
+        right = _value(node.comparators[0], ctx, reads)
+        ok = _compare(type(node.ops[0]), left, right)
+        if not ok:
+            failed.append(f"{ast.unparse(node)} is false ({_describe(node, left, right)})")
+        return ok
+    value = _value(node, ctx, reads)
+    ok = bool(value)
+    if not ok:
+        failed.append(f"{ast.unparse(node)} is false")
+    return ok
+
+
+def _describe(node: ast.Compare, left: Any, right: Any) -> str:
+    parts = []
+    for side, val in ((node.left, left), (node.comparators[0], right)):
+        if not isinstance(side, ast.Constant):
+            parts.append(f"{ast.unparse(side)} = {val}")
+    return ", ".join(parts) or "constant comparison"

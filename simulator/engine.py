@@ -1,0 +1,615 @@
+"""The exercise engine: a scenario played on a simpy clock into a journal.
+
+:class:`Exercise` has SimPy's shape: ``now``, ``peek()``, ``step()`` and
+``run(until=...)``. Inputs from outside (decisions, facilitator actions,
+observations) enter through explicit methods and are journalled with the step
+at which they arrived, so feeding the same inputs to a fresh engine with the
+same seed reproduces the journal byte for byte. Time is whole minutes since
+T+0; nothing here reads the wall clock or the global ``random``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Protocol
+
+import simpy
+
+from . import severity as sev
+from .clocks import AUTO_FILING_HOURS, AWARENESS_STARTS, RULES, Clock
+from .conditions import Context, parse
+from .desk import DecisionDesk, Outcome
+from .errors import InputError
+from .journal import INPUT_KINDS, Journal, Record
+from .model import Delay, Effects, Inject, Scenario
+from .network import INTERNAL, channel_delay
+from .plan import Plan
+from .rng import Streams
+from .state import WorldState
+
+
+class DecisionSource(Protocol):
+    """Anything that feeds decisions: a script, a policy, or people at the TUI."""
+
+    def attach(self, exercise: "Exercise") -> None: ...
+
+
+@dataclass
+class ScheduledInput:
+    """An input to apply during a run: at a step (exact replay) or at a time."""
+
+    kind: str
+    payload: dict[str, Any]
+    t: int
+    step: int | None = None
+
+
+class Exercise:
+    """One run of a scenario. Build it, then drive it with ``step``/``run``."""
+
+    def __init__(
+        self,
+        scenario: Scenario | Plan,
+        *,
+        seed: int = 0,
+        journal: Journal | None = None,
+        sources: Iterable[DecisionSource] = (),
+        inputs: Iterable[ScheduledInput] = (),
+    ):
+        self.plan = scenario if isinstance(scenario, Plan) else Plan.of(scenario)
+        self.scenario = self.plan.scenario
+        self.seed = int(seed)
+        self.journal = journal if journal is not None else Journal()
+        self.env = simpy.Environment()
+        self.rng = Streams(self.seed)
+        self.state = WorldState()
+        self.severity = sev.compute(self.state)
+        self.steps = 0
+        self.ended = False
+        self._inject_status: dict[str, str] = {}
+        self._due_held: set[str] = set()
+        self._waiting_when: list[str] = []
+        self._open_points: dict[str, dict[str, Any]] = {}
+        self._closed_points: set[str] = set()
+        self._channel_status: dict[str, str] = {}
+        self._channel_up: dict[str, simpy.Event] = {}
+        self._actor_res: dict[str, simpy.Resource] = {}
+        self._delivered: set[str] = set()
+        self._chained: set[str] = set()
+        self._msg_seq = 0
+        self._adhoc_seq = 0
+        self.clocks: dict[str, Clock] = {}
+        self._filed: dict[tuple[str, str], int] = {}
+        self._stepped_inputs: list[ScheduledInput] = []
+        self._timed_inputs: list[ScheduledInput] = []
+        self.desk = DecisionDesk(self)
+        for inp in inputs:
+            self.schedule_input(inp)
+        self._start()
+        for source in sources:
+            source.attach(self)
+
+    # ================================================================ API
+    @property
+    def now(self) -> int:
+        return int(self.env.now)
+
+    @property
+    def duration(self) -> int:
+        return self.scenario.duration
+
+    def peek(self) -> float:
+        """Time of the next event, or infinity."""
+        return self.env.peek()
+
+    def step(self) -> None:
+        """Process the next event (after any input due at this step)."""
+        self._apply_stepped()
+        if self.env.peek() == math.inf:
+            self._finish()
+            return
+        self.env.step()
+        self.steps += 1
+
+    def run(self, until: int | None = None) -> None:
+        """Process events with time < ``until`` (or to the end) and move the clock there."""
+        end = self.duration if until is None else min(int(until), self.duration + 1)
+        inclusive = until is None
+        while not self.ended:
+            self._apply_stepped()
+            nxt = self.env.peek()
+            timed = self._timed_inputs[0] if self._timed_inputs else None
+            if timed is not None and timed.t < nxt and (timed.t < end or (inclusive and timed.t <= end)):
+                self._advance(timed.t)
+                self._timed_inputs.pop(0)
+                self.apply_input(timed.kind, timed.payload)
+                continue
+            if nxt > end or (not inclusive and nxt >= end):
+                break
+            self.env.step()
+            self.steps += 1
+        if until is None or until > self.duration:
+            self._advance(self.duration)
+            self._finish()
+        elif until > self.env.now:
+            self._advance(int(until))
+
+    # ---------------------------------------------------------- inputs
+    def submit(self, team: str, *, decision: str | None = None, point: str | None = None,
+               option: str | None = None, rationale: str = "", params: dict | None = None) -> Outcome:
+        """A team takes a decision, or answers a decision point, with a rationale."""
+        payload = {"team": team, "decision": decision, "point": point, "option": option,
+                   "rationale": rationale, "params": dict(sorted((params or {}).items()))}
+        self._input("decision.submitted", payload)
+        return self.desk.submit(**payload)
+
+    def fire(self, inject: str) -> None:
+        """Release an inject now, whatever its timing (facilitator)."""
+        self._need_inject(inject)
+        self._input("facilitator.fired", {"inject": inject})
+        if self._inject_status.get(inject) in ("released", "cancelled"):
+            self._record("facilitator.ignored", {"inject": inject, "reason": f"inject already {self._inject_status[inject]}"})
+            return
+        self._release(self.plan.injects[inject], cause="facilitator")
+
+    def hold(self, inject: str) -> None:
+        """Keep an inject back when its time comes (facilitator)."""
+        self._need_inject(inject)
+        self._input("facilitator.held", {"inject": inject})
+        if self._inject_status.get(inject) in ("scheduled", "dormant"):
+            self._inject_status[inject] = "held"
+
+    def release(self, inject: str) -> None:
+        """Undo a hold; an inject whose time has passed goes out now."""
+        self._need_inject(inject)
+        self._input("facilitator.released", {"inject": inject})
+        if self._inject_status.get(inject) != "held":
+            return
+        if inject in self._due_held:
+            self._due_held.discard(inject)
+            self._release(self.plan.injects[inject], cause="facilitator")
+        else:
+            self._inject_status[inject] = "scheduled"
+
+    def add_inject(self, *, sender: str, to: list[str], title: str, body: str = "",
+                   tlp: str = "TLP:AMBER", channel: str | None = None) -> str:
+        """Send an ad-hoc inject written during the session; returns its id."""
+        from .model import Inject as InjectModel
+
+        self._adhoc_seq += 1
+        ident = f"ADHOC-{self._adhoc_seq}"
+        spec = {"id": ident, "from": sender, "to": list(to), "title": title, "body": body, "tlp": tlp, "channel": channel}
+        try:
+            inj = InjectModel.model_validate(spec)
+        except Exception as e:  # pydantic ValidationError: a facilitator typo, not a bug
+            raise InputError(f"ad-hoc inject not valid: {e}") from None
+        for r in self.plan.recipients(inj.to):
+            if r not in self.plan.network.actors:
+                raise InputError(f"ad-hoc inject: unknown recipient {r!r}")
+        if sender not in self.plan.network.actors:
+            raise InputError(f"ad-hoc inject: unknown sender {sender!r}")
+        self._input("facilitator.injected", {"inject": spec})
+        self._release(inj, cause="facilitator")
+        return ident
+
+    def set_channel(self, channel: str, status: str) -> None:
+        """Degrade, cut or restore a channel (facilitator)."""
+        if channel not in self.plan.network.channels or status not in ("up", "degraded", "cut"):
+            raise InputError(f"unknown channel {channel!r} or status {status!r}")
+        self._input("facilitator.channel", {"channel": channel, "status": status})
+        self._set_channel(channel, status, cause="facilitator")
+
+    def note(self, *, text: str, kind: str = "note", objective: str | None = None,
+             team: str | None = None, rating: str | None = None, author: str = "evaluator") -> None:
+        """An evaluator's observation: a strength, an area for improvement, or a rating."""
+        if kind not in ("strength", "improvement", "note", "rating"):
+            raise InputError(f"observation kind must be strength, improvement, note or rating, not {kind!r}")
+        if rating is not None and rating not in ("P", "S", "M", "U"):
+            raise InputError("rating must be P, S, M or U")
+        self._input("observation.noted", {"text": text, "kind": kind, "objective": objective,
+                                           "team": team, "rating": rating, "author": author})
+
+    def apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
+        """Apply a recorded input again (replay, resume, scripts)."""
+        if kind == "decision.submitted":
+            return self.submit(**payload)
+        if kind == "facilitator.fired":
+            return self.fire(**payload)
+        if kind == "facilitator.held":
+            return self.hold(**payload)
+        if kind == "facilitator.released":
+            return self.release(**payload)
+        if kind == "facilitator.injected":
+            spec = dict(payload["inject"])
+            return self.add_inject(sender=spec["from"], to=spec["to"], title=spec["title"], body=spec.get("body", ""),
+                                   tlp=spec.get("tlp", "TLP:AMBER"), channel=spec.get("channel"))
+        if kind == "facilitator.channel":
+            return self.set_channel(**payload)
+        if kind == "observation.noted":
+            return self.note(**payload)
+        raise InputError(f"unknown input kind {kind!r}")
+
+    def schedule_input(self, inp: ScheduledInput) -> None:
+        if inp.kind not in INPUT_KINDS:
+            raise InputError(f"unknown input kind {inp.kind!r}")
+        if inp.step is not None:
+            self._stepped_inputs.append(inp)
+            self._stepped_inputs.sort(key=lambda i: i.step)
+        else:
+            self._timed_inputs.append(inp)
+            self._timed_inputs.sort(key=lambda i: i.t)
+
+    def at_point_open(self, fn) -> None:
+        """Call fn(point_id) at the same instant whenever a decision point opens."""
+        self._point_listeners = getattr(self, "_point_listeners", []) + [fn]
+
+    # ---------------------------------------------------------- reading
+    def context(self, params: dict | None = None) -> Context:
+        variables = self.state.variables()
+        variables["eccs"] = self.severity.level
+        return Context(
+            variables,
+            taken=self.desk.taken,
+            delivered=lambda i: i in self._delivered,
+            impact=lambda ms: self.state.ms_colours().get(ms, "white"),
+            flags=self.state.flags,
+            params=params,
+        )
+
+    def open_points(self) -> dict[str, dict[str, Any]]:
+        return dict(self._open_points)
+
+    def inject_status(self, inject: str) -> str:
+        return self._inject_status.get(inject, "unknown")
+
+    def queues(self) -> dict[str, int]:
+        """Messages waiting per overloaded actor."""
+        return {a: len(r.queue) for a, r in sorted(self._actor_res.items()) if r.queue}
+
+    def summary_line(self) -> str:
+        return sev.summary(self.state, self.severity)
+
+    # ================================================================ internals
+    def _record(self, kind: str, data: dict[str, Any]) -> Record:
+        return self.journal.append(self.now, kind, data)
+
+    def _input(self, kind: str, payload: dict[str, Any]) -> None:
+        if self.ended:
+            raise InputError("the exercise has ended")
+        self._record(kind, {**payload, "step": self.steps})
+
+    def _need_inject(self, inject: str) -> None:
+        if inject not in self.plan.injects:
+            raise InputError(f"unknown inject {inject!r}")
+
+    def _advance(self, t: int) -> None:
+        if t > self.env.now:
+            if self.env.peek() < t:
+                raise RuntimeError("cannot jump past pending events")
+            self.env.run(until=t)
+
+    def _apply_stepped(self) -> None:
+        while self._stepped_inputs and self._stepped_inputs[0].step <= self.steps:
+            inp = self._stepped_inputs.pop(0)
+            if inp.step < self.steps:
+                raise InputError(f"input {inp.kind} at step {inp.step} came too late (now at step {self.steps})")
+            self._advance(inp.t)
+            self.apply_input(inp.kind, inp.payload)
+
+    def _process(self, gen) -> None:
+        self.env.process(gen)
+
+    def _start(self) -> None:
+        s = self.scenario
+        self._record("exercise.started", {
+            "scenario": s.id, "title": s.title, "seed": self.seed, "start": s.start, "duration": s.duration,
+            "content_hash": self.plan.content_hash, "tlp": s.tlp,
+            "teams": [{"id": t.id, "name": t.name, "plays": t.plays, "facilitator": t.facilitator} for t in s.teams],
+            "objectives": [{"id": o.id, "title": o.title} for o in s.objectives],
+        })
+        if not s.initial.is_empty():
+            self._apply(s.initial, cause="initial")
+        for inj in s.injects:
+            if inj.held:
+                self._inject_status[inj.id] = "held"
+            if inj.at is not None:
+                self._inject_status.setdefault(inj.id, "scheduled")
+                self._process(self._at(inj.at, inj.id))
+            elif inj.after is not None:
+                self._inject_status.setdefault(inj.id, "scheduled")
+            elif inj.when is not None:
+                self._inject_status.setdefault(inj.id, "scheduled")
+                self._waiting_when.append(inj.id)
+            else:
+                self._inject_status.setdefault(inj.id, "dormant")
+        for dp in s.decision_points:
+            if dp.at is not None:
+                self._process(self._at(dp.at, dp.id))
+            elif dp.when is not None:
+                self._waiting_when.append(dp.id)
+        for inc in s.incidents:
+            for change in inc.impact:
+                self._process(self._impact_change(inc.id, change))
+        self._check_when()
+
+    def _at(self, t: int, ident: str):
+        yield self.env.timeout(t - self.now)
+        self._due(ident)
+
+    def _after(self, delay: int, ident: str):
+        yield self.env.timeout(delay)
+        self._due(ident)
+
+    def _due(self, ident: str) -> None:
+        if ident in self.plan.points:
+            self._open_point(ident)
+            return
+        status = self._inject_status.get(ident)
+        if status == "held":
+            self._due_held.add(ident)
+            self._record("inject.held", {"inject": ident, "reason": "held by the facilitator at its time"})
+        elif status == "scheduled":
+            self._release(self.plan.injects[ident], cause="timeline")
+
+    def _impact_change(self, incident: str, change):
+        yield self.env.timeout(change.at - self.now)
+        effects = Effects(impact={f"{change.ms}/{change.sector}": change.colour}, outlook=change.outlook)
+        self._apply(effects, cause=incident)
+
+    # ---------------------------------------------------------- state
+    def _apply(self, effects: Effects, cause: str) -> None:
+        changes = self.state.apply(effects)
+        if changes:
+            self._record("state.changed", {"cause": cause, "changes": changes})
+        for ch, status in sorted(effects.channels.items()):
+            self._set_channel(ch, status, cause=cause)
+        for entity in effects.significant:
+            if "significant" in changes and entity in changes["significant"][1] and entity not in changes["significant"][0]:
+                self._aware(entity, "NIS2")
+        for entity in effects.major:
+            if "major" in changes and entity in changes["major"][1] and entity not in changes["major"][0]:
+                self._aware(entity, "DORA")
+        for entity, reports in sorted(effects.reported.items()):
+            for report in reports:
+                self.file_report(entity, report, cause=cause)
+        if changes:
+            self._rescore(cause)
+
+    def _rescore(self, cause: str) -> None:
+        new = sev.compute(self.state)
+        if new.level != self.severity.level:
+            old = self.severity
+            self.severity = new
+            self._record("severity.changed", {
+                "from": old.level, "to": new.level, "name": new.name, "colour": new.colour,
+                "reason": new.reason, "cause": cause, "summary": sev.summary(self.state, new),
+            })
+        else:
+            self.severity = new
+        self._check_when()
+
+    def _check_when(self) -> None:
+        if not self._waiting_when:
+            return
+        ctx = self.context()
+        for ident in list(self._waiting_when):
+            item = self.plan.injects.get(ident) or self.plan.points[ident]
+            if parse(item.when).evaluate(ctx).ok:
+                self._waiting_when.remove(ident)
+                self._due(ident)
+
+    # ---------------------------------------------------------- injects
+    def _release(self, inj: Inject, cause: str) -> None:
+        self._inject_status[inj.id] = "released"
+        recipients = self.plan.recipients(inj.to)
+        self._record("inject.released", {
+            "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
+            "channel": inj.channel, "cause": cause, "template": inj.template,
+            "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
+        })
+        for r in recipients:
+            self._msg_seq += 1
+            self._process(self._deliver(f"m{self._msg_seq}", inj, r))
+        if not inj.effects.is_empty():
+            self._apply(inj.effects, cause=inj.id)
+        for follower in self.plan.followers.get(inj.id, ()):
+            if self._waits_for_delivery(follower, recipients):
+                continue
+            item = self.plan.injects.get(follower) or self.plan.points[follower]
+            self._process(self._after(item.after.delay, follower))
+
+    def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
+        """A decision point chained to an inject its team receives opens after that team has read it."""
+        dp = self.plan.points.get(follower)
+        return dp is not None and any(dp.team in self.plan.teams_for(r) for r in recipients)
+
+    def cancel(self, inject: str, cause: str) -> None:
+        if self._inject_status.get(inject) in ("scheduled", "held", "dormant"):
+            self._inject_status[inject] = "cancelled"
+            if inject in self._waiting_when:
+                self._waiting_when.remove(inject)
+            self._record("inject.cancelled", {"inject": inject, "cause": cause})
+
+    def fire_from(self, inject: str, cause: str) -> None:
+        """Release an inject because a decision or option fired it."""
+        if self._inject_status.get(inject) not in ("released", "cancelled"):
+            self._release(self.plan.injects[inject], cause=cause)
+
+    # ---------------------------------------------------------- network
+    def _usable(self, channel: str) -> bool:
+        return self._channel_status.get(channel, "up") != "cut"
+
+    def _set_channel(self, channel: str, status: str, cause: str) -> None:
+        old = self._channel_status.get(channel, "up")
+        if old == status:
+            return
+        self._channel_status[channel] = status
+        self._record("channel.changed", {"channel": channel, "from": old, "to": status, "cause": cause})
+        if status != "cut":
+            waiting = self._channel_up.pop("any", None)
+            if waiting is not None:
+                waiting.succeed()
+
+    def _deliver(self, msg: str, inj: Inject, recipient: str):
+        net = self.plan.network
+        sender = inj.from_
+        direct = inj.channel or next(iter(net.direct_channels(sender, recipient)), None)
+        route = net.route(sender, recipient, usable=self._usable, preferred=inj.channel)
+        while route is None:
+            self._record("message.waiting", {"msg": msg, "inject": inj.id, "from": sender, "to": recipient,
+                                             "reason": "no usable channel: every route is cut"})
+            event = self._channel_up.get("any")
+            if event is None:
+                event = self._channel_up["any"] = self.env.event()
+            yield event
+            route = net.route(sender, recipient, usable=self._usable, preferred=inj.channel)
+        hops = [list(h) for h in route.hops]
+        if len(route.hops) > 1 or route.hops[0][0] != direct:
+            self._record("message.rerouted", {"msg": msg, "inject": inj.id, "blocked": direct, "route": hops})
+        self._record("message.sent", {"msg": msg, "inject": inj.id, "from": sender, "to": recipient,
+                                      "route": hops, "tlp": inj.tlp})
+        for ch, _a, _b in route.hops:
+            delay: Delay = channel_delay(net, ch)
+            factor = 3.0 if self._channel_status.get(ch) == "degraded" else 1.0
+            minutes = self.rng.minutes(f"channel:{ch}", delay, factor)
+            if minutes:
+                yield self.env.timeout(minutes)
+        actor = net.actors[recipient]
+        simulated = recipient not in self.plan.team_of_actor  # people handle their own inbox
+        if simulated and actor.handling is not None and actor.handling.max > 0 and ch != INTERNAL:
+            res = self._actor_res.get(recipient)
+            if res is None:
+                res = self._actor_res[recipient] = simpy.Resource(self.env, capacity=actor.capacity)
+            if res.count >= res.capacity:
+                self._record("message.queued", {"msg": msg, "inject": inj.id, "actor": recipient,
+                                                "queue": len(res.queue) + 1, "capacity": actor.capacity})
+            with res.request() as req:
+                yield req
+                minutes = self.rng.minutes(f"handling:{recipient}", actor.handling)
+                if minutes:
+                    yield self.env.timeout(minutes)
+        self._delivered.add(inj.id)
+        teams = self.plan.teams_for(recipient)
+        self._record("inject.delivered", {
+            "msg": msg, "inject": inj.id, "actor": recipient, "teams": teams,
+            "from": sender, "title": inj.title, "body": inj.body, "tlp": inj.tlp,
+        })
+        for follower in self.plan.followers.get(inj.id, ()):
+            dp = self.plan.points.get(follower)
+            if dp is not None and dp.team in teams and follower not in self._chained:
+                self._chained.add(follower)
+                self._process(self._after(dp.after.delay, follower))
+        self._check_when()
+
+    # ---------------------------------------------------------- decision points
+    def _open_point(self, ident: str) -> None:
+        if ident in self._open_points or ident in self._closed_points:
+            return
+        dp = self.plan.points[ident]
+        deadline = dp.deadline if dp.deadline is not None else self.now + dp.within
+        deadline = max(deadline, self.now)
+        self._open_points[ident] = {"team": dp.team, "opened": self.now, "deadline": deadline}
+        self._record("decision_point.opened", {
+            "point": ident, "team": dp.team, "prompt": dp.prompt, "deadline": deadline, "default": dp.default,
+            "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
+        })
+        self._process(self._point_deadline(ident, deadline))
+        for fn in getattr(self, "_point_listeners", []):
+            fn(ident)
+
+    def _point_deadline(self, ident: str, deadline: int):
+        yield self.env.timeout(deadline - self.now)
+        if ident in self._open_points:
+            self.desk.apply_default(ident)
+
+    def close_point(self, ident: str, option: str, how: str, team: str, rationale: str) -> None:
+        info = self._open_points.pop(ident)
+        self._closed_points.add(ident)
+        self._record("decision_point.closed", {
+            "point": ident, "option": option, "how": how, "team": team, "rationale": rationale,
+            "latency": self.now - info["opened"],
+        })
+
+    # ---------------------------------------------------------- clocks
+    def _aware(self, entity: str, regime: str) -> None:
+        actor = self.plan.network.actors[entity]
+        reports = AWARENESS_STARTS if regime == "NIS2" else ("dora_initial",)
+        for report in reports:
+            self.start_clock(report, entity)
+        if entity not in self.plan.team_of_actor and actor.reporting != "never":
+            for report in reports:
+                self._process(self._auto_file(entity, report))
+
+    def start_clock(self, report: str, owner: str) -> Clock | None:
+        rule = RULES[report]
+        ident = f"{report}:{owner}"
+        if ident in self.clocks:
+            return None
+        actor = self.plan.network.actors.get(owner)
+        regime = "2023/2841" if actor is not None and (actor.union_entity or actor.kind == "union_entity") and rule.regime == "NIS2" else rule.regime
+        clock = Clock(ident, rule, owner, self.now, self.now + rule.minutes)
+        self.clocks[ident] = clock
+        self._record("clock.started", {"clock": ident, "report": report, "regime": regime, "owner": owner,
+                                       "label": rule.label, "basis": rule.basis, "deadline": clock.deadline})
+        self._process(self._clock_deadline(clock))
+        return clock
+
+    def _clock_deadline(self, clock: Clock):
+        yield self.env.timeout(clock.deadline - self.now)
+        if clock.status == "running":
+            clock.status, clock.ended = "missed", self.now
+            self._record("clock.missed", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
+                                          "deadline": clock.deadline, "label": clock.rule.label})
+
+    def _auto_file(self, entity: str, report: str):
+        low, mode, high = AUTO_FILING_HOURS[report]
+        factor = 1.5 if self.plan.network.actors[entity].reporting == "late" else 1.0
+        minutes = self.rng.minutes(f"filing:{entity}:{report}", Delay(min=low, mode=mode, max=high), factor)
+        yield self.env.timeout(minutes)
+        self.file_report(entity, report, cause="simulated entity")
+
+    def file_report(self, entity: str, report: str, cause: str) -> None:
+        """An entity files a report: its clock is met (or was missed), the next starts."""
+        if (entity, report) in self._filed:
+            return
+        self._filed[(entity, report)] = self.now
+        clock = self.clocks.get(f"{report}:{entity}")
+        late = clock is not None and clock.status == "missed"
+        self._record("report.filed", {"owner": entity, "report": report, "cause": cause, "late": late})
+        if clock is not None and clock.status == "running":
+            clock.status, clock.ended = "met", self.now
+            self._record("clock.met", {"clock": clock.id, "report": report, "owner": entity,
+                                       "margin": clock.deadline - self.now, "label": clock.rule.label})
+        nxt = RULES[report].then
+        if nxt is not None:
+            self.start_clock(nxt, entity)
+            if entity not in self.plan.team_of_actor and self.plan.network.actors[entity].reporting != "never":
+                self._process(self._auto_file(entity, nxt))
+        actor = self.plan.network.actors.get(entity)
+        if actor is not None and actor.ms and report.startswith(("early", "dora_initial")):
+            csirt = f"CSIRT-{actor.ms}" if not actor.union_entity else "CERT-EU"
+            if csirt in self.plan.network.actors:
+                self._msg_seq += 1
+                note = Inject.model_construct(
+                    id=f"report:{report}:{entity}", title=f"{RULES[report].label} from {actor.name}",
+                    from_=entity, to=[csirt], channel=None, tlp="TLP:AMBER",
+                    body=f"{actor.name} files its {RULES[report].label}.", template=None,
+                    effects=Effects(), expects=[], objectives=[], held=False,
+                )
+                self._process(self._deliver(f"m{self._msg_seq}", note, csirt))
+
+    # ---------------------------------------------------------- end
+    def _finish(self) -> None:
+        if self.ended:
+            return
+        for ident in sorted(self._open_points):
+            self._record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})
+        for clock in sorted(self.clocks.values(), key=lambda c: c.id):
+            if clock.status == "running":
+                self._record("clock.pending", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
+                                               "deadline": clock.deadline, "label": clock.rule.label})
+        self._record("exercise.ended", {
+            "eccs": self.severity.level, "summary": sev.summary(self.state, self.severity), "steps": self.steps,
+        })
+        self.ended = True

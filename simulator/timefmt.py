@@ -1,0 +1,78 @@
+"""Scenario time: parsing and printing the forms authors write.
+
+Simulation time is whole minutes since T+0. Authors write points in time as
+``T+26:00``, ``T+3d4h``, ``T+90m`` or ``T+0``, and durations as ``26:00``,
+``3d4h``, ``45m``, ``1w``. Bare YAML numbers are refused on purpose: YAML 1.1
+reads ``1:30`` as 90, so a number is never trusted to mean a time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+_CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
+_UNITS = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_UNIT_MINUTES = (7 * 24 * 60, 24 * 60, 60, 1)
+
+TIME_HELP = "write a time as 'T+26:00', 'T+3d4h' or 'T+90m'"
+DURATION_HELP = "write a duration as '26:00', '3d4h', '2h' or '45m'"
+
+
+def parse_duration(text: object) -> int:
+    """Minutes in a duration such as ``26:00``, ``3d4h``, ``1w2d`` or ``45m``.
+
+    Raises ValueError with a message meant for a scenario author.
+    """
+    if isinstance(text, bool) or not isinstance(text, str):
+        raise ValueError(f"expected a quoted duration, got {text!r}; {DURATION_HELP}")
+    s = text.strip().replace(" ", "")
+    if s in ("0", "00:00"):
+        return 0
+    m = _CLOCK.match(s)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    m = _UNITS.match(s)
+    if m and s:
+        return sum(int(g or 0) * k for g, k in zip(m.groups(), _UNIT_MINUTES))
+    raise ValueError(f"cannot read {text!r} as a duration; {DURATION_HELP}")
+
+
+def parse_time(text: object) -> int:
+    """Minutes since T+0 for a point in scenario time (``T+26:00``, ``T+3d4h``)."""
+    if isinstance(text, bool) or not isinstance(text, str):
+        raise ValueError(f"expected a quoted time, got {text!r}; {TIME_HELP}")
+    s = text.strip().replace(" ", "")
+    if not (s.startswith("T+") or s.startswith("t+")):
+        if s in ("T", "T0", "T+0"):
+            return 0
+        raise ValueError(f"cannot read {text!r} as a time; {TIME_HELP}")
+    try:
+        return parse_duration(s[2:])
+    except ValueError:
+        raise ValueError(f"cannot read {text!r} as a time; {TIME_HELP}") from None
+
+
+def format_time(minutes: float) -> str:
+    """``T+hh:mm`` for a simulation time (hours may exceed 24)."""
+    total = int(round(minutes))
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    return f"T{sign}{total // 60:02d}:{total % 60:02d}"
+
+
+def format_duration(minutes: float) -> str:
+    """A short human duration: ``3d 4h``, ``2h 05m``, ``45m``."""
+    total = int(round(minutes))
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {mins:02d}m" if mins else f"{hours}h"
+    return f"{mins}m"
+
+
+def calendar(start: datetime, minutes: float) -> datetime:
+    """The calendar moment of a simulation time, for display only."""
+    return start + timedelta(minutes=minutes)
