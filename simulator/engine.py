@@ -303,10 +303,16 @@ class Exercise:
     def _start(self) -> None:
         s = self.scenario
         self._record("exercise.started", {
-            "scenario": s.id, "title": s.title, "seed": self.seed, "start": s.start, "duration": s.duration,
+            "scenario": s.id, "title": s.title, "summary": s.summary, "description": s.description, "kind": s.kind,
+            "seed": self.seed, "start": s.start, "duration": s.duration,
             "content_hash": self.plan.content_hash, "tlp": s.tlp,
-            "teams": [{"id": t.id, "name": t.name, "plays": t.plays, "facilitator": t.facilitator} for t in s.teams],
-            "objectives": [{"id": o.id, "title": o.title} for o in s.objectives],
+            "member_states": s.member_states, "sectors": s.sectors,
+            "teams": [{"id": t.id, "name": t.name, "plays": t.plays, "facilitator": t.facilitator,
+                       "organisation": t.organisation, "contact": t.contact} for t in s.teams],
+            "objectives": [{"id": o.id, "title": o.title, "description": o.description, "capability": o.capability}
+                           for o in s.objectives],
+            "points": [{"id": d.id, "team": d.team, "prompt": d.prompt, "objectives": d.objectives}
+                       for d in s.decision_points],
         })
         if not s.initial.is_empty():
             self._apply(s.initial, cause="initial")
