@@ -121,6 +121,8 @@ _BREAK_CHARS = "\r\n\x85\u2028\u2029"
 # Characters YAML does not allow in a stream (the complement of c-printable).
 _NOT_PRINTABLE_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BOM = "\ufeff"
+_MAX_PROBLEMS = 100
+"""Stop collecting problems after this many (a binary or badly broken file)."""
 
 
 # --------------------------------------------------------------------------- resolver
@@ -209,6 +211,8 @@ class _Constructor(SafeConstructor):
         self.problems: list[tuple[object, str]] = []
 
     def _bad(self, node, message: str):
+        if len(self.problems) >= _MAX_PROBLEMS:
+            raise ConstructorError(None, None, f"too many problems; stopped after {_MAX_PROBLEMS}", node.start_mark)
         self.problems.append((node.start_mark, message))
         return node.value if isinstance(node, ScalarNode) else None
 
@@ -480,22 +484,33 @@ def _check_characters(text: str, path: str, sink: ProblemSink, lines: _Lines) ->
 @dataclass
 class _ScanResult:
     first_alias_mark: object = None
+    expanded_nodes: int = 0
 
 
 def _scan_events(text: str, path: str, sink: ProblemSink, lines: _Lines, loader_cls: type,
-                 max_depth: int) -> _ScanResult:
+                 max_depth: int, max_nodes: int = MAX_NODES, *, retry_prefix: bool = True) -> _ScanResult:
     """One pass over the event stream: structure checks that need no node tree.
 
     Iterative, so that a 100,000-deep document cannot cause a RecursionError.
     Raises ``_Fatal`` for anything that must stop loading; collects disallowed
-    tags and keeps going so that they are all reported.
+    tags (up to ``_MAX_PROBLEMS``) and keeps going so that they are all
+    reported.
+
+    It also keeps a running count of the nodes the document will have once
+    aliases are expanded (an alias counts as the whole subtree of its anchor),
+    so that an alias bomb is refused as soon as the count passes ``max_nodes``,
+    before any node tree is built. :func:`_expanded_size` checks the same thing
+    again on the composed tree.
     """
     result = _ScanResult()
     depth = 0
     documents = 0
-    anchors: dict[str, object] = {}
-    open_anchors: list[str | None] = []
+    anchors: dict[str, object] = {}  # name -> mark of its definition
+    anchor_sizes: dict[str, int] = {}  # name -> expanded size of the anchored node
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, expanded count at start) per open collection
     open_set: dict[str, int] = {}
+    expanded = 0
+    tag_problems = 0
     expect_root = False
     loader = loader_cls(text)
     try:
@@ -514,8 +529,13 @@ def _scan_events(text: str, path: str, sink: ProblemSink, lines: _Lines, loader_
                     sink.add(path, 1, 1, "file is empty")
                     raise _Fatal
             if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+                expanded += 1
                 if event.tag is not None and event.tag not in _ALLOWED_TAGS:
                     line, col = lines.line_col(_tag_offset(text, event.start_mark.index))
+                    tag_problems += 1
+                    if tag_problems > _MAX_PROBLEMS:
+                        sink.add(path, line, col, f"too many problems; stopped after {_MAX_PROBLEMS}")
+                        raise _Fatal
                     sink.add(path, line, col, f"tag '{_show_tag(event.tag)}' is not allowed")
                 anchor = event.anchor
                 if anchor is not None:
@@ -525,18 +545,21 @@ def _scan_events(text: str, path: str, sink: ProblemSink, lines: _Lines, loader_
                                  f"anchor '&{_shorten(anchor)}' is defined twice (first at line {line})")
                         raise _Fatal
                     anchors[anchor] = event.start_mark
+                    if kind is ScalarEvent:
+                        anchor_sizes[anchor] = 1
                 if kind is not ScalarEvent:
                     depth += 1
                     if depth > max_depth:
                         sink.add(path, *_mark_pos(event.start_mark), f"nesting deeper than {max_depth} levels")
                         raise _Fatal
-                    open_anchors.append(anchor)
+                    open_nodes.append((anchor, expanded - 1))
                     if anchor is not None:
                         open_set[anchor] = open_set.get(anchor, 0) + 1
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 depth -= 1
-                anchor = open_anchors.pop()
+                anchor, before = open_nodes.pop()
                 if anchor is not None:
+                    anchor_sizes[anchor] = expanded - before
                     open_set[anchor] -= 1
                     if not open_set[anchor]:
                         del open_set[anchor]
@@ -552,6 +575,7 @@ def _scan_events(text: str, path: str, sink: ProblemSink, lines: _Lines, loader_
                     raise _Fatal
                 if result.first_alias_mark is None:
                     result.first_alias_mark = event.start_mark
+                expanded += anchor_sizes[anchor]
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -560,18 +584,32 @@ def _scan_events(text: str, path: str, sink: ProblemSink, lines: _Lines, loader_
                 expect_root = True
             elif kind is StreamEndEvent:
                 break
+            if expanded > max_nodes and result.first_alias_mark is not None:
+                sink.add(path, *_mark_pos(result.first_alias_mark), _alias_bomb_message(max_nodes))
+                raise _Fatal
     except yaml.YAMLError as err:
         if (
-            loader_cls is not _PyLoader
+            retry_prefix
             and isinstance(err, yaml.MarkedYAMLError)
+            and err.problem_mark is not None
             and "maximum nesting depth" in (err.problem or "")
         ):
-            # libyaml refuses more than 1000 levels while scanning ahead, before
-            # it hands out the events we need to point at the level that is too
-            # deep. The pure-Python parser has no such limit and is lazy, so
-            # scan again with it; it stops at max_depth + 1.
-            loader.dispose()
-            return _scan_events(text, path, sink, lines, _PyLoader, max_depth)
+            # libyaml refuses more than 1000 levels while it scans ahead, before
+            # it hands out the events that would show which level is too deep.
+            # The part of the text before the level it refused nests at most
+            # that deep, so scan just that part: it stops at max_depth + 1, at
+            # the same place as in the whole text.
+            prefix = text[: err.problem_mark.index]
+            trial = ProblemSink()
+            try:
+                _scan_events(prefix, path, trial, _Lines(prefix), loader_cls, max_depth, max_nodes,
+                             retry_prefix=False)
+            except _Fatal:
+                pass
+            too_deep = [p for p in trial.problems if p.message.startswith("nesting deeper than")]
+            if too_deep:
+                sink.problems.append(too_deep[0])
+                raise _Fatal from None
         _add_yaml_error(sink, path, err, lines)
         raise _Fatal from None
     finally:
@@ -581,7 +619,12 @@ def _scan_events(text: str, path: str, sink: ProblemSink, lines: _Lines, loader_
         raise _Fatal
     if sink.problems:
         raise _Fatal
+    result.expanded_nodes = expanded
     return result
+
+
+def _alias_bomb_message(max_nodes: int) -> str:
+    return f"aliases expand to more than {max_nodes} nodes (alias bomb?)"
 
 
 def _expanded_size(root, limit: int) -> int:
@@ -776,7 +819,7 @@ def _load(text, path: str, sink: ProblemSink, max_bytes: int, max_depth: int, ma
     _check_characters(text, path, sink, lines)
 
     # 3. structure on the event stream: syntax, documents, depth, tags, aliases
-    scan = _scan_events(text, path, sink, lines, _LOADER, max_depth)
+    scan = _scan_events(text, path, sink, lines, _LOADER, max_depth, max_nodes)
 
     # 4. one parse into a node tree (depth is capped, so recursion is bounded)
     loader = _LOADER(text)
@@ -787,10 +830,9 @@ def _load(text, path: str, sink: ProblemSink, max_bytes: int, max_depth: int, ma
             _add_yaml_error(sink, path, err, lines)
             raise _Fatal from None
 
-        # 5. alias expansion
+        # 5. alias expansion, on the tree (the scan counted the same on events)
         if scan.first_alias_mark is not None and _expanded_size(root, max_nodes) > max_nodes:
-            sink.add(path, *_mark_pos(scan.first_alias_mark),
-                     f"aliases expand to more than {max_nodes} nodes (alias bomb?)")
+            sink.add(path, *_mark_pos(scan.first_alias_mark), _alias_bomb_message(max_nodes))
             raise _Fatal
 
         # 6. data, built from the same node tree

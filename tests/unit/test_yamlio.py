@@ -410,6 +410,32 @@ def test_no_alias_means_no_node_limit():
     assert len(load_yaml_text("[" + ", ".join(["1"] * 50) + "]", "s", max_nodes=10).data) == 50
 
 
+def test_alias_bomb_is_refused_during_the_event_scan_before_composing(monkeypatch):
+    def no_compose(self):
+        raise AssertionError("an alias bomb must be refused before the node tree is built")
+
+    monkeypatch.setattr(yamlio._LOADER, "get_single_node", no_compose)
+    problem = only_problem("a: &a [1, 2]\nb: [" + ", ".join(["*a"] * 100) + "]\n", max_nodes=50)
+    assert (problem.line, problem.col) == (2, 5)
+    assert "aliases expand to more than 50 nodes" in problem.message
+
+
+def test_tree_count_matches_event_count():
+    source = "x: &x {k: [1, 2], j: &s s}\ny: [*x, *x, *s]\nz: {*s : *x}\n"
+    lines = yamlio._Lines(source)
+    scan = yamlio._scan_events(source, "s", yamlio.ProblemSink(), lines, yamlio._LOADER, 64, 10_000)
+    root = yamlio._LOADER(source).get_single_node()
+    # the &x mapping is 7 nodes (itself, k, [1, 2] as 3, j, s); the root is
+    # 1 + (x + 7) + (y + [*x, *x, *s] = 1 + 7 + 7 + 1) + (z + {*s: *x} = 1 + 1 + 7)
+    assert yamlio._expanded_size(root, 10_000) == scan.expanded_nodes == 36
+    assert yamlio._expanded_size(root, 30) == 31  # stops early, reports limit + 1
+
+
+def test_tree_count_refuses_a_cycle():
+    root = yaml.compose("a: &a [1, *a]\n", Loader=yaml.SafeLoader)  # PyYAML itself allows this tree
+    assert yamlio._expanded_size(root, 1000) == 1001
+
+
 def test_self_recursive_alias_is_refused():
     problem = only_problem("a: &loop\n  b: *loop\n")
     assert (problem.line, problem.col) == (2, 6)
@@ -564,6 +590,15 @@ def only_problem_file(target, **limits) -> Problem:
         load_yaml_file(target, **limits)
     [problem] = info.value.problems
     return problem
+
+
+def test_problems_are_capped():
+    problems = problems_of("[" + ", ".join(["!x 1"] * 150) + "]\n")
+    assert len(problems) == 101
+    assert problems[-1].message == "too many problems; stopped after 100"
+    problems = problems_of("".join("a: 1\n" for _ in range(150)))
+    assert len(problems) == 101
+    assert (problems[-1].line, problems[-1].message) == (102, "too many problems; stopped after 100")
 
 
 def test_scenario_error_is_bad_input():

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator import yamlio
-from simulator.errors import ScenarioError
+from simulator.errors import ProblemSink, ScenarioError
 from simulator.yamlio import YamlDoc, load_yaml_text
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -75,6 +75,15 @@ def check(source) -> None:
         check_problems(source, err)
     else:
         check_doc(doc)
+        check_node_count(source, doc)
+
+
+def check_node_count(source, doc: YamlDoc) -> None:
+    """The running count of the event scan and the count on the tree agree."""
+    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    text = text.removeprefix("\ufeff")
+    scan = yamlio._scan_events(text, PATH, ProblemSink(), yamlio._Lines(text), yamlio._LOADER, 10**6, 10**9)
+    assert yamlio._expanded_size(doc._root, 10**9) == scan.expanded_nodes
 
 
 def line_count(source) -> int:
@@ -188,6 +197,7 @@ def test_mutations_under_tight_limits(data, max_depth, max_nodes, max_bytes):
     else:
         check_doc(doc)
         assert len(data) <= max_bytes
+        check_node_count(data, doc)
 
 
 def test_valid_document_loads():
