@@ -120,6 +120,17 @@ class Condition:
     source: str
     tree: ast.expression
 
+    def holds(self, ctx: "Context") -> bool:
+        """Whether the condition holds, and nothing else: no reads, no reasons.
+
+        Same truth as ``evaluate(ctx).ok`` but short-circuits and builds no
+        text; for the engine's and the policies' checks after every record.
+        """
+        fn = self.__dict__.get("_compiled")
+        if fn is None:  # compiled once per parsed condition (parse() is cached): a cache, not state
+            fn = self.__dict__["_compiled"] = _compile_bool(self.tree.body)
+        return bool(fn(ctx))
+
     def evaluate(self, ctx: "Context") -> "Verdict":
         reads: dict[str, Any] = {}
         failed: list[str] = []
@@ -193,6 +204,7 @@ def _check(node: ast.AST) -> None:
             raise ConditionError(f"operator {type(node.ops[0]).__name__} is not allowed")
         _check(node.left)
         _check(node.comparators[0])
+        _check_ladder_words(node.left, node.comparators[0])
     elif isinstance(node, ast.Name):
         if node.id not in VARIABLES and node.id not in ("true", "false", "True", "False"):
             raise ConditionError(f"unknown name {node.id!r}{_suggest(node.id, VARIABLES)}")
@@ -204,7 +216,9 @@ def _check(node: ast.AST) -> None:
             raise ConditionError("only params.<name> and flags.<name> may use a dot")
     elif isinstance(node, ast.Call):
         if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
-            name = node.func.id if isinstance(node.func, ast.Name) else "?"
+            if not isinstance(node.func, ast.Name):  # (lambda: 1)(), x.y(), f()()
+                raise ConditionError(f"only {', '.join(f + '()' for f in FUNCTIONS)} may be called, by name")
+            name = node.func.id
             raise ConditionError(f"unknown function {name!r}{_suggest(name, FUNCTIONS)}")
         if len(node.args) != 1 or node.keywords or not (
             isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
@@ -212,6 +226,25 @@ def _check(node: ast.AST) -> None:
             raise ConditionError(f"{node.func.id}() takes one quoted id, e.g. {FUNCTIONS[node.func.id].split(':')[0]}")
     else:
         raise ConditionError(f"{type(node).__name__} is not allowed in a condition")
+
+
+def _ladder_of(node: ast.AST) -> str | None:
+    """The ladder a compared operand is on, if any (a ladder variable or impact())."""
+    if isinstance(node, ast.Name) and node.id in VARIABLE_LADDER:
+        return VARIABLE_LADDER[node.id]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "impact":
+        return "colour"
+    return None
+
+
+def _check_ladder_words(left: ast.AST, right: ast.AST) -> None:
+    """A quoted word compared with a ladder must be on it: found at load, not mid-exercise."""
+    for side, other in ((left, right), (right, left)):
+        ladder = _ladder_of(side)
+        if ladder and isinstance(other, ast.Constant) and isinstance(other.value, str):
+            if other.value not in LADDERS[ladder]:
+                raise ConditionError(f"{other.value!r} is not one of {', '.join(LADDERS[ladder])}"
+                                     f"{_suggest(other.value, LADDERS[ladder])}")
 
 
 def _suggest(word: str, known) -> str:
@@ -283,25 +316,136 @@ def _eval(node: ast.AST, ctx: Context, reads: dict, failed: list) -> Any:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         inner = not bool(_eval(node.operand, ctx, reads, []))
         if not inner:
-            failed.append(f"not ({ast.unparse(node.operand)}) is false")
+            failed.append(f"not ({_source(node.operand)}) is false")
         return inner
     if isinstance(node, ast.Compare):
         left = _value(node.left, ctx, reads)
         right = _value(node.comparators[0], ctx, reads)
         ok = _compare(type(node.ops[0]), left, right)
         if not ok:
-            failed.append(f"{ast.unparse(node)} is false ({_describe(node, left, right)})")
+            failed.append(f"{_source(node)} is false ({_describe(node, left, right)})")
         return ok
     value = _value(node, ctx, reads)
     ok = bool(value)
     if not ok:
-        failed.append(f"{ast.unparse(node)} is false")
+        failed.append(f"{_source(node)} is false")
     return ok
+
+
+# ------------------------------------------------------------------ compiled form for holds()
+# The same walk as _eval/_value, done once per condition into nested closures,
+# so that checking a condition costs a few calls instead of a tree walk with
+# isinstance dispatch, reads and failure texts. Anything unusual (a ladder
+# value that is not a word, mixed types) takes the generic path, which is
+# _compare itself, so the truth is always that of evaluate().
+
+_RANKS = {name: {word: i for i, word in enumerate(words)} for name, words in LADDERS.items()}
+
+
+def _compile_bool(node: ast.AST) -> Callable[[Context], Any]:
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile_bool(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            def all_of(ctx):
+                for part in parts:
+                    if not part(ctx):
+                        return False
+                return True
+            return all_of
+
+        def any_of(ctx):
+            for part in parts:
+                if part(ctx):
+                    return True
+            return False
+        return any_of
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = _compile_bool(node.operand)
+        return lambda ctx: not inner(ctx)
+    if isinstance(node, ast.Compare):
+        return _compile_compare(node)
+    value = _compile_value(node)
+    return lambda ctx: bool(value(ctx))
+
+
+def _compile_compare(node: ast.Compare) -> Callable[[Context], bool]:
+    optype = type(node.ops[0])
+    left, right = node.left, node.comparators[0]
+    generic_left, generic_right = _compile_value(left), _compile_value(right)
+
+    def generic(ctx):
+        return _compare(optype, generic_left(ctx), generic_right(ctx))
+
+    var, const, swapped = None, None, False
+    if isinstance(left, ast.Name) and isinstance(right, ast.Constant):
+        var, const = left.id, right.value
+    elif isinstance(right, ast.Name) and isinstance(left, ast.Constant):
+        var, const, swapped = right.id, left.value, True
+    if var is None or var not in VARIABLES:
+        return generic
+    op = _CMP[optype]
+    if var in LADDERS:
+        ranks = _RANKS[var]
+        if not isinstance(const, str) or const not in ranks:
+            return generic  # evaluate() raises its ConditionError there: so will this
+        const_rank = ranks[const]
+
+        def ladder(ctx):
+            rank = ranks.get(ctx.variables.get(var)) if isinstance(ctx.variables.get(var), str) else None
+            if rank is None:
+                return generic(ctx)
+            return op(const_rank, rank) if swapped else op(rank, const_rank)
+        return ladder
+
+    def plain(ctx):
+        value = ctx.variables.get(var)
+        try:
+            return op(const, value) if swapped else op(value, const)
+        except TypeError:
+            return False
+    return plain
+
+
+def _compile_value(node: ast.AST) -> Callable[[Context], Any]:
+    if isinstance(node, ast.Constant):
+        const = node.value
+        return lambda ctx: const
+    if isinstance(node, ast.UnaryOp):
+        negative = -node.operand.value
+        return lambda ctx: negative
+    if isinstance(node, ast.Name):
+        name = node.id
+        if name in ("true", "True", "false", "False"):
+            truth = name in ("true", "True")
+            return lambda ctx: truth
+        if name in LADDERS:
+            def ranked(ctx):
+                value = ctx.variables.get(name)
+                return Ranked(name, value) if isinstance(value, str) else value
+            return ranked
+        return lambda ctx: ctx.variables.get(name)
+    if isinstance(node, ast.Attribute):
+        root, attr = node.value.id, node.attr
+        return lambda ctx: ctx.roots[root].get(attr)
+    if isinstance(node, ast.Call):
+        fname, arg = node.func.id, node.args[0].value
+        return lambda ctx: ctx.functions[fname](arg)
+    return _compile_bool(node)
+
+
+def _source(node: ast.AST) -> str:
+    """``ast.unparse(node)``, remembered on the node: parsed trees are cached and
+    evaluated again and again (a policy checks its rules after every record), and
+    unparsing each failing comparison was the engine's hottest spot."""
+    text = node.__dict__.get("_source")
+    if text is None:
+        text = node._source = ast.unparse(node)
+    return text
 
 
 def _describe(node: ast.Compare, left: Any, right: Any) -> str:
     parts = []
     for side, val in ((node.left, left), (node.comparators[0], right)):
         if not isinstance(side, ast.Constant):
-            parts.append(f"{ast.unparse(side)} = {val}")
+            parts.append(f"{_source(side)} = {val}")
     return ", ".join(parts) or "constant comparison"

@@ -10,7 +10,7 @@ import difflib
 from collections import Counter
 from datetime import datetime
 
-from .catalogue import catalogue_for
+from .catalogue import bundled, catalogue_for
 from .conditions import ConditionError, parse, referenced_ids
 from .errors import ProblemSink
 from .model import EU_MEMBER_STATES, SECTORS, Effects, Scenario
@@ -38,10 +38,10 @@ class _Checker:
         line, col = self.doc.position(loc, key=key)
         self.sink.add(self.doc.path, line, col, message)
 
-    def unknown(self, loc: tuple, what: str, value: str, known) -> None:
+    def unknown(self, loc: tuple, what: str, value: str, known, *, key: bool = False) -> None:
         close = difflib.get_close_matches(value, sorted(known), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        self.add(loc, f"unknown {what} {value!r}{hint}")
+        self.add(loc, f"unknown {what} {value!r}{hint}", key=key)
 
     # ------------------------------------------------------------ checks
     def run(self) -> None:
@@ -58,7 +58,7 @@ class _Checker:
         self.custom_decisions()
         for ms in self.s.council.stances:
             if ms not in EU_MEMBER_STATES:
-                self.unknown(("council", "stances", ms), "Member State", ms, EU_MEMBER_STATES)
+                self.unknown(("council", "stances", ms), "Member State", ms, EU_MEMBER_STATES, key=True)
 
     def start(self) -> None:
         try:
@@ -115,6 +115,11 @@ class _Checker:
                 self.unknown(("network", "actors", i, "sector"), "sector", a.sector, SECTORS)
             if a.kind == "entity" and a.ms and self.s.member_states and a.ms not in self.s.member_states:
                 self.add(("network", "actors", i, "ms"), f"entity {a.id!r} is in {a.ms}, which is not listed in member_states")
+        if self.s.network.remove:  # ids to leave out must exist before removal
+            full = resolve(self.s.network.model_copy(update={"remove": []}))
+            for i, rid in enumerate(self.s.network.remove):
+                if rid not in full.actors and rid not in full.channels:
+                    self.unknown(("network", "remove", i), "actor or channel", rid, list(full.actors) + list(full.channels))
         for i, c in enumerate(self.s.network.channels):
             if c.from_ not in actors:
                 self.unknown(("network", "channels", i, "from"), "actor", c.from_, actors)
@@ -176,10 +181,10 @@ class _Checker:
                     self.add(loc + (field, j), f"{ent!r} is not a financial entity (financial: true); DORA clocks do not apply")
         for ent in e.reported:
             if ent not in self.net.actors:
-                self.unknown(loc + ("reported", ent), "entity", ent, self.net.actors)
+                self.unknown(loc + ("reported", ent), "entity", ent, self.net.actors, key=True)
         for ch in e.channels:
             if ch not in self.net.channels:
-                self.unknown(loc + ("channels", ch), "channel", ch, self.net.channels)
+                self.unknown(loc + ("channels", ch), "channel", ch, self.net.channels, key=True)
 
     def incidents(self) -> None:
         for i, inc in enumerate(self.s.incidents):
@@ -203,7 +208,18 @@ class _Checker:
             self.unknown(loc + ("channel",), "channel", channel, self.net.channels)
             return
         for j, r in enumerate(recipients):
-            if r == EVERYONE:
+            if r == EVERYONE:  # every played actor must be reachable, as if named
+                played = sorted({a for t in self.s.teams for a in t.plays if a in actors and a != sender})
+                if channel is not None:
+                    missing = [a for a in played if not self.net._channel_links(channel, sender, a)]
+                    if missing:
+                        self.add(loc + ("channel",), f"channel {channel!r} does not connect {sender} to "
+                                 f"{', '.join(missing)} ('everyone' includes them)")
+                else:
+                    missing = [a for a in played if not self.net.direct_channels(sender, a)]
+                    if missing:
+                        self.add(loc + ("to", j), f"{sender} has no channel to {', '.join(missing)} ('everyone' "
+                                 "includes them); name a channel or add one under network.channels")
                 continue
             if r not in actors:
                 self.unknown(loc + ("to", j), "actor", r, actors)
@@ -263,6 +279,17 @@ class _Checker:
             if cur is not None and cur.at is not None and cur.id not in seen and inj.after is not None:
                 self.time(("injects", i, "after", "delay"), cur.at + total)
 
+    def _release_time(self, inject_id: str) -> int | None:
+        """When an inject is released, if its 'after' chain ends at a timed inject."""
+        total, cur, seen = 0, self.injects.get(inject_id), set()
+        while cur is not None and cur.after is not None and cur.id not in seen:
+            seen.add(cur.id)
+            total += cur.after.delay
+            cur = self.injects.get(cur.after.inject)
+        if cur is None or cur.at is None or cur.id in seen:
+            return None
+        return cur.at + total
+
     def decision_points(self) -> None:
         for i, dp in enumerate(self.s.decision_points):
             loc = ("decision_points", i)
@@ -275,6 +302,10 @@ class _Checker:
             self.condition(loc + ("when",), dp.when)
             if dp.after is not None and dp.after.inject not in self.injects:
                 self.unknown(loc + ("after", "inject"), "inject", dp.after.inject, self.injects)
+            elif dp.after is not None:  # opens after an inject: must open before the end
+                released = self._release_time(dp.after.inject)
+                if released is not None:
+                    self.time(loc + ("after", "delay"), released + dp.after.delay)
             ids = [o.id for o in dp.options]
             if dp.default not in ids:
                 self.unknown(loc + ("default",), "option", dp.default, ids)
@@ -292,7 +323,10 @@ class _Checker:
                 self.effects(oloc + ("effects",), opt.effects)
 
     def custom_decisions(self) -> None:
+        bundled_ids = {d.id for d in bundled()}
         for i, d in enumerate(self.s.decisions):
+            if d.id in bundled_ids and not d.overrides:
+                self.add(("decisions", i, "id"), f"{d.id} is a catalogue decision; add 'overrides: true' to replace it in this scenario, or pick another id")
             for j, req in enumerate(d.requires):
                 self.condition(("decisions", i, "requires", j, "expr"), req.expr)
             for k, ref in enumerate(d.fires):

@@ -198,8 +198,16 @@ class DecisionDesk:
     # ------------------------------------------------------------ consequences
     def _take_effect(self, d: CatalogueDecision, team: str, params: dict):
         ex = self.ex
+        accepted_at = ex.now
         if d.voting.rule == "unanimity":
-            agreed = yield from self._unanimity(d)
+            topic = "attribution" if params.get("names_state") else d.voting.topic
+            agreed = yield from self._unanimity(d, topic)
+            if not agreed and params.get("names_state"):
+                # the Presidency proposes a weaker text: the same declaration without naming the State
+                params = {**params, "names_state": False}
+                ex._record("decision.downgraded", {"decision": d.id, "to": d.id, "name": f"{d.name} (without naming a State)",
+                                                   "team": team, "reason": f"no unanimity on naming a State after {d.voting.rounds} rounds"})
+                agreed = yield from self._unanimity(d, d.voting.topic)
             if not agreed:
                 self._under_way.pop(d.id, None)
                 if d.voting.downgrade_to:
@@ -212,14 +220,22 @@ class DecisionDesk:
                     ex._record("decision.failed", {"decision": d.id, "team": team,
                                                    "reason": f"no unanimity after {d.voting.rounds} rounds"})
                 return
-        yield from self._delay_then_apply(d, team, params)
+        yield from self._delay_then_apply(d, team, params, since=accepted_at)
 
-    def _delay_then_apply(self, d: CatalogueDecision, team: str, params: dict):
+    def _delay_then_apply(self, d: CatalogueDecision, team: str, params: dict, since: int | None = None):
+        """Wait out the decision's delay, counted from acceptance: the vote rounds are part of it."""
         ex = self.ex
         minutes = ex.rng.minutes(f"decision:{d.id}", d.delay)
+        if since is not None:
+            minutes = max(0, since + minutes - ex.now)
         if minutes:
             yield ex.env.timeout(minutes)
         self._under_way.pop(d.id, None)
+        lapsed = self._overtaken(d, params) if minutes else None
+        if lapsed:
+            ex._record("decision.lapsed", {"decision": d.id, "name": d.name, "team": team,
+                                           "reason": f"overtaken by events: {lapsed}"})
+            return
         self._effective.setdefault(d.id, ex.now)
         effects = self._effects(d, team, params)
         ex._record("decision.effective", {"decision": d.id, "name": d.name, "team": team, "params": params,
@@ -229,6 +245,15 @@ class DecisionDesk:
         for inj in d.fires:
             ex.fire_from(inj, cause=d.id)
         self._special(d, team, params)
+
+    def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
+        """The first precondition that no longer holds when the decision would take effect."""
+        ctx = self.ex.context(self._params(d, params))
+        for req in d.requires:
+            verdict = parse(req.expr).evaluate(ctx)
+            if not verdict.ok:
+                return verdict.reason
+        return None
 
     def _effects(self, d: CatalogueDecision, team: str, params: dict) -> Effects:
         effects = d.effects
@@ -284,11 +309,11 @@ class DecisionDesk:
         return None
 
     # ------------------------------------------------------------ unanimity
-    def _unanimity(self, d: CatalogueDecision):
+    def _unanimity(self, d: CatalogueDecision, topic: str):
         """Seeded voting rounds; each failed round costs time (domain.md §10.3)."""
         ex = self.ex
         council = ex.scenario.council
-        rng = ex.rng(f"vote:{d.id}")
+        rng = ex.rng(f"vote:{d.id}" if topic == d.voting.topic else f"vote:{d.id}:{topic}")
         for rnd in range(1, d.voting.rounds + 1):
             votes: dict[str, dict[str, Any]] = {}
             blockers = []
@@ -297,14 +322,15 @@ class DecisionDesk:
                 if stance is None:
                     votes[ms] = {"agree": True, "p": 1.0, "reason": "no reservations"}
                     continue
-                score = ex.state.evidence - stance.evidence_threshold + stance.stance + (ex.state.cohesion - 0.6)
+                leaning = stance.topics.get(topic, stance.stance)
+                score = ex.state.evidence - stance.evidence_threshold + leaning + (ex.state.cohesion - 0.6)
                 p = 1.0 / (1.0 + math.exp(-council.k * score))
                 agree = rng.random() < p
                 reason = "agrees" if agree else (stance.reason or "not convinced")
                 votes[ms] = {"agree": agree, "p": round(p, 3), "reason": reason}
                 if not agree:
                     blockers.append(ms)
-            ex._record("vote.round", {"decision": d.id, "round": rnd, "of": d.voting.rounds, "votes": votes,
+            ex._record("vote.round", {"decision": d.id, "topic": topic, "round": rnd, "of": d.voting.rounds, "votes": votes,
                                       "blockers": blockers, "result": "agreed" if not blockers else "blocked",
                                       "evidence": ex.state.evidence, "cohesion": ex.state.cohesion})
             if not blockers:

@@ -11,7 +11,7 @@ T+0; nothing here reads the wall clock or the global ``random``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Protocol
 
 import simpy
@@ -20,7 +20,7 @@ from . import severity as sev
 from .clocks import AUTO_FILING_HOURS, AWARENESS_STARTS, RULES, Clock
 from .conditions import Context, parse
 from .desk import DecisionDesk, Outcome
-from .errors import InputError
+from .errors import InputError, SimulatorError
 from .journal import INPUT_KINDS, Journal, Record
 from .model import Delay, Effects, Inject, Scenario
 from .network import INTERNAL, channel_delay
@@ -104,9 +104,22 @@ class Exercise:
         return self.env.peek()
 
     def step(self) -> None:
-        """Process the next event (after any input due at this step)."""
+        """Process the next event (after any input due at this step).
+
+        A timed input (a script's ``at:`` entry) due before the next event is
+        applied instead, exactly where :meth:`run` applies it; past the
+        scenario's end the exercise ends, as it does under :meth:`run`.
+        """
         self._apply_stepped()
-        if self.env.peek() == math.inf:
+        nxt = self.env.peek()
+        timed = self._timed_inputs[0] if self._timed_inputs else None
+        if timed is not None and timed.t < nxt and timed.t <= self.duration:
+            self._advance(timed.t)
+            self._timed_inputs.pop(0)
+            self.apply_input(timed.kind, timed.payload)
+            return
+        if nxt > self.duration:
+            self._advance(self.duration)
             self._finish()
             return
         self.env.step()
@@ -117,7 +130,7 @@ class Exercise:
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
         while not self.ended:
-            self._apply_stepped()
+            self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
             nxt = self.env.peek()
             timed = self._timed_inputs[0] if self._timed_inputs else None
             if timed is not None and timed.t < nxt and (timed.t < end or (inclusive and timed.t <= end)):
@@ -177,8 +190,7 @@ class Exercise:
         """Send an ad-hoc inject written during the session; returns its id."""
         from .model import Inject as InjectModel
 
-        self._adhoc_seq += 1
-        ident = f"ADHOC-{self._adhoc_seq}"
+        ident = f"ADHOC-{self._adhoc_seq + 1}"  # taken only once accepted: a refused one leaves no trace to replay
         spec = {"id": ident, "from": sender, "to": list(to), "title": title, "body": body, "tlp": tlp, "channel": channel}
         try:
             inj = InjectModel.model_validate(spec)
@@ -190,6 +202,7 @@ class Exercise:
         if sender not in self.plan.network.actors:
             raise InputError(f"ad-hoc inject: unknown sender {sender!r}")
         self._input("facilitator.injected", {"inject": spec})
+        self._adhoc_seq += 1
         self._release(inj, cause="facilitator")
         return ident
 
@@ -207,7 +220,8 @@ class Exercise:
             raise InputError(f"observation kind must be strength, improvement, note or rating, not {kind!r}")
         if rating is not None and rating not in ("P", "S", "M", "U"):
             raise InputError("rating must be P, S, M or U")
-        self._input("observation.noted", {"text": text, "kind": kind, "objective": objective,
+        # journalled as 'category': every record's own 'kind' is its record kind
+        self._input("observation.noted", {"text": text, "category": kind, "objective": objective,
                                            "team": team, "rating": rating, "author": author})
 
     def apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
@@ -227,7 +241,9 @@ class Exercise:
         if kind == "facilitator.channel":
             return self.set_channel(**payload)
         if kind == "observation.noted":
-            return self.note(**payload)
+            fields = dict(payload)
+            category = fields.pop("category", None) or fields.pop("kind", None) or "note"
+            return self.note(kind=category, **fields)
         raise InputError(f"unknown input kind {kind!r}")
 
     def schedule_input(self, inp: ScheduledInput) -> None:
@@ -284,13 +300,22 @@ class Exercise:
             raise InputError(f"unknown inject {inject!r}")
 
     def _advance(self, t: int) -> None:
+        """Move the clock to ``t`` across a gap with no event in it.
+
+        Not ``env.run(until=t)``: simpy 4.1 leaves its stop event in the queue
+        (rescheduled at ``t`` with no callbacks), and stepping over it would
+        count as an engine step. Step numbers would then depend on how often a
+        client called ``run(until=...)`` (the TUI does at 20 Hz), and inputs
+        recorded at a step could not be replayed by a client that called it
+        less often.
+        """
         if t > self.env.now:
             if self.env.peek() < t:
                 raise RuntimeError("cannot jump past pending events")
-            self.env.run(until=t)
+            self.env._now = t  # nothing is scheduled before t (checked above), so this is all run(until) would do
 
-    def _apply_stepped(self) -> None:
-        while self._stepped_inputs and self._stepped_inputs[0].step <= self.steps:
+    def _apply_stepped(self, before: float = math.inf) -> None:
+        while self._stepped_inputs and self._stepped_inputs[0].step <= self.steps and self._stepped_inputs[0].t < before:
             inp = self._stepped_inputs.pop(0)
             if inp.step < self.steps:
                 raise InputError(f"input {inp.kind} at step {inp.step} came too late (now at step {self.steps})")
@@ -303,7 +328,7 @@ class Exercise:
     def _start(self) -> None:
         s = self.scenario
         self._record("exercise.started", {
-            "scenario": s.id, "title": s.title, "summary": s.summary, "description": s.description, "kind": s.kind,
+            "scenario": s.id, "title": s.title, "summary": s.summary, "description": s.description, "exercise_kind": s.kind,
             "seed": self.seed, "start": s.start, "duration": s.duration,
             "content_hash": self.plan.content_hash, "tlp": s.tlp,
             "member_states": s.member_states, "sectors": s.sectors,
@@ -392,6 +417,8 @@ class Exercise:
                 "reason": new.reason, "cause": cause, "summary": sev.summary(self.state, new),
             })
         else:
+            if new.reason != self.severity.reason:
+                self._record("severity.reassessed", {"level": new.level, "reason": new.reason, "cause": cause})
             self.severity = new
         self._check_when()
 
@@ -400,8 +427,10 @@ class Exercise:
             return
         ctx = self.context()
         for ident in list(self._waiting_when):
+            if ident not in self._waiting_when:
+                continue  # released by a nested check: an inject due above changed the state
             item = self.plan.injects.get(ident) or self.plan.points[ident]
-            if parse(item.when).evaluate(ctx).ok:
+            if parse(item.when).holds(ctx):
                 self._waiting_when.remove(ident)
                 self._due(ident)
 
@@ -554,6 +583,9 @@ class Exercise:
             return None
         actor = self.plan.network.actors.get(owner)
         regime = "2023/2841" if actor is not None and (actor.union_entity or actor.kind == "union_entity") and rule.regime == "NIS2" else rule.regime
+        if regime != rule.regime:  # Union entities report to CERT-EU under Regulation 2023/2841, same clocks
+            rule = replace(rule, regime=regime, label=rule.label.replace(rule.regime, regime),
+                           basis="Regulation (EU) 2023/2841")
         clock = Clock(ident, rule, owner, self.now, self.now + rule.minutes)
         self.clocks[ident] = clock
         self._record("clock.started", {"clock": ident, "report": report, "regime": regime, "owner": owner,
@@ -609,6 +641,11 @@ class Exercise:
     def _finish(self) -> None:
         if self.ended:
             return
+        if self._stepped_inputs:
+            first = self._stepped_inputs[0]
+            raise SimulatorError(  # a replay that never reached a recorded input diverged: say so, exit 1
+                f"{len(self._stepped_inputs)} recorded input(s) were never applied: the exercise ended at step "
+                f"{self.steps}, before step {first.step} ({first.kind} at T+{first.t // 60:02d}:{first.t % 60:02d})")
         for ident in sorted(self._open_points):
             self._record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})
         for clock in sorted(self.clocks.values(), key=lambda c: c.id):

@@ -81,21 +81,26 @@ def _placeholders(obj: Any):
         for x in obj:
             yield from _placeholders(x)
     elif isinstance(obj, dict):
-        for v in obj.values():
+        for k, v in obj.items():
+            yield from _placeholders(k)
             yield from _placeholders(v)
 
 
 def substitute(obj: Any, values: dict[str, Any]) -> Any:
-    """Replace ``${name}`` in every string; a whole-string placeholder keeps the value's type."""
+    """Replace ``${name}`` in every string; a whole-string placeholder keeps the value's type.
+
+    A placeholder with no value stays as written: the library check has already
+    reported the undeclared parameter, and loading must not crash on it.
+    """
     if isinstance(obj, str):
         whole = PLACEHOLDER.fullmatch(obj)
         if whole:
-            return values[whole.group(1)]
-        return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), obj)
+            return values.get(whole.group(1), obj)
+        return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), obj)
     if isinstance(obj, list):
         return [substitute(x, values) for x in obj]
     if isinstance(obj, dict):
-        return {k: substitute(v, values) for k, v in obj.items()}
+        return {(substitute(k, values) if isinstance(k, str) else k): substitute(v, values) for k, v in obj.items()}
     return obj
 
 

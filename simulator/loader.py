@@ -48,7 +48,7 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None) -> LoadedS
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         kind = {"list": "a list", "str": "a single text value", "int": "a number", "float": "a number", "bool": "true/false"}.get(kind, kind)
-        sink.add(doc.path, 1, 1, f"a scenario must be a mapping of key: value at the top level, not {kind}")
+        sink.add(doc.path, *doc.position(()), f"a scenario must be a mapping of key: value at the top level, not {kind}")
         sink.raise_if_any()
     dirs = _library_dirs(path, data, doc, sink) if library_dirs is None else library_dirs
     entries = load_library(dirs, sink, report_validation_errors)
@@ -113,6 +113,8 @@ def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> li
                 sink.add(doc.path, line, col, f"library folder {entry!r} is outside the scenario's folder; only folders inside it may be used")
             elif not target.is_dir():
                 sink.add(doc.path, line, col, f"library folder {entry!r} does not exist")
+            elif target == base:  # would read the scenario itself as a library file
+                sink.add(doc.path, line, col, f"library folder {entry!r} is the scenario's own folder; put templates in a subfolder such as 'injects'")
             elif target not in dirs:
                 dirs.append(target)
     return dirs
@@ -146,7 +148,8 @@ def _message(err: dict, loc: tuple, root: type[BaseModel]) -> str:
         msg = f"{err['input']!r} is not allowed here; expected {err['ctx']['expected']}"
     elif kind == "string_pattern_mismatch":
         msg = f"{err['input']!r} is not a valid identifier (letters, digits, '_', '.', '-'; up to 64 characters)"
-    elif kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+    elif kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type", "model_attributes_type",
+                  "bool_parsing", "int_parsing", "float_parsing", "int_from_float"):
         msg = f"{msg} (got {_short(err.get('input'))})"
     field = f"{name}: " if isinstance(name, str) and name and kind not in ("extra_forbidden",) else ""
     return field + msg

@@ -91,9 +91,9 @@ class Model(BaseModel):
 class Delay(Model):
     """A triangular delay in hours (domain.md §10.2): min <= mode <= max."""
 
-    min: float = Field(ge=0, description="shortest delay, hours")
-    mode: float = Field(ge=0, description="most likely delay, hours")
-    max: float = Field(ge=0, description="longest delay, hours")
+    min: float = Field(ge=0, allow_inf_nan=False, description="shortest delay, hours")
+    mode: float = Field(ge=0, allow_inf_nan=False, description="most likely delay, hours")
+    max: float = Field(ge=0, allow_inf_nan=False, description="longest delay, hours")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Delay":
@@ -367,6 +367,7 @@ class CatalogueDecision(Model):
     effects: Effects = Field(default_factory=Effects)
     fires: list[Id] = Field(default_factory=list)
     repeatable: bool = False
+    overrides: bool = Field(False, description="a scenario entry that knowingly replaces the catalogue entry of the same id")
 
 
 class Option(Model):
@@ -405,6 +406,10 @@ class Stance(Model):
     """A Member State's stance in unanimity votes (domain.md §10.3)."""
 
     stance: float = Field(0.5, ge=-1, le=1, description="-1 hostile to acting, +1 eager")
+    topics: dict[Literal["attribution", "sanctions", "statement", "general"], float] = Field(
+        default_factory=dict,
+        description="stance on one topic instead of the general one, e.g. {attribution: -0.6} for a MS "
+                    "that will not name a State but supports sanctions; naming a State in a declaration votes on 'attribution'")
     evidence_threshold: float = Field(0.3, ge=0, le=1, description="evidence needed before it agrees")
     reason: str = Field("", description="why it holds back, shown in the journal")
 

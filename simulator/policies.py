@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .clocks import RULES
 from .conditions import parse
 from .engine import Exercise
 
@@ -88,6 +89,8 @@ class Doctrine:
     _ex: Exercise | None = field(default=None, repr=False)
     _scheduled: bool = False
     _done: set = field(default_factory=set, repr=False)
+    _clock_ids: list | None = field(default=None, repr=False)
+    """Ids of the clocks played entities can run (the plan never changes)."""
 
     def attach(self, exercise: Exercise) -> None:
         self._ex = exercise
@@ -118,7 +121,7 @@ class Doctrine:
             d = ex.plan.catalogue.get(rule.decision)
             if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
                 continue
-            if not parse(rule.when).evaluate(ctx).ok:
+            if not parse(rule.when).holds(ctx):
                 continue
             team = self._team_for(d.id, rule)
             if team is None:
@@ -164,9 +167,15 @@ class Doctrine:
     def _file_reports(self) -> None:
         """Played entities file each running report clock at once."""
         ex = self._ex
-        for clock in sorted(ex.clocks.values(), key=lambda c: c.id):
-            if clock.status != "running" or clock.owner not in ex.plan.team_of_actor or clock.id in self._done:
-                continue
+        # Only played actors' clocks, looked up by id: this runs after every record, and
+        # scanning every simulated entity's clocks each time grew with the exercise.
+        if self._clock_ids is None:
+            actors = ex.plan.network.actors
+            self._clock_ids = [f"{report}:{owner}" for owner in ex.plan.team_of_actor
+                               if actors[owner].kind in ("entity", "union_entity") for report in RULES]
+        played = [c for ident in self._clock_ids if (c := ex.clocks.get(ident)) is not None]
+        running = (c for c in played if c.status == "running" and c.id not in self._done)
+        for clock in sorted(running, key=lambda c: c.id):
             self._done.add(clock.id)
             team = ex.plan.team_of_actor[clock.owner]
             ex.submit(team, decision="D01", params={"entity": clock.owner, "report": clock.rule.report},

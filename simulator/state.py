@@ -53,30 +53,48 @@ class WorldState:
 
     # -------------------------------------------------------------- reading
     def ms_colours(self) -> dict[str, str]:
-        """Worst impact colour per Member State, in MS order."""
-        out: dict[str, str] = {}
-        for (ms, _sector), colour in sorted(self.impact.items()):
-            if COLOUR_RANK[colour] > COLOUR_RANK.get(out.get(ms, "white"), 0):
-                out[ms] = colour
-            else:
-                out.setdefault(ms, out.get(ms, "white"))
-        return out
+        """Worst impact colour per Member State, in MS order.
+
+        Remembered until :meth:`apply` changes the impact: severity, every
+        condition and every policy decision read it, and sorting the whole
+        impact table each time was a hot spot with 27 MS x many sectors.
+        """
+        cached = self.__dict__.get("_ms_colours")
+        if cached is None:
+            cached = {}
+            for (ms, _sector), colour in sorted(self.impact.items()):
+                if COLOUR_RANK[colour] > COLOUR_RANK.get(cached.get(ms, "white"), 0):
+                    cached[ms] = colour
+                else:
+                    cached.setdefault(ms, cached.get(ms, "white"))
+            self.__dict__["_ms_colours"] = cached
+        return dict(cached)
+
+    def _colour_counts(self) -> tuple[int, int, int]:
+        """Member States green or worse, yellow or worse, red; remembered like ms_colours."""
+        counts = self.__dict__.get("_counts_cache")
+        if counts is None:
+            colours = self.ms_colours().values()
+            counts = self.__dict__["_counts_cache"] = (
+                sum(c != "white" for c in colours), sum(c in ("yellow", "red") for c in colours),
+                sum(c == "red" for c in colours))
+        return counts
 
     def sectors_hit(self) -> list[str]:
         return sorted({s for (_ms, s), c in self.impact.items() if c != "white"})
 
     def variables(self) -> dict[str, Any]:
         """The names conditions read (see conditions.VARIABLES)."""
-        colours = self.ms_colours().values()
+        affected, yellow, red = self._colour_counts()
         return {
             "eccs": 0,  # filled in by the engine from the severity module
             "outlook": self.outlook,
             "threat_severity": self.threat_severity,
             "exposure": self.exposure,
             "cross_border": self.cross_border,
-            "ms_affected": sum(c != "white" for c in colours),
-            "ms_yellow": sum(c in ("yellow", "red") for c in colours),
-            "ms_red": sum(c == "red" for c in colours),
+            "ms_affected": affected,
+            "ms_yellow": yellow,
+            "ms_red": red,
             "capacity_exceeded": len(self.capacity_exceeded),
             "internal_market": self.internal_market,
             "public_safety": self.public_safety,
@@ -125,14 +143,23 @@ class WorldState:
             if old != colour:
                 changes[f"impact.{key}"] = [old, colour]
                 self.impact[(ms, sector)] = colour
+                self.__dict__.pop("_ms_colours", None)
+                self.__dict__.pop("_counts_cache", None)
         for name in ("outlook", "cross_border", "threat_severity", "exposure", "internal_market", "public_safety",
                      "cross_border_dependency", "confidence", "state_actor", "criminal_group", "partner_attribution",
-                     "cyclone", "ipcr", "art222", "art427", "reserve_requested"):
+                     "art222", "art427", "reserve_requested"):
             value = getattr(e, name)
             if value is not None:
                 setv(name, value)
-        if e.attribution is not None:
-            setv("attribution", e.attribution)
+        # Mechanism modes only go up: a lower step that takes effect late (D06
+        # after D07, D11 after Art. 222 set IPCR full) must not undo a higher
+        # one. Only IPCR deactivation (back to monitoring, D13) steps down.
+        if e.cyclone is not None and LADDERS["cyclone"].index(e.cyclone) > LADDERS["cyclone"].index(self.cyclone):
+            setv("cyclone", e.cyclone)
+        if e.ipcr is not None and (e.ipcr == "monitoring" or LADDERS["ipcr"].index(e.ipcr) > LADDERS["ipcr"].index(self.ipcr)):
+            setv("ipcr", e.ipcr)
+        if e.attribution is not None and LADDERS["attribution"].index(e.attribution) > LADDERS["attribution"].index(self.attribution):
+            setv("attribution", e.attribution)  # only goes up: a late D17 must not undo a coordinated attribution (D18)
         if e.capacity_exceeded or e.capacity_restored:
             setv("capacity_exceeded", (self.capacity_exceeded | set(e.capacity_exceeded)) - set(e.capacity_restored))
         if e.attributed_by:

@@ -40,6 +40,7 @@ def summarize(journal: Journal) -> dict[str, Any]:
         "escalation": [e for e in effective if e["ladder"] in ("escalation", "technical")],
         "toolbox": [e for e in effective if e["ladder"] == "toolbox"],
         "national": [e for e in effective if e["ladder"] == "national"],
+        "custom": [e for e in effective if e["ladder"] == "custom"],
         "refused": len(journal.of_kind("decision.refused")),
         "defaults_applied": defaults,
         "clocks": {"met": clocks.get("met", 0), "missed": clocks.get("missed", 0), "pending": clocks.get("pending", 0)},
@@ -56,7 +57,8 @@ def render_text(s: dict[str, Any], sha: str) -> str:
     ]
     for lv in s["severity"]:
         lines.append(f"  {lv['time']}  ECCS -> {lv['to']}: {lv['reason']}")
-    for title, key in (("escalation", "escalation"), ("Toolbox measures", "toolbox"), ("national decisions", "national")):
+    for title, key in (("escalation", "escalation"), ("Toolbox measures", "toolbox"), ("national decisions", "national"),
+                       ("scenario decisions", "custom")):
         items = s[key]
         lines.append(f"{title}: " + (", ".join(f"{e['decision']} {e['time']}" for e in items) if items else "none"))
     c = s["clocks"]

@@ -1,0 +1,8 @@
+"""cyclesim's engine as a library: scenario loading and validation, network,
+state and severity, clocks, decisions, journal and the command line.
+
+A regular package (not a namespace package) so that ``importlib.resources``
+finds ``simulator/data`` under an editable install too.
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,41 @@
+"""cyclesim play: run a facilitated session in the terminal UI.
+
+The UI lives in the ``tui`` package and is imported only when the command
+runs, so nothing else under ``simulator/`` loads Textual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..engine import Exercise
+from ..session import Session
+from .common import load_plan
+
+NAME = "play"
+HELP = "run a facilitated session in the terminal UI"
+EPILOG = """examples:
+  cyclesim play                      the tutorial, seed 1, session saved in your data folder
+  cyclesim play vital-signs --seed 7
+  cyclesim play tutorial --session /tmp/s1
+The session is saved as it runs; the briefing screen shows first (press s to start).
+In the UI: space runs/pauses, +/- change speed, t switches team, ? shows every key."""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("scenario", nargs="?", help="scenario file or bundled id (default: the tutorial)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--session", metavar="PATH",
+                   help="where to save the session (must not exist yet; default: a new one in your data folder)")
+
+
+def run(args) -> int:
+    loaded, plan = load_plan(args.scenario)
+    session = Session.create(loaded, args.seed, Path(args.session) if args.session else None)
+    try:
+        exercise = Exercise(plan, seed=args.seed, journal=session.journal)
+        from tui.app import run_tui
+
+        return run_tui(exercise, session=session)
+    finally:
+        session.close()

@@ -1,0 +1,115 @@
+"""Layout and access: 80×24 and 200×50, footer keys that all work, NO_COLOR, the palette, resuming."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from simulator.engine import Exercise
+from tui.app import CyclesimApp
+from tui.commands import ExerciseCommands
+from tui.screens.briefing import BriefingScreen
+from tui.screens.decision import DecisionScreen
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.views import TeamView
+from tui_helpers import FakeClock, run_until, start, text_of
+
+
+def _footer_actions(app) -> list[tuple[str, str]]:
+    return [(k.key, k.action) for k in app.screen.query(FooterKey) if not k.disabled]
+
+
+def _status_fits(app) -> None:
+    bar = app.play.query_one(StatusBar)
+    width = bar.query_one("#status-clock").region.width
+    for line in StatusBar.lines(bar.status):
+        # the clock line must never be cut; the second line may end in an ellipsis but keeps the ECCS badge
+        assert "ECCS" in line.plain or len(line.plain) <= width
+    assert len(StatusBar.lines(bar.status)[0].plain) <= width
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_every_footer_key_has_an_action_in_every_view(make_app, clock, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 6 * 60)
+        await pilot.press("plus", "plus", "plus")  # longest speed label
+        _status_fits(app)
+        for _ in range(len(app.play.view_ids)):
+            for key, action in _footer_actions(app):
+                name = action.split("(")[0]
+                assert hasattr(app.play, f"action_{name}") or hasattr(app, f"action_{name}"), (key, action)
+            keys = {k for k, _ in _footer_actions(app)}
+            if app.play.active_team is None:
+                assert {"f", "i", "o"} <= keys and "d" not in keys
+            else:
+                assert "d" in keys and not ({"f", "i", "o"} & keys)
+            await pilot.press("t")
+        assert app.play.active_team is None  # t cycles back to the console
+
+
+async def test_wide_console_shows_timeline_and_situation_together(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 5 * 60)
+        side = app.play.query_one("#side-situation")
+        assert side.region.width > 0, "the side situation panel shows at 200 columns"
+        text = text_of(side)
+        assert "ECCS 4" in text and "BE" in text and "IE" in text and "CyCLONe" in text
+    narrow = CyclesimApp(Exercise(app.ex.plan, seed=1), clock=FakeClock(), autotick=False)
+    async with narrow.run_test(size=(80, 24)) as pilot:
+        await start(narrow, pilot)
+        assert narrow.play.query_one("#side-situation").region.width == 0, "hidden at 80 columns"
+
+
+async def test_no_color_is_honoured(make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        await start(app, pilot)
+        # meaning never rests on colour: badges spell it out
+        assert "ECCS 0 WHITE" in text_of(app.play.query_one("#status-view"))
+
+
+async def test_palette_offers_jump_decide_and_switch(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(app, pilot)
+        await pilot.press("space")
+        provider = ExerciseCommands(app.screen)
+        texts = [text for text, _help, _cb in provider._commands()]
+        assert "Jump to inject TUT-05" in texts
+        assert "Take decision D07 as team eu" in texts
+        assert "Switch to team ie" in texts
+        hits = [h async for h in provider.search("decision D07 eu")]
+        assert hits and hits[0].text == "Take decision D07 as team eu"
+        hits[0].command()
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen) and app.screen.choice.team == "eu"
+        await pilot.press("escape")
+        jump = dict((t, cb) for t, _h, cb in provider._commands())["Jump to inject TUT-03"]
+        jump()
+        app.tick()
+        await pilot.pause()
+        assert app.ex.now == 240 and app.driver.paused
+        released = [r["inject"] for r in app.ex.journal.of_kind("inject.released")]
+        assert released[-1] == "TUT-03"
+
+
+async def test_opens_on_a_part_played_exercise_with_the_briefing_first(make_app, tutorial):
+    ex = Exercise(tutorial, seed=1)
+    ex.run(until=12 * 60)
+    app = make_app(ex)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert "Resuming at T+12:00" in text_of(app.screen.query_one("#briefing-text"))
+        await start(app, pilot)
+        await pilot.press("t")
+        view = app.play.current
+        assert isinstance(view, TeamView) and view.team == "ie"
+        assert {i.inject for i in view.inbox.rows()} >= {"TUT-01", "TUT-02"}
+        assert view.inbox.table.row_count == len(app.view.inbox["ie"])

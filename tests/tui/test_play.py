@@ -1,0 +1,143 @@
+"""The issue's must-shows, driven headless through the pilot with a fake clock."""
+
+from __future__ import annotations
+
+from textual.widgets import Button
+
+from tui.screens.briefing import BriefingScreen
+from tui.screens.decision import DecisionScreen
+from tui.screens.play import PlayScreen
+from tui.widgets.views import TeamView
+
+from tui_helpers import SIZE, run_until, start, text_of
+
+
+def _delivered_to(app, team):
+    return {r["inject"] for r in app.ex.journal.of_kind("inject.delivered") if team in r["teams"]}
+
+
+async def _show_team(app, pilot, team):
+    while app.play.active_team != team:
+        await pilot.press("t")
+    await pilot.pause()
+    return app.play.team_view(team)
+
+
+async def test_briefing_shows_first_and_start_key_runs_the_clock(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        text = text_of(app.screen.query_one("#briefing-text"))
+        assert "LOCKED WARD" in text and "Ireland national team" in text and "OBJ-2" in text
+        clock.advance(600)
+        app.tick()
+        assert app.ex.now == 0, "the clock must not run before the start key"
+        await start(app, pilot)
+        assert isinstance(app.screen, PlayScreen)
+        await run_until(app, pilot, clock, 5)
+        assert app.ex.now == 5
+
+
+async def test_injects_reach_only_their_team(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 9 * 60)
+        assert "TUT-01" in _delivered_to(app, "ie") and "TUT-05" in _delivered_to(app, "eu")
+
+        ie = await _show_team(app, pilot, "ie")
+        ie_rows = {i.inject for i in ie.inbox.rows()}
+        assert "TUT-01" in ie_rows and "TUT-05" not in ie_rows
+        assert ie.inbox.table.row_count == len(ie_rows)
+
+        eu = await _show_team(app, pilot, "eu")
+        eu_rows = {i.inject for i in eu.inbox.rows()}
+        assert "TUT-05" in eu_rows and "TUT-01" not in eu_rows
+        # every row a team sees was addressed to it
+        assert eu_rows <= _delivered_to(app, "eu") and ie_rows <= _delivered_to(app, "ie")
+
+
+async def test_decision_with_rationale_reaches_log_and_journal(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        while "DP-SHARE" not in app.ex.open_points():
+            await run_until(app, pilot, clock, app.ex.now + 15)
+        await pilot.press("space")  # pause while the team deliberates
+        ie = await _show_team(app, pilot, "ie")
+        await pilot.press("2")
+        assert ie.choices.select("P:DP-SHARE:share-amber")
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionScreen)
+        assert form.query_one("#submit", Button).disabled, "no rationale yet"
+        await pilot.press(*"Peers need the indicators now")
+        assert not form.query_one("#submit", Button).disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+        submitted = app.ex.journal.of_kind("decision.submitted")[-1]
+        assert submitted["team"] == "ie" and submitted["point"] == "DP-SHARE"
+        assert submitted["rationale"] == "Peers need the indicators now"
+        closed = app.ex.journal.of_kind("decision_point.closed")[-1]
+        assert closed["option"] == "share-amber" and closed["how"] == "decided"
+        assert app.ex.journal.of_kind("decision.accepted")[-1]["decision"] == "D04"
+
+        await pilot.press("4")
+        log = ie.log.entries()
+        assert any(e.what.startswith("DP-SHARE:share-amber") and e.rationale == "Peers need the indicators now"
+                   for e in log)
+        assert any(e.outcome == "accepted" for e in log)
+        assert ie.log.row_count == len(log)
+
+
+async def test_pause_stops_the_clock(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 10)
+        await pilot.press("space")
+        assert app.driver.paused
+        frozen = app.ex.now
+        for _ in range(5):
+            clock.advance(3600)
+            app.tick()
+        await pilot.pause()
+        assert app.ex.now == frozen
+        assert "PAUSED" in text_of(app.play.query_one("#status-clock"))
+        await pilot.press("space")
+        clock.advance(60)  # one minute at ×60
+        app.tick()
+        assert app.ex.now == frozen + 60
+
+
+async def test_unmet_precondition_keeps_decision_disabled_with_reason(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("space")
+        eu = await _show_team(app, pilot, "eu")
+        await pilot.press("2")
+        assert eu.choices.select("D:D07")
+        row = eu.choices.choices["D:D07"]
+        assert not row.ready
+        detail = text_of(eu.choices.query_one(".choice-detail"))
+        assert "UNMET" in detail and "eccs >= 4" in detail
+        await pilot.press("enter")  # Enter on the row opens the form, like d
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionScreen)
+        await pilot.press(*"We want executives now")
+        assert form.query_one("#submit", Button).disabled
+        assert "eccs >= 4 is false" in text_of(form.query_one("#conditions"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen), "a disabled decision cannot be submitted"
+        assert not app.ex.journal.of_kind("decision.submitted")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        assert isinstance(app.play.current, TeamView)

@@ -1,0 +1,57 @@
+"""Helpers for the TUI tests: a fake wall clock and pilot shortcuts."""
+
+from __future__ import annotations
+
+from tui.app import CyclesimApp
+from tui.driver import SPEEDS
+
+SIZE = (100, 32)
+"""Default terminal size for tests that are not about layout."""
+
+
+class FakeClock:
+    """Wall time that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+async def start(app: CyclesimApp, pilot) -> None:
+    """Leave the briefing with the start key."""
+    await pilot.press("s")
+    await pilot.pause()
+    assert app.playing
+
+
+async def run_until(app: CyclesimApp, pilot, clock: FakeClock, minutes: int) -> None:
+    """Let wall time pass at the current paced speed until the engine reaches ``minutes``.
+
+    Fails if the clock is paused: a paused exercise must not move.
+    """
+    assert not app.driver.paused, "run_until on a paused clock would never arrive"
+    speed = SPEEDS[app.driver.speed_index]
+    guard = 0
+    while app.ex.now < minutes and not app.ex.ended:
+        step = min(60.0, (minutes - app.driver.position()) * 60.0 / speed)
+        clock.advance(max(step, 60.0 / speed))
+        app.tick()
+        guard += 1
+        assert guard < 10_000
+    await pilot.pause()
+
+
+def text_of(static) -> str:
+    """The plain text a Static shows (Rich Text, Group or str), wrapped at 200 columns."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(static.content)
+    return console.export_text()

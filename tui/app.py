@@ -1,0 +1,314 @@
+"""The cyclesim Textual app: a facilitated session on one exercise.
+
+The app is a client of the engine only. It reads the journal incrementally
+(``journal.since(view.next_seq)``) into a :class:`JournalView`, paces the
+engine with a :class:`SimDriver` from a Textual timer, and sends every
+decision and facilitator action through the engine's public API
+(``submit``, ``fire``, ``hold``, ``release``, ``add_inject``, ``note``).
+
+Entry point: :func:`run_tui`, for ``cyclesim play`` and ``cyclesim resume``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from textual.app import App
+from textual.binding import Binding
+
+from simulator.engine import Exercise
+from simulator.errors import InputError
+from simulator.timefmt import format_time
+
+from .choices import Choice, Submission
+from .commands import ExerciseCommands
+from .driver import SimDriver, TickResult
+from .journal_view import JournalView
+from .screens.briefing import BriefingScreen
+from .screens.decision import DecisionScreen
+from .screens.dialogs import ConfirmScreen, HelpScreen
+from .screens.forms import AdHocInjectScreen, ObservationScreen
+from .screens.play import PlayScreen
+
+TICK_HZ = 20
+"""Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""
+MAX_TOASTS = 3
+"""Alerts shown per tick; the feed and the journal keep the rest."""
+
+
+class CyclesimApp(App[int]):
+    """One facilitated session: briefing, then live play on a single terminal."""
+
+    CSS_PATH = "cyclesim.tcss"
+    TITLE = "cyclesim"
+    COMMANDS = App.COMMANDS | {ExerciseCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, exercise: Exercise, *, session: Any = None, clock: Callable[[], float] = time.monotonic,
+                 autotick: bool = True, budget: float = 0.02):
+        """Args:
+            exercise: a built exercise, new or rebuilt from a session (it may be part-way).
+            session: the session it journals into (shown in the briefing); the caller closes it.
+            clock: wall clock for the driver; tests pass a fake one.
+            autotick: drive the engine from a 20 Hz timer; tests turn it off and call :meth:`tick`.
+            budget: CPU seconds per tick the engine may use.
+        """
+        super().__init__()
+        self.ex = exercise
+        self.session = session
+        self.view = JournalView(exercise.plan)
+        self.view.feed_records(exercise.journal.since(0))
+        self.driver = SimDriver(exercise, clock=clock, budget=budget, on_error=self._engine_error)
+        self.autotick = autotick
+        self.playing = False
+        self._play: PlayScreen | None = None
+        self._shown_now = exercise.now
+        self._next_cache: tuple[tuple[int, int], str] | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    def on_mount(self) -> None:
+        self.push_screen(BriefingScreen())
+        if self.autotick:
+            self.set_interval(1 / TICK_HZ, self.tick)
+
+    def start_exercise(self) -> None:
+        """The facilitator's start key: open the play screen; the clock starts once it is up."""
+        if self._play is not None:
+            return
+        self._play = PlayScreen()
+        self.switch_screen(self._play)
+
+    def play_ready(self) -> None:
+        """The play screen is mounted: views may now be updated, and the clock runs."""
+        self.playing = True
+        if not self.ex.ended:
+            self.driver.resume()
+        self.sync()
+        self.play.refresh_status()
+
+    @property
+    def play(self) -> PlayScreen:
+        assert self._play is not None, "the play screen opens with the start key"
+        return self._play
+
+    # ------------------------------------------------------------ the loop
+    def tick(self) -> TickResult:
+        """One driver step plus a view update; the timer calls it, tests call it directly."""
+        if not self.playing:
+            return TickResult()
+        result = self.driver.tick()
+        self.sync()
+        if result.stopped:
+            self.play.refresh_status()
+        if result.stopped == "event":
+            self.notify("Paused at the next event (space runs to the one after).", timeout=3)
+        elif result.stopped == "inject":
+            self.notify(f"Jumped to {format_time(self.ex.now)}.", timeout=3)
+        elif result.stopped == "end" and not self.ex.ended:
+            self.notify("Nothing more happens before the end: the clock is at the end.", timeout=4)
+        return result
+
+    def sync(self) -> None:
+        """Fold new journal records into the view and push them to the screen."""
+        records = self.ex.journal.since(self.view.next_seq)
+        if not self.playing or self._play is None:
+            if records:
+                self.view.feed_records(records)
+            return
+        if records:
+            changes = self.view.feed_records(records)
+            self.play.apply(changes)
+            for message, severity in changes.alerts[-MAX_TOASTS:]:
+                self.notify(message, severity=severity, timeout=5)  # type: ignore[arg-type]
+            if changes.ended:
+                self.play.refresh_bindings()
+                self.notify("The exercise has ended. Press q to leave; the session is saved.", timeout=8)
+        if self.ex.now != self._shown_now:
+            self._shown_now = self.ex.now
+            self.play.clock()
+
+    def next_inject(self) -> str:
+        """The next inject due by the timeline, for the status bar ("TUT-05 at T+06:00")."""
+        key = (self.ex.now, self.view.next_seq)
+        if self._next_cache is not None and self._next_cache[0] == key:
+            return self._next_cache[1]
+        best = None
+        for row in self.view.msel.values():
+            if row.released_t is None and row.planned_t is not None and row.planned_t >= self.ex.now:
+                if best is None or row.planned_t < best.planned_t:
+                    if self.ex.inject_status(row.inject) == "scheduled":
+                        best = row
+        text = f"{best.inject} at {best.planned}" if best is not None else ""
+        self._next_cache = (key, text)
+        return text
+
+    def _engine_error(self, error: BaseException) -> None:
+        self.notify(f"The engine stopped on an error and the clock is paused: {error}", severity="error", timeout=15)
+
+    def _after_input(self) -> None:
+        """An input changed the engine: play out the current instant, then show it."""
+        self.driver.drain()
+        self.sync()
+
+    # ------------------------------------------------------------ clock controls
+    def toggle_run(self) -> None:
+        if self.ex.ended:
+            self.notify("The exercise has ended.")
+            return
+        if self.driver.jumping:
+            self.driver.cancel_jump()
+        self.driver.toggle()
+        self.play.refresh_status()
+
+    def jump_to_next_inject(self) -> None:
+        self.driver.jump_to_next_inject()
+        self.play.refresh_status()
+
+    def jump_to_inject(self, inject: str) -> None:
+        self.switch_team(None)
+        self.driver.jump_until(lambda r: r.kind == "inject.released" and r.get("inject") == inject)
+        self.play.refresh_status()
+
+    # ------------------------------------------------------------ facilitator actions
+    def fire(self, inject: str) -> None:
+        status = self.ex.inject_status(inject)
+        if status in ("released", "cancelled"):
+            self.notify(f"{inject} is already {status}.", severity="warning")
+            return
+        try:
+            self.ex.fire(inject)
+        except InputError as e:
+            self.notify(str(e), severity="error")
+            return
+        self._after_input()
+        self.notify(f"{inject} fired at {format_time(self.ex.now)}.")
+
+    def hold_or_release(self, inject: str) -> None:
+        status = self.ex.inject_status(inject)
+        try:
+            if status == "held":
+                self.ex.release(inject)
+                verb = "released"
+            elif status in ("scheduled", "dormant"):
+                self.ex.hold(inject)
+                verb = "held"
+            else:
+                self.notify(f"{inject} is {status}: nothing to hold.", severity="warning")
+                return
+        except InputError as e:
+            self.notify(str(e), severity="error")
+            return
+        self._after_input()
+        self.play.facilitator.msel.refresh_rows({inject}, False)
+        self.notify(f"{inject} {verb}.")
+
+    def show_inject(self, inject: str) -> None:
+        self.switch_team(None)
+        self.play.facilitator.show_tab(0)
+        self.play.facilitator.msel.select_inject(inject)
+
+    def open_adhoc(self) -> None:
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                ident = self.ex.add_inject(**values)
+            except InputError as e:
+                self.notify(str(e), severity="error")
+                return
+            self._after_input()
+            self.notify(f"Ad-hoc inject {ident} sent.")
+
+        self.push_screen(AdHocInjectScreen(self.ex), done)
+
+    def open_observation(self) -> None:
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                self.ex.note(**values)
+            except InputError as e:
+                self.notify(str(e), severity="error")
+                return
+            self._after_input()
+            self.notify("Observation noted.")
+
+        self.push_screen(ObservationScreen(self.ex, team=self.play.active_team), done)
+
+    # ------------------------------------------------------------ team actions
+    def switch_team(self, team: str | None) -> None:
+        self.play.show_team(team)
+
+    def open_decision(self, choice: Choice) -> None:
+        self.push_screen(DecisionScreen(self.ex, choice), self.submit)
+
+    def submit(self, submission: Submission | None) -> None:
+        """Hand a decision to the engine and say what it made of it."""
+        if submission is None:
+            return
+        try:
+            outcome = submission.submit(self.ex)
+        except InputError as e:
+            self.notify(str(e), severity="error")
+            return
+        self._after_input()
+        what = submission.decision or f"{submission.point}:{submission.option}"
+        if outcome.accepted:
+            self.notify(f"{what} accepted for team {submission.team}." + (f" ({outcome.reason})" if outcome.reason else ""))
+        else:
+            self.notify(f"{what} refused: {outcome.reason}", severity="error", timeout=8)
+
+    def decide_by_key(self, team: str, key: str) -> None:
+        """Palette: show the team's Decide tab on that row and open the form."""
+        self.switch_team(team)
+        view = self.play.team_view(team)
+        view.show_tab(1)
+        view.choices.sync(force=True)
+        if not view.choices.select(key):
+            self.notify("That decision is not open to the team now.", severity="warning")
+            return
+        choice = view.choices.selected()
+        if choice is not None:
+            self.open_decision(choice)
+
+    # ------------------------------------------------------------ help and quitting
+    def open_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.request_quit()
+
+    def request_quit(self) -> None:
+        """Leave at once when nothing runs; otherwise pause and ask first."""
+        if not self.playing or self.ex.ended:
+            self.exit(0)
+            return
+        was_running = not self.driver.paused
+        self.driver.pause()
+        self.play.refresh_status()
+        where = f" in {self.session.path}" if self.session is not None else ""
+        detail = (f"The clock is paused at {format_time(self.ex.now)}. Everything so far is saved{where}"
+                  + (f"; resume later with: cyclesim resume {self.session.path}" if self.session is not None else "")
+                  + ".")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+            elif was_running:
+                self.driver.resume()
+                self.play.refresh_status()
+
+        self.push_screen(ConfirmScreen("Quit while the exercise is running?", detail), answer)
+
+
+def run_tui(exercise: Exercise, *, session: Any = None) -> int:
+    """Open the TUI on a built exercise (new or resumed); the briefing shows first.
+
+    The caller owns ``session`` (its journal is the exercise's journal) and
+    closes it after this returns. Returns the exit code, 0.
+    """
+    app = CyclesimApp(exercise, session=session)
+    code = app.run()
+    return int(code or 0)

@@ -1,0 +1,147 @@
+"""The decision form: preconditions, parameters and the (required) rationale.
+
+The Submit button stays disabled while the engine's check fails (each unmet
+precondition shown with its reason) or while the rationale is empty. The form
+only *returns* a Submission; the app hands it to ``ex.submit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from simulator.engine import Exercise
+from simulator.timefmt import format_time
+
+from ..choices import Choice, Submission, check_with
+from ..widgets.badges import countdown
+from ..widgets.choices_pane import condition_lines
+
+
+class DecisionScreen(ModalScreen[Submission | None]):
+    """Take one decision (or answer one decision point) for one team."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Submit"),
+    ]
+
+    def __init__(self, ex: Exercise, choice: Choice, **kwargs):
+        super().__init__(**kwargs)
+        self.ex = ex
+        self.choice = choice
+        self.decision = ex.plan.catalogue.get(choice.decision) if choice.decision else None
+        self.param_specs = dict(self.decision.params) if self.decision is not None and choice.point is None else {}
+
+    def compose(self) -> ComposeResult:
+        c = self.choice
+        team = self.ex.plan.teams[c.team]
+        title = f"{c.point}: {c.option} — {c.label}" if c.point else f"{c.decision} {c.label}"
+        head = Text.assemble((f"Team {c.team} ({team.name})\n", "italic"), (title, "bold"))
+        point = self.ex.plan.points.get(c.point) if c.point else None
+        if point is not None:
+            head.append(f"\n{point.prompt}")
+            info = self.ex.open_points().get(c.point)
+            if info is not None:
+                head.append(f"\nDecide by {format_time(info['deadline'])} (")
+                head.append_text(countdown(info["deadline"], self.ex.now))
+                head.append(f"); if nobody decides: {point.default}")
+        if self.decision is not None:
+            head.append(f"\n{'Takes ' if c.point else ''}{self.decision.id} {self.decision.name}", style="italic")
+        with Vertical(id="dialog", classes="decision-dialog"):
+            yield Static(head, id="d-title")
+            with VerticalScroll(id="d-body"):
+                yield Static("", id="conditions")
+                for name, spec in self.param_specs.items():
+                    label = f"{name}{' (required)' if spec.required else ''}: {spec.description}"
+                    if spec.type == "bool":
+                        yield Checkbox(label, id=f"param-{name}", classes="param")
+                    else:
+                        yield Label(label)
+                        yield Input(placeholder=spec.type, id=f"param-{name}", classes="param")
+                yield Label("Rationale (required): why this decision, now?")
+                yield Input(placeholder="e.g. ECCS 4 reached in two MS: executives must assess impact",
+                            id="rationale")
+                yield Static("", id="why")
+            with Horizontal(id="d-buttons"):
+                yield Button("Submit (ctrl+s)", variant="primary", id="submit")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self._recheck()
+        first = self.query(".param").first() if self.param_specs else self.query_one("#rationale")
+        first.focus()
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, spec in self.param_specs.items():
+            widget = self.query_one(f"#param-{name}")
+            if isinstance(widget, Checkbox):
+                out[name] = bool(widget.value)
+            else:
+                value = widget.value.strip()
+                if spec.type == "number" and value:
+                    try:
+                        out[name] = float(value) if "." in value else int(value)
+                    except ValueError:
+                        out[name] = value
+                elif value:
+                    out[name] = value
+        return out
+
+    def rationale(self) -> str:
+        return self.query_one("#rationale", Input).value.strip()
+
+    def _recheck(self) -> bool:
+        check = check_with(self.ex, self.choice, self.params())
+        lines = condition_lines(self.choice, check)
+        self.query_one("#conditions", Static).update(Text("\n").join(lines))
+        ok = check is None or check.ok
+        has_rationale = bool(self.rationale())
+        why = self.query_one("#why", Static)
+        if not ok:
+            why.update(Text("Submit is disabled: the preconditions above are not met.", style="bold"))
+        elif not has_rationale:
+            why.update(Text("Submit is disabled until you write a rationale.", style="italic"))
+        else:
+            why.update(Text("Ready: Enter or ctrl+s submits.", style="bold"))
+        self.query_one("#submit", Button).disabled = not (ok and has_rationale)
+        return ok and has_rationale
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self._recheck()
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        if event.input.id == "rationale":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_submit(self) -> None:
+        if not self._recheck():
+            self.app.bell()
+            return
+        c = self.choice
+        self.dismiss(Submission(team=c.team, rationale=self.rationale(), decision=c.decision if not c.point else None,
+                                point=c.point, option=c.option, params=self.params()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

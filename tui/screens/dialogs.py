@@ -1,0 +1,95 @@
+"""Small dialogs: the quit confirmation and the help screen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; y and n answer it, Escape says no."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, question: str, detail: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="confirm-dialog"):
+            yield Static(Text(self.question, style="bold"))
+            if self.detail:
+                yield Static(self.detail, classes="confirm-detail")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (n)", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+HELP = [
+    ("Running the clock", [
+        ("space", "run / pause the exercise clock"),
+        ("+ / -", "faster / slower: ×1 (real time), ×10, ×60, ×600, ×3600, then 'to next event' "
+                  "(runs until something happens, then pauses)"),
+        ("n", "jump to the next inject (runs until the next inject is released)"),
+    ]),
+    ("Views", [
+        ("t", "switch view: facilitator console → each team → back"),
+        ("esc", "back to the facilitator console"),
+        ("1 2 3 4", "tabs of the current view"),
+        ("ctrl+p", "command palette: jump to an inject, take a decision, switch team"),
+    ]),
+    ("Facilitator console", [
+        ("f", "fire the inject under the cursor now (held or out of timeline)"),
+        ("h", "hold the inject under the cursor, or release a held one"),
+        ("v", "cycle the timeline filter: all, upcoming, delivered, held"),
+        ("i", "write an ad-hoc inject (sender, recipients, TLP, text)"),
+        ("o", "write an observation (strength / area for improvement) for an objective"),
+    ]),
+    ("Team view", [
+        ("d / Enter", "on the Decide tab: take the decision under the cursor (rationale required)"),
+        ("✗ rows", "unmet preconditions: the row says why; the decision stays disabled"),
+    ]),
+    ("Leaving", [
+        ("q", "quit (asks first while the exercise runs). The session is saved as it runs."),
+    ]),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, by where it works."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("cyclesim — keys\n", style="bold")
+        for title, rows in HELP:
+            text.append(f"\n{title}\n", style="bold underline")
+            for key, what in rows:
+                text.append(f"  {key:<10}", style="bold")
+                text.append(f"{what}\n")
+        text.append("\nNothing conveys meaning by colour alone; NO_COLOR is honoured. "
+                    "Change the theme (light/dark) from the command palette.\n", style="italic")
+        with Vertical(id="dialog", classes="help-dialog"):
+            with VerticalScroll():
+                yield Static(text)
+            yield Static("Esc, q or ? closes this help.", classes="help-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,153 @@
+"""Facilitator forms: an ad-hoc inject and an evaluator's observation.
+
+Each form validates what it can see (a known sender, at least one recipient,
+a title, some text) and returns plain values; the app passes them to
+``ex.add_inject`` / ``ex.note``, which have the last word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static, TextArea
+
+from simulator.engine import Exercise
+from simulator.model import TLP_ORDER
+
+EVERYONE = "everyone"
+
+
+class _Form(ModalScreen[dict[str, Any] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="form-buttons"):
+            yield Button("Send (ctrl+s)", variant="primary", id="submit")
+            yield Button("Cancel (esc)", id="cancel")
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def complain(self, message: str) -> None:
+        self.query_one("#why", Static).update(message)
+        self.app.bell()
+
+    def action_submit(self) -> None:
+        raise NotImplementedError  # each form validates its own fields
+
+
+class AdHocInjectScreen(_Form):
+    """Write an inject during the session: sender, recipients, TLP, title and text."""
+
+    def __init__(self, ex: Exercise, **kwargs):
+        super().__init__(**kwargs)
+        self.ex = ex
+        self.actors = sorted(ex.plan.network.actors)
+        fac = ex.plan.facilitator()
+        self.default_sender = next((a for a in (fac.plays if fac else []) if a in ex.plan.network.actors),
+                                   self.actors[0] if self.actors else "")
+
+    def compose(self) -> ComposeResult:
+        plan = self.ex.plan
+        recipients = [(f"everyone (every played actor)", EVERYONE, False)]
+        for team in plan.teams.values():
+            for actor in team.plays:
+                recipients.append((f"{actor} — team {team.id}", actor, False))
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static("Ad-hoc inject", classes="form-title")
+            with VerticalScroll():
+                yield Label("Sender (actor id; type to complete)")
+                yield Input(self.default_sender, id="sender", suggester=SuggestFromList(self.actors, case_sensitive=False))
+                yield Label("Recipients (space to tick)")
+                yield SelectionList[str](*recipients, id="to")
+                yield Label("TLP")
+                yield Select([(t, t) for t in TLP_ORDER], value="TLP:AMBER", allow_blank=False, id="tlp")
+                yield Label("Title")
+                yield Input(placeholder="one line the teams see in their inbox", id="title")
+                yield Label("Text")
+                yield TextArea(id="body", soft_wrap=True)
+                yield Static("", id="why")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#to").focus()
+
+    def action_submit(self) -> None:
+        sender = self.query_one("#sender", Input).value.strip()
+        to = list(self.query_one("#to", SelectionList).selected)
+        title = self.query_one("#title", Input).value.strip()
+        if sender not in self.ex.plan.network.actors:
+            self.complain(f"Unknown sender {sender!r}: type an actor id (e.g. {self.default_sender}).")
+            return
+        if not to:
+            self.complain("Tick at least one recipient (space on a row).")
+            return
+        if not title:
+            self.complain("Give the inject a title.")
+            return
+        self.dismiss({"sender": sender, "to": to, "title": title, "tlp": self.query_one("#tlp", Select).value,
+                      "body": self.query_one("#body", TextArea).text.strip()})
+
+
+KINDS = (("strength", "Strength"), ("improvement", "Area for improvement"), ("note", "Note"))
+
+
+class ObservationScreen(_Form):
+    """An evaluator's observation, tagged to an objective and optionally a team."""
+
+    def __init__(self, ex: Exercise, team: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.ex = ex
+        self.team = team
+
+    def compose(self) -> ComposeResult:
+        s = self.ex.scenario
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static("Observation", classes="form-title")
+            with VerticalScroll():
+                yield Label("Kind")
+                with RadioSet(id="kind"):
+                    for i, (_value, label) in enumerate(KINDS):
+                        yield RadioButton(label, value=i == 0)
+                yield Label("Objective")
+                yield Select([(f"{o.id} {o.title}", o.id) for o in s.objectives], prompt="(none)", id="objective")
+                yield Label("Team")
+                yield Select([(f"{t.id} {t.name}", t.id) for t in s.teams], prompt="(all / none)", id="team",
+                             value=self.team if self.team else Select.NULL)
+                yield Label("Observation")
+                yield Input(placeholder="what you saw, and why it matters", id="text")
+                yield Static("", id="why")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#kind").focus()
+
+    @on(Input.Submitted, "#text")
+    def _entered(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.complain("Write the observation first.")
+            return
+        index = self.query_one("#kind", RadioSet).pressed_index
+        objective = self.query_one("#objective", Select).value
+        team = self.query_one("#team", Select).value
+        self.dismiss({"text": text, "kind": KINDS[max(index, 0)][0],
+                      "objective": None if objective is Select.NULL else objective,
+                      "team": None if team is Select.NULL else team})

@@ -1,0 +1,242 @@
+"""The live play screen: status bar, one view at a time (facilitator or a team), footer.
+
+Keys are declared as bindings; :meth:`check_action` hides facilitator keys
+on team views and the decide key on the facilitator console, so the footer
+only ever shows keys that work where the facilitator is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from ..journal_view import Changes
+from ..messages import DecisionRequested
+from ..widgets.status_bar import Status, StatusBar
+from ..widgets.views import FacilitatorView, TeamView
+
+if TYPE_CHECKING:
+    from ..app import CyclesimApp
+
+FACILITATOR = "view-facilitator"
+
+FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe"})
+TEAM_ACTIONS = frozenset({"decide"})
+
+
+class PlayScreen(Screen):
+    """Where the exercise is run. Actions call the app, which calls the engine."""
+
+    BINDINGS = [
+        Binding("space", "toggle_run", "Run/Pause", key_display="space"),
+        Binding("plus,equals_sign", "faster", "Speed", key_display="+/-"),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("n", "next_inject", "Next"),
+        Binding("t", "next_view", "Team"),
+        Binding("escape", "show_view('facilitator')", "Console", show=False),
+        Binding("d", "decide", "Decide"),
+        Binding("f", "fire", "Fire"),
+        Binding("h", "hold", "Hold", show=False),
+        Binding("v", "filter", "Filter", show=False),
+        Binding("i", "adhoc", "Inject"),
+        Binding("o", "observe", "Note"),
+        Binding("1", "tab(0)", "Tab 1", show=False),
+        Binding("2", "tab(1)", "Tab 2", show=False),
+        Binding("3", "tab(2)", "Tab 3", show=False),
+        Binding("4", "tab(3)", "Tab 4", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.view_ids: list[str] = []
+        self.current_id = FACILITATOR
+        self._team_of_view: dict[str, str] = {}
+
+    @property
+    def sim(self) -> "CyclesimApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        app = self.sim
+        yield StatusBar(id="status")
+        self.view_ids = [FACILITATOR] + [f"view-team-{i}" for i in range(len(app.ex.plan.teams))]
+        with ContentSwitcher(initial=FACILITATOR, id="views"):
+            yield FacilitatorView(app.ex, app.view, id=FACILITATOR)
+            for i, team in enumerate(app.ex.plan.teams):
+                self._team_of_view[f"view-team-{i}"] = team
+                yield TeamView(app.ex, app.view, team, id=f"view-team-{i}")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.facilitator.msel.focus()
+        self.sim.play_ready()
+
+    # ------------------------------------------------------------ access
+    @property
+    def switcher(self) -> ContentSwitcher:
+        return self.query_one("#views", ContentSwitcher)
+
+    @property
+    def facilitator(self) -> FacilitatorView:
+        return self.query_one(f"#{FACILITATOR}", FacilitatorView)
+
+    @property
+    def current(self) -> FacilitatorView | TeamView:
+        return self.query_one(f"#{self.current_id}")  # type: ignore[return-value]
+
+    @property
+    def active_team(self) -> str | None:
+        """The team whose view is shown, None on the facilitator console."""
+        return self._team_of_view.get(self.current_id)
+
+    def team_view(self, team: str) -> TeamView:
+        return next(v for v in self.query(TeamView) if v.team == team)
+
+    # ------------------------------------------------------------ updates from the app
+    def apply(self, ch: Changes) -> None:
+        """New records: update the visible view now; hidden team views catch up when shown."""
+        self.facilitator.apply(ch)
+        current = self.current
+        if isinstance(current, TeamView):
+            current.apply(ch)
+        self.refresh_status()
+
+    def clock(self) -> None:
+        """Time moved without new records: countdowns and the status bar."""
+        self.current.clock(self.sim.ex.now, self.sim.ex.queues())
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        app = self.sim
+        sev = app.view.severity
+        team = self.active_team
+        points = app.view.open_points(team)
+        nxt = app.next_inject()
+        self.query_one(StatusBar).show(Status(
+            now=app.ex.now, duration=app.ex.duration, start=app.view.started.get("start", ""),
+            state=app.driver.state_label, speed=app.driver.speed_label, level=sev["level"],
+            colour=sev["colour"], name=sev["name"], view=self.current.title,
+            open_points=len(points), next_inject=nxt if team is None else "",
+        ))
+
+    # ------------------------------------------------------------ view switching
+    def show(self, view_id: str) -> None:
+        self.current_id = view_id
+        self.switcher.current = view_id
+        view = self.current
+        if isinstance(view, TeamView):
+            view.catch_up()
+            focus = view.inbox.table if view.active_tab == "inbox" else view.choices.table
+            if view.active_tab in ("inbox", "decide"):
+                focus.focus()
+        else:
+            view.clock(self.sim.ex.now, self.sim.ex.queues(), force=True)
+            view.msel.focus()
+        self.refresh_status()
+        self.refresh_bindings()
+
+    def show_team(self, team: str | None) -> None:
+        if team is None:
+            self.show(FACILITATOR)
+        else:
+            self.show(next(v for v, t in self._team_of_view.items() if t == team))
+
+    # ------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """False hides a key that does not apply to this view; None shows it disabled."""
+        team = self.active_team
+        if action in FACILITATOR_ACTIONS and team is not None:
+            return False
+        if action in TEAM_ACTIONS and team is None:
+            return False
+        if action in ("toggle_run", "faster", "slower", "next_inject", "fire", "hold", "adhoc", "decide") \
+                and self.sim.ex.ended:
+            return None
+        return True
+
+    def action_toggle_run(self) -> None:
+        self.sim.toggle_run()
+
+    def action_faster(self) -> None:
+        self.sim.driver.faster()
+        self.refresh_status()
+
+    def action_slower(self) -> None:
+        self.sim.driver.slower()
+        self.refresh_status()
+
+    def action_next_inject(self) -> None:
+        self.sim.jump_to_next_inject()
+
+    def action_next_view(self) -> None:
+        ids = self.view_ids
+        self.show(ids[(ids.index(self.current_id) + 1) % len(ids)])
+
+    def action_show_view(self, which: str) -> None:
+        self.show(FACILITATOR)
+
+    def action_tab(self, index: int) -> None:
+        self.current.show_tab(index)
+        view = self.current
+        if isinstance(view, TeamView):
+            if view.active_tab == "inbox":
+                view.inbox.table.focus()
+            elif view.active_tab == "decide":
+                view.choices.table.focus()
+            elif view.active_tab == "log":
+                view.log.focus()
+        elif index == 0:
+            view.msel.focus()
+
+    def action_decide(self) -> None:
+        view = self.current
+        if not isinstance(view, TeamView):
+            return
+        if view.active_tab != "decide":
+            view.show_tab(1)
+            view.choices.table.focus()
+            return
+        choice = view.choices.selected()
+        if choice is None:
+            self.notify("Nothing to decide: no decision is open to this team.", severity="warning")
+            return
+        self.sim.open_decision(choice)
+
+    def on_decision_requested(self, message: DecisionRequested) -> None:
+        """Enter on a Decide row: the same as the decide key."""
+        self.action_decide()
+
+    def action_fire(self) -> None:
+        inject = self.facilitator.msel.selected_inject()
+        if inject is None:
+            self.notify("Move to an inject in the timeline first.", severity="warning")
+            return
+        self.sim.fire(inject)
+
+    def action_hold(self) -> None:
+        inject = self.facilitator.msel.selected_inject()
+        if inject is not None:
+            self.sim.hold_or_release(inject)
+
+    def action_filter(self) -> None:
+        self.facilitator.show_tab(0)
+        flt = self.facilitator.msel.cycle_filter()
+        self.notify(f"Timeline filter: {flt}", timeout=2)
+
+    def action_adhoc(self) -> None:
+        self.sim.open_adhoc()
+
+    def action_observe(self) -> None:
+        self.sim.open_observation()
+
+    def action_help(self) -> None:
+        self.sim.open_help()
+
+    def action_quit(self) -> None:
+        self.sim.request_quit()

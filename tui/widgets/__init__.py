@@ -1,0 +1,1 @@
+"""Widgets of the TUI: panels that render parts of the journal-derived view."""

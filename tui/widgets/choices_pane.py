@@ -1,0 +1,157 @@
+"""A team's open decisions: points with deadlines and catalogue decisions, each
+with its preconditions shown met or unmet and why."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from simulator.engine import Exercise
+from simulator.timefmt import format_duration, format_time
+
+from ..choices import Choice, choices_for
+from ..journal_view import JournalView
+from ..messages import DecisionRequested
+from .badges import countdown
+
+
+def condition_lines(choice: Choice, check) -> list[Text]:
+    """✓/✗ per precondition with why it exists, then the engine's reasons when unmet."""
+    lines: list[Text] = []
+    if check is None:
+        lines.append(Text("✓ nothing to check: this option takes no catalogue step now"))
+        return lines
+    if check.conditions:
+        lines.append(Text("Preconditions", style="bold"))
+    for expr, holds, because in check.conditions:
+        mark = Text("✓ met   ", style="bold") if holds else Text("✗ UNMET ", style="bold reverse")
+        lines.append(Text.assemble("  ", mark, expr, (f" — {because}" if because else "", "italic")))
+    if check.reasons:
+        lines.append(Text("Why not now", style="bold"))
+        for reason in check.reasons:
+            lines.append(Text(f"  • {reason}"))
+    elif not check.conditions:
+        lines.append(Text("✓ no preconditions"))
+    return lines
+
+
+class ChoicesTable(DataTable):
+    """Rows of choices keyed by Choice.key."""
+
+
+class ChoicesPane(Container):
+    """The Decide tab of a team view."""
+
+    def __init__(self, ex: Exercise, view: JournalView, team: str, **kwargs):
+        super().__init__(**kwargs)
+        self.ex = ex
+        self.view = view
+        self.team = team
+        self.choices: dict[str, Choice] = {}
+        self._order: list[str] = []
+        self._now = -1
+
+    def compose(self) -> ComposeResult:
+        yield ChoicesTable(cursor_type="row", zebra_stripes=True, classes="choices-table")
+        with VerticalScroll(classes="reader"):
+            yield Static("", classes="choice-detail")
+
+    @property
+    def table(self) -> ChoicesTable:
+        return self.query_one(ChoicesTable)
+
+    def on_mount(self) -> None:
+        t = self.table
+        t.add_column("", key="mark", width=1)
+        t.add_column("Id", key="id")
+        t.add_column("Status", key="status")
+        t.add_column("Decision", key="label")
+        self.sync(force=True)
+
+    def _status(self, c: Choice) -> Text:
+        if c.deadline is not None:
+            return Text.assemble("due ", countdown(c.deadline, self.ex.now))
+        return Text("ready", style="bold") if c.ready else Text("unmet", style="italic")
+
+    def sync(self, force: bool = False) -> None:
+        """Rebuild from the engine's checks (force), or just move the deadline countdowns."""
+        now = self.ex.now
+        if not force:
+            if now != self._now:
+                self._now = now
+                for key in self._order:
+                    c = self.choices[key]
+                    if c.deadline is not None:
+                        self.table.update_cell(key, "status", self._status(c), update_width=True)
+            return
+        self._now = now
+        keep = self.selected_key()
+        choices = choices_for(self.ex, self.view, self.team) if not self.ex.ended else []
+        self.choices = {c.key: c for c in choices}
+        self._order = [c.key for c in choices]
+        t = self.table
+        t.clear()
+        for c in choices:
+            t.add_row("✓" if c.ready else "✗", f"{c.point}:{c.option}" if c.point else c.decision,
+                      self._status(c), c.label, key=c.key)
+        points = len({c.point for c in choices if c.point})
+        ready = sum(c.ready and not c.point for c in choices)
+        t.border_title = (f"{points} open point{'s' if points != 1 else ''} · "
+                          f"{ready} of {len(choices) - sum(bool(c.point) for c in choices)} decisions ready")
+        if keep in self._order:
+            t.move_cursor(row=self._order.index(keep))
+        self._detail()
+
+    def selected_key(self) -> str | None:
+        row = self.table.cursor_row if self.table.row_count else -1
+        return self._order[row] if 0 <= row < len(self._order) else None
+
+    def selected(self) -> Choice | None:
+        key = self.selected_key()
+        return self.choices.get(key) if key else None
+
+    def select(self, key: str) -> bool:
+        if key in self._order:
+            self.table.move_cursor(row=self._order.index(key))
+            self._detail()
+            return True
+        return False
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        choice = self.selected()
+        if choice is not None:
+            self.post_message(DecisionRequested(choice))
+
+    def _detail(self) -> None:
+        c = self.selected()
+        out = self.query_one(".choice-detail", Static)
+        if c is None:
+            out.update("No decision open to this team now." if self.ex.ended or not self.choices
+                       else "Move to a row to see its preconditions.")
+            return
+        lines: list[Text] = []
+        if c.point:
+            p = self.view.points[c.point]
+            lines.append(Text(f"{c.point} — {p.prompt}", style="bold"))
+            lines.append(Text.assemble(f"Deadline {format_time(p.deadline)} (", countdown(p.deadline, self.ex.now),
+                                       f"); default if nobody decides: {p.default}"))
+            lines.append(Text(f"Option {c.option}: {c.label}" + (f" → takes {c.decision}" if c.decision else "")))
+        d = self.ex.plan.catalogue.get(c.decision) if c.decision else None
+        if d is not None:
+            lines.append(Text(f"{d.id} {d.name}", style="bold"))
+            lines.append(Text(f"{d.ladder} · {d.level} level · by {', '.join(d.by)}"
+                              + (f" · voting: {d.voting.rule}" if d.voting.rule != "none" else "")
+                              + (f" · takes effect in {format_duration(d.delay.min * 60)}–"
+                                 f"{format_duration(d.delay.max * 60)}" if d.delay.max else " · immediate")))
+            if d.description:
+                lines.append(Text(d.description.strip(), style="italic"))
+        lines += condition_lines(c, c.check)
+        lines.append(Text("Enter or d: decide (a rationale is required)" if c.ready
+                          else "Unmet: the decision stays disabled until its preconditions hold.", style="dim"))
+        out.update(Text("\n").join(lines))
