@@ -134,7 +134,10 @@ class Condition:
     def evaluate(self, ctx: "Context") -> "Verdict":
         reads: dict[str, Any] = {}
         failed: list[str] = []
-        ok = bool(_eval(self.tree.body, ctx, reads, failed))
+        try:
+            ok = bool(_eval(self.tree.body, ctx, reads, failed))
+        except ConditionError as e:  # a parameter that is not on the ladder it is compared with
+            return Verdict(False, dict(sorted(reads.items())), (str(e),))
         return Verdict(ok, dict(sorted(reads.items())), tuple(failed) if not ok else ())
 
 

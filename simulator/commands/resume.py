@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 
 from ..errors import SimulatorError
 from ..session import Session
@@ -40,7 +41,7 @@ def run(args) -> int:
                                      check_only=args.check)
     try:
         if result.note:
-            print(result.note, file=__import__("sys").stderr)
+            print(result.note, file=sys.stderr)
         ex = result.exercise
         report = {
             "session": str(session.path), "scenario": session.scenario_id, "seed": session.seed,

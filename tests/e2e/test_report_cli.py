@@ -85,7 +85,7 @@ def test_a_session_folder_is_a_source(tmp_path):
     for start, end in (("## 2. Executive summary", "## 7. Objectives"), ("## Appendix A", "## Appendix C")):
         assert section(from_file.stdout, start, end) == section(proc.stdout, start, end)
     # the observation keeps its category through the JSONL export: it is still a strength
-    assert section(from_file.stdout, "## 8.", "## 9.") == section(proc.stdout, "## 8.", "## 9.")
+    assert section(from_file.stdout, "## 8.", "## Appendix A") == section(proc.stdout, "## 8.", "## Appendix A")
     assert "### Other observations" not in from_file.stdout and "IE shares at the right TLP" in from_file.stdout
 
 

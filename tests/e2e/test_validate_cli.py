@@ -166,7 +166,7 @@ def test_every_shape_problem_of_a_file_in_one_run_sorted(tmp_path):
     assert "'TLP:PURPLE' is not allowed here" in found[2][2]
 
 
-def test_problems_of_several_files_are_sorted_by_file(tmp_path):
+def test_problems_of_several_files_are_sorted_by_file():
     run = validate("tests/data/bad/unknown-team.yaml", "tests/data/bad/bad-tlp.yaml")
     assert run.returncode == 2
     problems = problem_lines(run.stderr)

@@ -6,6 +6,7 @@ exit 1) and leave the session's files exactly as they were.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -247,7 +248,7 @@ def test_locked_session_is_refused(stopped):
     before = _files(folder)
     with pytest.raises(SessionError, match="in use by another running cyclesim") as e:
         Session.resume(folder)
-    assert e.value.exit_code == EXIT_BAD_INPUT and f"pid {__import__('os').getpid()}" in str(e.value)
+    assert e.value.exit_code == EXIT_BAD_INPUT and f"pid {os.getpid()}" in str(e.value)
     assert summarize(folder).state == "in use"
     holder.close()
     assert _files(folder) == before

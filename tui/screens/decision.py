@@ -53,8 +53,8 @@ class DecisionScreen(ModalScreen[Submission | None]):
                 head.append(f"\nDecide by {format_time(info['deadline'])} (")
                 head.append_text(countdown(info["deadline"], self.ex.now))
                 head.append(f"); if nobody decides: {point.default}")
-        if self.decision is not None:
-            head.append(f"\n{'Takes ' if c.point else ''}{self.decision.id} {self.decision.name}", style="italic")
+        if self.decision is not None and c.point:
+            head.append(f"\nTakes {self.decision.id} {self.decision.name}", style="italic")
         with Vertical(id="dialog", classes="decision-dialog"):
             yield Static(head, id="d-title")
             with VerticalScroll(id="d-body"):

@@ -18,20 +18,27 @@ from .badges import countdown
 
 
 def condition_lines(choice: Choice, check) -> list[Text]:
-    """✓/✗ per precondition with why it exists, then the engine's reasons when unmet."""
+    """✓/✗ per precondition with why it exists; an unmet one also says what the engine read."""
     lines: list[Text] = []
     if check is None:
         lines.append(Text("✓ nothing to check: this option takes no catalogue step now"))
         return lines
+    reasons = list(check.reasons)
     if check.conditions:
         lines.append(Text("Preconditions", style="bold"))
     for expr, holds, because in check.conditions:
         mark = Text("✓ met   ", style="bold") if holds else Text("✗ UNMET ", style="bold reverse")
         lines.append(Text.assemble("  ", mark, expr, (f" — {because}" if because else "", "italic")))
-    if check.reasons:
-        lines.append(Text("Why not now", style="bold"))
-        for reason in check.reasons:
-            lines.append(Text(f"  • {reason}"))
+        if not holds:
+            read = next((r for r in reasons if r.startswith(expr)), None)
+            if read is not None:
+                reasons.remove(read)
+                now = read[len(expr):].split(" — ")[0].strip()
+                lines.append(Text(f"          now: {now}"))
+    if reasons:  # not about state: who may take it, already taken, missing parameters
+        lines.append(Text("Also", style="bold") if check.conditions else Text("Why not now", style="bold"))
+        for reason in reasons:
+            lines.append(Text(f"  ✗ {reason}"))
     elif not check.conditions:
         lines.append(Text("✓ no preconditions"))
     return lines
@@ -68,7 +75,7 @@ class ChoicesPane(Container):
         t.add_column("Id", key="id")
         t.add_column("Status", key="status")
         t.add_column("Decision", key="label")
-        self.sync(force=True)
+        # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def _status(self, c: Choice) -> Text:
         if c.deadline is not None:

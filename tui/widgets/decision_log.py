@@ -30,7 +30,7 @@ class DecisionLog(DataTable):
         self.add_column("Decision", key="what")
         self.add_column("Outcome", key="outcome")
         self.add_column("Rationale", key="rationale")
-        self.sync()
+        # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def sync(self) -> None:
         entries = self.view.log.get(self.team, [])

@@ -42,7 +42,7 @@ class InboxPane(Container):
         t.add_column("TLP", key="tlp")
         t.add_column("From", key="from")
         t.add_column("Title", key="title")
-        self.sync()
+        # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def sync(self) -> None:
         """Append the deliveries not shown yet (one add_rows call per batch)."""

@@ -50,7 +50,8 @@ class MselTable(DataTable):
     """The title column shrinks to what the width leaves, but never below this."""
 
     def on_mount(self) -> None:
-        self.rebuild()
+        if self.size.width:  # otherwise the first resize lays the table out, once
+            self.rebuild()
 
     def on_resize(self, event) -> None:
         if event.size.width != getattr(self, "_laid_out_for", None):

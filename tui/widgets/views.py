@@ -114,7 +114,11 @@ class FacilitatorView(Container):
 
 
 class TeamView(Container):
-    """One team's terminal: inbox, open decisions, entitled picture, decision log."""
+    """One team's terminal: inbox, open decisions, entitled picture, decision log.
+
+    A hidden team view does no work: it fills and refreshes its panels when
+    shown (:meth:`catch_up`), so a long journal costs only the view in use.
+    """
 
     TABS = ("inbox", "decide", "picture", "log")
 
@@ -151,9 +155,6 @@ class TeamView(Container):
     @property
     def log(self) -> DecisionLog:
         return self.query_one(DecisionLog)
-
-    def on_mount(self) -> None:
-        self.clock(self.ex.now, {}, force=True)
 
     def catch_up(self) -> None:
         """Bring every panel up to the view (when the team becomes visible)."""
