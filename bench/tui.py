@@ -96,7 +96,6 @@ async def measure(ex: Exercise, size: tuple[int, int], repeat: int) -> dict[str,
                 note(label, time.perf_counter() - t)
             if not app.driver.paused:
                 await pilot.press("space")
-            ex_len = len(ex.journal)
             t = time.perf_counter()
             app.driver.jump_to_next_inject()
             app.tick()

@@ -129,7 +129,10 @@ class Condition:
         fn = self.__dict__.get("_compiled")
         if fn is None:  # compiled once per parsed condition (parse() is cached): a cache, not state
             fn = self.__dict__["_compiled"] = _compile_bool(self.tree.body)
-        return bool(fn(ctx))
+        try:
+            return bool(fn(ctx))
+        except ConditionError:  # a parameter off its ladder: the condition does not hold
+            return False
 
     def evaluate(self, ctx: "Context") -> "Verdict":
         reads: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 import simpy
 
@@ -81,6 +81,7 @@ class Exercise:
         self._adhoc_seq = 0
         self.clocks: dict[str, Clock] = {}
         self._filed: dict[tuple[str, str], int] = {}
+        self._soon: list[Callable[[], None]] = []
         self._stepped_inputs: list[ScheduledInput] = []
         self._timed_inputs: list[ScheduledInput] = []
         self.desk = DecisionDesk(self)
@@ -110,6 +111,7 @@ class Exercise:
         applied instead, exactly where :meth:`run` applies it; past the
         scenario's end the exercise ends, as it does under :meth:`run`.
         """
+        self._drain()
         self._apply_stepped()
         nxt = self.env.peek()
         timed = self._timed_inputs[0] if self._timed_inputs else None
@@ -124,12 +126,14 @@ class Exercise:
             return
         self.env.step()
         self.steps += 1
+        self._drain()
 
     def run(self, until: int | None = None) -> None:
         """Process events with time < ``until`` (or to the end) and move the clock there."""
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
         while not self.ended:
+            self._drain()
             self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
             nxt = self.env.peek()
             timed = self._timed_inputs[0] if self._timed_inputs else None
@@ -142,6 +146,7 @@ class Exercise:
                 break
             self.env.step()
             self.steps += 1
+            self._drain()
         if until is None or until > self.duration:
             self._advance(self.duration)
             self._finish()
@@ -255,6 +260,19 @@ class Exercise:
         else:
             self._timed_inputs.append(inp)
             self._timed_inputs.sort(key=lambda i: i.t)
+
+    def soon(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` once the current engine step is complete.
+
+        Decision sources act here, between events, not from simpy processes of
+        their own: what they submit is then journalled at a step boundary and
+        replays exactly from its recorded step, with or without the source.
+        """
+        self._soon.append(fn)
+
+    def _drain(self) -> None:
+        while self._soon and not self.ended:
+            self._soon.pop(0)()
 
     def at_point_open(self, fn) -> None:
         """Call fn(point_id) at the same instant whenever a decision point opens."""

@@ -208,7 +208,12 @@ class Effects(Model):
     reserve_requested: bool | None = None
 
     def is_empty(self) -> bool:
-        return not self.model_dump(exclude_defaults=True)
+        """No change at all (every field at its default: None or empty)."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is not None and value != {} and value != []:
+                return False
+        return True
 
 
 class ImpactChange(Model):

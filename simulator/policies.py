@@ -107,11 +107,10 @@ class Doctrine:
         if self._scheduled or ex is None or ex.ended:
             return
         self._scheduled = True
-        ex.env.process(self._think())
+        ex.soon(self._think)
 
-    def _think(self):
+    def _think(self) -> None:
         ex = self._ex
-        yield ex.env.timeout(0)
         self._scheduled = False
         if ex.ended:
             return

@@ -146,14 +146,9 @@ class ScriptSource:
 
         def opened(point: str) -> None:
             for payload in on_point.pop(point, []):
-                exercise.env.process(_now(exercise, payload))
+                exercise.soon(lambda p=payload: exercise.submit(**p))
 
         exercise.at_point_open(opened)
-
-
-def _now(exercise: Exercise, payload: dict):
-    yield exercise.env.timeout(0)
-    exercise.submit(**payload)
 
 
 def export_script(journal: Journal, scenario_id: str, seed: int) -> dict:

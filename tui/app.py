@@ -34,7 +34,7 @@ from .screens.play import PlayScreen
 
 TICK_HZ = 20
 """Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""
-MAX_TOASTS = 3
+MAX_TOASTS = 2
 """Alerts shown per tick; the feed and the journal keep the rest."""
 
 
@@ -124,7 +124,7 @@ class CyclesimApp(App[int]):
             changes = self.view.feed_records(records)
             self.play.apply(changes)
             for message, severity in changes.alerts[-MAX_TOASTS:]:
-                self.notify(message, severity=severity, timeout=5)  # type: ignore[arg-type]
+                self.notify(message, severity=severity, timeout=4)  # type: ignore[arg-type]
             if changes.ended:
                 self.play.refresh_bindings()
                 self.notify("The exercise has ended. Press q to leave; the session is saved.", timeout=8)
@@ -224,6 +224,7 @@ class CyclesimApp(App[int]):
             self._after_input()
             self.notify(f"Ad-hoc inject {ident} sent.")
 
+        self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(AdHocInjectScreen(self.ex), done)
 
     def open_observation(self) -> None:
@@ -238,6 +239,7 @@ class CyclesimApp(App[int]):
             self._after_input()
             self.notify("Observation noted.")
 
+        self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(ObservationScreen(self.ex, team=self.play.active_team), done)
 
     # ------------------------------------------------------------ team actions
@@ -245,6 +247,7 @@ class CyclesimApp(App[int]):
         self.play.show_team(team)
 
     def open_decision(self, choice: Choice) -> None:
+        self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(DecisionScreen(self.ex, choice), self.submit)
 
     def submit(self, submission: Submission | None) -> None:
@@ -278,6 +281,7 @@ class CyclesimApp(App[int]):
 
     # ------------------------------------------------------------ help and quitting
     def open_help(self) -> None:
+        self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
@@ -303,6 +307,7 @@ class CyclesimApp(App[int]):
                 self.driver.resume()
                 self.play.refresh_status()
 
+        self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(ConfirmScreen("Quit while the exercise is running?", detail), answer)
 
 

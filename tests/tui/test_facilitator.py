@@ -59,6 +59,8 @@ async def test_adhoc_inject_goes_to_the_chosen_team_only(make_app, clock):
         form = app.screen
         assert isinstance(form, AdHocInjectScreen)
         form.query_one("#to", SelectionList).select("CYCLONE")
+        await pilot.pause()
+        assert "Selected: CYCLONE" in text_of(form.query_one("#chosen"))
         form.query_one("#title", Input).value = "Press asks EU for a statement"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -96,10 +98,9 @@ async def test_observation_tagged_to_an_objective(make_app):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, ObservationScreen)
-        await pilot.press("down", "enter")  # second kind: area for improvement
+        await pilot.press(*"Escalation waited for the media")  # the text field has the focus
+        form.query_one("#kind").value = "improvement"
         form.query_one("#objective").value = "OBJ-2"
-        form.query_one("#text", Input).focus()
-        await pilot.press(*"Escalation waited for the media")
         await pilot.press("enter")
         await pilot.pause()
         note = app.ex.journal.of_kind("observation.noted")[-1]

@@ -132,7 +132,8 @@ async def test_unmet_precondition_keeps_decision_disabled_with_reason(make_app, 
         assert isinstance(form, DecisionScreen)
         await pilot.press(*"We want executives now")
         assert form.query_one("#submit", Button).disabled
-        assert "eccs >= 4 is false" in text_of(form.query_one("#conditions"))
+        conditions = text_of(form.query_one("#conditions"))
+        assert "UNMET eccs >= 4" in conditions and "now eccs = 0" in conditions
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DecisionScreen), "a disabled decision cannot be submitted"

@@ -147,10 +147,6 @@ def test_exported_session_replays_byte_for_byte_from_a_file(tmp_path, tutorial, 
     assert capsys.readouterr().out.strip() == ex.journal.export_hash()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug, reported: inputs a policy or an `on:` entry submits from inside a simpy process are "
-    "recorded with a step number that counts the source's own events; a replay of the exported inputs "
-    "without the source never reaches those steps"))
 @pytest.mark.parametrize("source", ["doctrine", "on-entries"])
 def test_inputs_from_automatic_sources_replay_from_the_export(tutorial, source):
     made = POLICIES["doctrine"]() if source == "doctrine" else ScriptSource(load_script(SCRIPTS / "tutorial-key.yaml"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -77,18 +79,20 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("cyclesim — keys\n", style="bold")
+        parts: list = [Text("cyclesim — keys", style="bold")]
         for title, rows in HELP:
-            text.append(f"\n{title}\n", style="bold underline")
+            parts.append(Text(f"\n{title}", style="bold underline"))
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True, min_width=9)
+            grid.add_column(ratio=1)
             for key, what in rows:
-                text.append(f"  {key:<10}", style="bold")
-                text.append(f"{what}\n")
-        text.append("\nNothing conveys meaning by colour alone; NO_COLOR is honoured. "
-                    "Change the theme (light/dark) from the command palette.\n", style="italic")
+                grid.add_row(key, what)
+            parts.append(grid)
+        parts.append(Text("\nNothing conveys meaning by colour alone; NO_COLOR is honoured. "
+                          "Change the theme (light/dark) from the command palette.", style="italic"))
         with Vertical(id="dialog", classes="help-dialog"):
             with VerticalScroll():
-                yield Static(text)
+                yield Static(Group(*parts))
             yield Static("Esc, q or ? closes this help.", classes="help-hint")
 
     def action_close(self) -> None:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
 from simulator.engine import Exercise
 from simulator.model import TLP_ORDER
@@ -24,6 +24,8 @@ EVERYONE = "everyone"
 
 
 class _Form(ModalScreen[dict[str, Any] | None]):
+    """Shared buttons and keys; each form defines ``action_submit`` to check and return its values."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
     def buttons(self) -> ComposeResult:
@@ -46,9 +48,6 @@ class _Form(ModalScreen[dict[str, Any] | None]):
         self.query_one("#why", Static).update(message)
         self.app.bell()
 
-    def action_submit(self) -> None:
-        raise NotImplementedError  # each form validates its own fields
-
 
 class AdHocInjectScreen(_Form):
     """Write an inject during the session: sender, recipients, TLP, title and text."""
@@ -63,7 +62,7 @@ class AdHocInjectScreen(_Form):
 
     def compose(self) -> ComposeResult:
         plan = self.ex.plan
-        recipients = [(f"everyone (every played actor)", EVERYONE, False)]
+        recipients = [("everyone (every played actor)", EVERYONE, False)]
         for team in plan.teams.values():
             for actor in team.plays:
                 recipients.append((f"{actor} — team {team.id}", actor, False))
@@ -74,6 +73,7 @@ class AdHocInjectScreen(_Form):
                 yield Input(self.default_sender, id="sender", suggester=SuggestFromList(self.actors, case_sensitive=False))
                 yield Label("Recipients (space to tick)")
                 yield SelectionList[str](*recipients, id="to")
+                yield Static("Selected: none", id="chosen")
                 yield Label("TLP")
                 yield Select([(t, t) for t in TLP_ORDER], value="TLP:AMBER", allow_blank=False, id="tlp")
                 yield Label("Title")
@@ -85,6 +85,12 @@ class AdHocInjectScreen(_Form):
 
     def on_mount(self) -> None:
         self.query_one("#to").focus()
+
+    @on(SelectionList.SelectedChanged, "#to")
+    def _chosen(self) -> None:
+        """Spell out the ticked recipients: the tick marks alone differ only by colour."""
+        chosen = self.query_one("#to", SelectionList).selected
+        self.query_one("#chosen", Static).update("Selected: " + (", ".join(chosen) if chosen else "none"))
 
     def action_submit(self) -> None:
         sender = self.query_one("#sender", Input).value.strip()
@@ -119,22 +125,21 @@ class ObservationScreen(_Form):
         with Vertical(id="dialog", classes="form-dialog"):
             yield Static("Observation", classes="form-title")
             with VerticalScroll():
+                yield Label("Observation (Enter sends)")
+                yield Input(placeholder="what you saw, and why it matters", id="text")
                 yield Label("Kind")
-                with RadioSet(id="kind"):
-                    for i, (_value, label) in enumerate(KINDS):
-                        yield RadioButton(label, value=i == 0)
+                yield Select([(label, value) for value, label in KINDS], value=KINDS[0][0], allow_blank=False,
+                             id="kind")
                 yield Label("Objective")
                 yield Select([(f"{o.id} {o.title}", o.id) for o in s.objectives], prompt="(none)", id="objective")
                 yield Label("Team")
                 yield Select([(f"{t.id} {t.name}", t.id) for t in s.teams], prompt="(all / none)", id="team",
                              value=self.team if self.team else Select.NULL)
-                yield Label("Observation")
-                yield Input(placeholder="what you saw, and why it matters", id="text")
                 yield Static("", id="why")
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        self.query_one("#kind").focus()
+        self.query_one("#text").focus()
 
     @on(Input.Submitted, "#text")
     def _entered(self) -> None:
@@ -145,9 +150,9 @@ class ObservationScreen(_Form):
         if not text:
             self.complain("Write the observation first.")
             return
-        index = self.query_one("#kind", RadioSet).pressed_index
+        kind = self.query_one("#kind", Select).value
         objective = self.query_one("#objective", Select).value
         team = self.query_one("#team", Select).value
-        self.dismiss({"text": text, "kind": KINDS[max(index, 0)][0],
+        self.dismiss({"text": text, "kind": kind,
                       "objective": None if objective is Select.NULL else objective,
                       "team": None if team is Select.NULL else team})

@@ -226,8 +226,8 @@ class PlayScreen(Screen):
 
     def action_filter(self) -> None:
         self.facilitator.show_tab(0)
-        flt = self.facilitator.msel.cycle_filter()
-        self.notify(f"Timeline filter: {flt}", timeout=2)
+        self.facilitator.msel.cycle_filter()  # the table's title names the filter
+        self.facilitator.show_detail()
 
     def action_adhoc(self) -> None:
         self.sim.open_adhoc()

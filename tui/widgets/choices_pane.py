@@ -3,6 +3,8 @@ with its preconditions shown met or unmet and why."""
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
@@ -34,7 +36,8 @@ def condition_lines(choice: Choice, check) -> list[Text]:
             if read is not None:
                 reasons.remove(read)
                 now = read[len(expr):].split(" — ")[0].strip()
-                lines.append(Text(f"          now: {now}"))
+                found = re.search(r"\((.*)\)", now)
+                lines.append(Text(f"          now {found.group(1) if found else now}"))
     if reasons:  # not about state: who may take it, already taken, missing parameters
         lines.append(Text("Also", style="bold") if check.conditions else Text("Why not now", style="bold"))
         for reason in reasons:
