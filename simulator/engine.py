@@ -11,22 +11,23 @@ T+0; nothing here reads the wall clock or the global ``random``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol
 
 import simpy
 
 from . import severity as sev
-from .clocks import AUTO_FILING_HOURS, AWARENESS_STARTS, RULES, Clock
+from .clocks import Clock
 from .conditions import Context, parse
 from .desk import DecisionDesk, Outcome
 from .errors import InputError, SimulatorError
+from .filing import Filing
 from .journal import INPUT_KINDS, Journal, Record
-from .model import Delay, Effects, Inject, Scenario
-from .network import INTERNAL, channel_delay
+from .model import Effects, Inject, Scenario
 from .plan import Plan
 from .rng import Streams
 from .state import WorldState
+from .transport import Transport
 
 
 class DecisionSource(Protocol):
@@ -45,7 +46,7 @@ class ScheduledInput:
     step: int | None = None
 
 
-class Exercise:
+class Exercise(Transport, Filing):
     """One run of a scenario. Build it, then drive it with ``step``/``run``."""
 
     def __init__(
@@ -489,72 +490,6 @@ class Exercise:
         if self._inject_status.get(inject) not in ("released", "cancelled"):
             self._release(self.plan.injects[inject], cause=cause)
 
-    # ---------------------------------------------------------- network
-    def _usable(self, channel: str) -> bool:
-        return self._channel_status.get(channel, "up") != "cut"
-
-    def _set_channel(self, channel: str, status: str, cause: str) -> None:
-        old = self._channel_status.get(channel, "up")
-        if old == status:
-            return
-        self._channel_status[channel] = status
-        self._record("channel.changed", {"channel": channel, "from": old, "to": status, "cause": cause})
-        if status != "cut":
-            waiting = self._channel_up.pop("any", None)
-            if waiting is not None:
-                waiting.succeed()
-
-    def _deliver(self, msg: str, inj: Inject, recipient: str):
-        net = self.plan.network
-        sender = inj.from_
-        direct = inj.channel or next(iter(net.direct_channels(sender, recipient)), None)
-        route = net.route(sender, recipient, usable=self._usable, preferred=inj.channel)
-        while route is None:
-            self._record("message.waiting", {"msg": msg, "inject": inj.id, "from": sender, "to": recipient,
-                                             "reason": "no usable channel: every route is cut"})
-            event = self._channel_up.get("any")
-            if event is None:
-                event = self._channel_up["any"] = self.env.event()
-            yield event
-            route = net.route(sender, recipient, usable=self._usable, preferred=inj.channel)
-        hops = [list(h) for h in route.hops]
-        if len(route.hops) > 1 or route.hops[0][0] != direct:
-            self._record("message.rerouted", {"msg": msg, "inject": inj.id, "blocked": direct, "route": hops})
-        self._record("message.sent", {"msg": msg, "inject": inj.id, "from": sender, "to": recipient,
-                                      "route": hops, "tlp": inj.tlp})
-        for ch, _a, _b in route.hops:
-            delay: Delay = channel_delay(net, ch)
-            factor = 3.0 if self._channel_status.get(ch) == "degraded" else 1.0
-            minutes = self.rng.minutes(f"channel:{ch}", delay, factor)
-            if minutes:
-                yield self.env.timeout(minutes)
-        actor = net.actors[recipient]
-        simulated = recipient not in self.plan.team_of_actor  # people handle their own inbox
-        if simulated and actor.handling is not None and actor.handling.max > 0 and ch != INTERNAL:
-            res = self._actor_res.get(recipient)
-            if res is None:
-                res = self._actor_res[recipient] = simpy.Resource(self.env, capacity=actor.capacity)
-            if res.count >= res.capacity:
-                self._record("message.queued", {"msg": msg, "inject": inj.id, "actor": recipient,
-                                                "queue": len(res.queue) + 1, "capacity": actor.capacity})
-            with res.request() as req:
-                yield req
-                minutes = self.rng.minutes(f"handling:{recipient}", actor.handling)
-                if minutes:
-                    yield self.env.timeout(minutes)
-        self._delivered.add(inj.id)
-        teams = self.plan.teams_for(recipient)
-        self._record("inject.delivered", {
-            "msg": msg, "inject": inj.id, "actor": recipient, "teams": teams,
-            "from": sender, "title": inj.title, "body": inj.body, "tlp": inj.tlp,
-        })
-        for follower in self.plan.followers.get(inj.id, ()):
-            dp = self.plan.points.get(follower)
-            if dp is not None and dp.team in teams and follower not in self._chained:
-                self._chained.add(follower)
-                self._process(self._after(dp.after.delay, follower))
-        self._check_when()
-
     # ---------------------------------------------------------- decision points
     def _open_point(self, ident: str) -> None:
         if ident in self._open_points or ident in self._closed_points:
@@ -583,77 +518,6 @@ class Exercise:
             "point": ident, "option": option, "how": how, "team": team, "rationale": rationale,
             "latency": self.now - info["opened"],
         })
-
-    # ---------------------------------------------------------- clocks
-    def _aware(self, entity: str, regime: str) -> None:
-        actor = self.plan.network.actors[entity]
-        reports = AWARENESS_STARTS if regime == "NIS2" else ("dora_initial",)
-        for report in reports:
-            self.start_clock(report, entity)
-        if entity not in self.plan.team_of_actor and actor.reporting != "never":
-            for report in reports:
-                self._process(self._auto_file(entity, report))
-
-    def start_clock(self, report: str, owner: str) -> Clock | None:
-        rule = RULES[report]
-        ident = f"{report}:{owner}"
-        if ident in self.clocks:
-            return None
-        actor = self.plan.network.actors.get(owner)
-        regime = "2023/2841" if actor is not None and (actor.union_entity or actor.kind == "union_entity") and rule.regime == "NIS2" else rule.regime
-        if regime != rule.regime:  # Union entities report to CERT-EU under Regulation 2023/2841, same clocks
-            rule = replace(rule, regime=regime, label=rule.label.replace(rule.regime, regime),
-                           basis="Regulation (EU) 2023/2841")
-        clock = Clock(ident, rule, owner, self.now, self.now + rule.minutes)
-        self.clocks[ident] = clock
-        self._record("clock.started", {"clock": ident, "report": report, "regime": regime, "owner": owner,
-                                       "label": rule.label, "basis": rule.basis, "deadline": clock.deadline})
-        self._process(self._clock_deadline(clock))
-        return clock
-
-    def _clock_deadline(self, clock: Clock):
-        yield self.env.timeout(clock.deadline - self.now)
-        if clock.status == "running":
-            clock.status, clock.ended = "missed", self.now
-            self._record("clock.missed", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
-                                          "deadline": clock.deadline, "label": clock.rule.label})
-
-    def _auto_file(self, entity: str, report: str):
-        low, mode, high = AUTO_FILING_HOURS[report]
-        factor = 1.5 if self.plan.network.actors[entity].reporting == "late" else 1.0
-        minutes = self.rng.minutes(f"filing:{entity}:{report}", Delay(min=low, mode=mode, max=high), factor)
-        yield self.env.timeout(minutes)
-        self.file_report(entity, report, cause="simulated entity")
-
-    def file_report(self, entity: str, report: str, cause: str) -> None:
-        """An entity files a report: its clock is met (or was missed), the next starts."""
-        if (entity, report) in self._filed:
-            return
-        self._filed[(entity, report)] = self.now
-        clock = self.clocks.get(f"{report}:{entity}")
-        late = clock is not None and clock.status == "missed"
-        self._record("report.filed", {"owner": entity, "report": report, "cause": cause, "late": late})
-        if clock is not None and clock.status == "running":
-            clock.status, clock.ended = "met", self.now
-            self._record("clock.met", {"clock": clock.id, "report": report, "owner": entity,
-                                       "margin": clock.deadline - self.now, "label": clock.rule.label})
-        nxt = RULES[report].then
-        if nxt is not None:
-            self.start_clock(nxt, entity)
-            if entity not in self.plan.team_of_actor and self.plan.network.actors[entity].reporting != "never":
-                self._process(self._auto_file(entity, nxt))
-        actor = self.plan.network.actors.get(entity)
-        if actor is not None and actor.ms and report.startswith(("early", "dora_initial")):
-            csirt = f"CSIRT-{actor.ms}" if not actor.union_entity else "CERT-EU"
-            if csirt in self.plan.network.actors:
-                self._msg_seq += 1
-                note = Inject.model_construct(
-                    id=f"report:{report}:{entity}", title=f"{RULES[report].label} from {actor.name}",
-                    from_=entity, to=[csirt], channel=None, tlp="TLP:AMBER",
-                    body=f"{actor.name} files its {RULES[report].label}.", template=None,
-                    effects=Effects(), expects=[], objectives=[], held=False,
-                )
-                self._process(self._deliver(f"m{self._msg_seq}", note, csirt))
 
     # ---------------------------------------------------------- end
     def _finish(self) -> None:
