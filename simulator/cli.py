@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     except SimulatorError as e:
         print(f"cyclesim: {e}" if not getattr(e, "problems", None) else str(e), file=sys.stderr)
         return e.exit_code
+    except OSError as e:  # a path the user gave that cannot be read or written
+        where = f" {e.filename}" if e.filename else ""
+        print(f"cyclesim: cannot use{where}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("cyclesim: interrupted", file=sys.stderr)
         return 130

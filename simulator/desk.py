@@ -82,8 +82,15 @@ class DecisionDesk:
                 reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[decision])})")
         params = self._params(d, params or {})
         for name, spec in d.params.items():
-            if spec.required and params.get(name) in (None, ""):
+            value = params.get(name)
+            if spec.required and value in (None, ""):
                 reasons.append(f"parameter {name!r} is required ({spec.description})")
+            elif spec.choices and value not in (None, "") and value not in spec.choices:
+                reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
+            elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
+                reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
+        if d.id == "D01" and params.get("entity"):
+            reasons += self._reporting_entity(team, str(params["entity"]))
         ctx = self.ex.context(params)
         reads: dict[str, Any] = {}
         conditions = []
@@ -94,6 +101,17 @@ class DecisionDesk:
             if not verdict.ok:
                 reasons.append(f"{verdict.reason}" + (f" — {req.because}" if req.because else ""))
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
+
+    def _reporting_entity(self, team: str, entity: str) -> list[str]:
+        """An entity's report is filed by the team that plays it, or by the facilitator for a simulated one."""
+        plan = self.ex.plan
+        actor = plan.network.actors.get(entity)
+        if actor is None or actor.kind not in ("entity", "union_entity"):
+            return [f"{entity!r} is not an entity of this scenario"]
+        owner = plan.team_of_actor.get(entity)
+        if owner == team or (owner is None and plan.teams[team].facilitator):
+            return []
+        return [f"team {team} does not play {entity}; only {owner or 'the facilitator'} may file its reports"]
 
     def _params(self, d: CatalogueDecision, given: dict) -> dict:
         out = {}
@@ -173,6 +191,7 @@ class DecisionDesk:
             ex._apply(opt.effects, cause=f"{point}:{opt.id}")
         for inj in opt.fires:
             ex.fire_from(inj, cause=f"{point}:{opt.id}")
+        ex._check_when()  # conditions may read taken('<option>')
 
     def _refuse(self, team, decision, point, option, reason, reads=None, default=False) -> Outcome:
         self.ex._record("decision.refused", {
@@ -245,6 +264,7 @@ class DecisionDesk:
         for inj in d.fires:
             ex.fire_from(inj, cause=d.id)
         self._special(d, team, params)
+        ex._check_when()  # conditions may read taken('<decision>')
 
     def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
         """The first precondition that no longer holds when the decision would take effect."""

@@ -23,10 +23,11 @@ from .desk import DecisionDesk, Outcome
 from .errors import InputError, SimulatorError
 from .filing import Filing
 from .journal import INPUT_KINDS, Journal, Record
-from .model import Effects, Inject, Scenario
+from .model import TLP_ORDER, Effects, Inject, Scenario
 from .plan import Plan
 from .rng import Streams
 from .state import WorldState
+from .timefmt import format_time
 from .transport import Transport
 
 
@@ -83,6 +84,7 @@ class Exercise(Transport, Filing):
         self.clocks: dict[str, Clock] = {}
         self._filed: dict[tuple[str, str], int] = {}
         self._soon: list[Callable[[], None]] = []
+        self._point_listeners: list[Callable[[str], None]] = []
         self._stepped_inputs: list[ScheduledInput] = []
         self._timed_inputs: list[ScheduledInput] = []
         self.desk = DecisionDesk(self)
@@ -232,6 +234,12 @@ class Exercise(Transport, Filing):
 
     def apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
         """Apply a recorded input again (replay, resume, scripts)."""
+        try:
+            return self._apply_input(kind, payload)
+        except (TypeError, KeyError, AttributeError) as e:
+            raise InputError(f"recorded input {kind} at {format_time(self.now)} does not fit: {e}") from None
+
+    def _apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
         if kind == "decision.submitted":
             return self.submit(**payload)
         if kind == "facilitator.fired":
@@ -277,7 +285,7 @@ class Exercise(Transport, Filing):
 
     def at_point_open(self, fn) -> None:
         """Call fn(point_id) at the same instant whenever a decision point opens."""
-        self._point_listeners = getattr(self, "_point_listeners", []) + [fn]
+        self._point_listeners.append(fn)
 
     # ---------------------------------------------------------- reading
     def context(self, params: dict | None = None) -> Context:
@@ -330,7 +338,8 @@ class Exercise(Transport, Filing):
         """
         if t > self.env.now:
             if self.env.peek() < t:
-                raise RuntimeError("cannot jump past pending events")
+                raise InputError(f"an input at {format_time(t)} is out of order: events before it are still pending "
+                                 f"(next at {format_time(self.env.peek())}); was it recorded against another scenario or seed?")
             self.env._now = t  # nothing is scheduled before t (checked above), so this is all run(until) would do
 
     def _apply_stepped(self, before: float = math.inf) -> None:
@@ -486,8 +495,13 @@ class Exercise(Transport, Filing):
             self._record("inject.cancelled", {"inject": inject, "cause": cause})
 
     def fire_from(self, inject: str, cause: str) -> None:
-        """Release an inject because a decision or option fired it."""
-        if self._inject_status.get(inject) not in ("released", "cancelled"):
+        """Release an inject because a decision or option fired it (a facilitator's hold still holds)."""
+        status = self._inject_status.get(inject)
+        if status == "held":
+            if inject not in self._due_held:
+                self._due_held.add(inject)
+                self._record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
+        elif status not in ("released", "cancelled"):
             self._release(self.plan.injects[inject], cause=cause)
 
     # ---------------------------------------------------------- decision points
@@ -501,10 +515,19 @@ class Exercise(Transport, Filing):
         self._record("decision_point.opened", {
             "point": ident, "team": dp.team, "prompt": dp.prompt, "deadline": deadline, "default": dp.default,
             "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
+            "tlp": self._point_tlp(dp),
         })
         self._process(self._point_deadline(ident, deadline))
-        for fn in getattr(self, "_point_listeners", []):
+        for fn in self._point_listeners:
             fn(ident)
+
+    def _point_tlp(self, dp) -> str:
+        """A prompt derived from an inject inherits its label when that is stricter (TLP 2.0, domain.md §8 rule 3)."""
+        label = self.scenario.tlp
+        source = self.plan.injects.get(dp.after.inject) if dp.after is not None else None
+        if source is not None and TLP_ORDER.index(source.tlp) > TLP_ORDER.index(label):
+            label = source.tlp
+        return label
 
     def _point_deadline(self, ident: str, deadline: int):
         yield self.env.timeout(deadline - self.now)

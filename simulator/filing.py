@@ -39,6 +39,11 @@ class Filing:
         self.clocks[ident] = clock
         self._record("clock.started", {"clock": ident, "report": report, "regime": regime, "owner": owner,
                                        "label": rule.label, "basis": rule.basis, "deadline": clock.deadline})
+        if (owner, report) in self._filed:  # filed before awareness was certain (domain.md §4.3): met at once
+            clock.status, clock.ended = "met", self.now
+            self._record("clock.met", {"clock": ident, "report": report, "owner": owner, "margin": rule.minutes,
+                                       "label": rule.label, "filed_before": self._filed[(owner, report)]})
+            return clock
         self._process(self._clock_deadline(clock))
         return clock
 

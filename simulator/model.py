@@ -338,6 +338,7 @@ class Param(Model):
     type: Literal["text", "bool", "ms", "number"] = "text"
     description: str = ""
     required: bool = False
+    choices: list[str] = Field(default_factory=list, description="the only values allowed, when given")
 
 
 class Requirement(Model):

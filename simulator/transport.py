@@ -45,7 +45,7 @@ class Transport:
             yield event
             route = net.route(sender, recipient, usable=self._usable, preferred=inj.channel)
         hops = [list(h) for h in route.hops]
-        if len(route.hops) > 1 or route.hops[0][0] != direct:
+        if direct is not None and (len(route.hops) > 1 or route.hops[0][0] != direct):
             self._record("message.rerouted", {"msg": msg, "inject": inj.id, "blocked": direct, "route": hops})
         self._record("message.sent", {"msg": msg, "inject": inj.id, "from": sender, "to": recipient,
                                       "route": hops, "tlp": inj.tlp})

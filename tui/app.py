@@ -318,5 +318,5 @@ def run_tui(exercise: Exercise, *, session: Any = None) -> int:
     closes it after this returns. Returns the exit code, 0.
     """
     app = CyclesimApp(exercise, session=session)
-    code = app.run()
-    return int(code or 0)
+    app.run()
+    return int(app.return_code or 0)

@@ -32,8 +32,8 @@ class ExerciseCommands(Provider):
             yield f"Switch to team {team.id}", team.name, partial(app.switch_team, team.id)
         for row in app.view.msel.values():
             status = app.view.msel_status(row, app.ex.inject_status(row.inject))
-            if status in ("upcoming",) and row.planned_t is not None and row.planned_t > app.ex.now:
-                yield (f"Jump to inject {row.inject}", f"run the clock to {row.planned}: {row.title}",
+            if status == "upcoming":
+                yield (f"Jump to inject {row.inject}", f"run the clock until it goes out ({row.planned}): {row.title}",
                        partial(app.jump_to_inject, row.inject))
             else:
                 yield (f"Show inject {row.inject}", f"{status}: {row.title}", partial(app.show_inject, row.inject))

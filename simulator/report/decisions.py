@@ -50,7 +50,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
                 "point": r["point"], "team": r["team"], "prompt": r.get("prompt"),
                 "opened": view.when(r.t), "opened_t": r.t, "deadline": view.when(r["deadline"]),
                 "default": r.get("default"), "options": options, "closed": None, "how": "unresolved",
-                "option": None, "latency": None,
+                "option": None, "latency": None, "tlp": r.get("tlp"),
             }
         elif k == "decision_point.closed":
             p = points.get(r["point"])
@@ -125,7 +125,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
         row["option_label"] = view.text(row["option_label"], "option labels")
     for p in points.values():
         if view.for_team(p["team"]):
-            p["prompt"] = view.text(p["prompt"], "decision point prompts")
+            p["prompt"] = view.text(p["prompt"], "decision point prompts", p.get("tlp"))
     point_rows = [
         {k: v for k, v in p.items() if k not in ("options", "opened_t")}
         | {"latency_text": view.duration(p["latency"]) if p["latency"] is not None else ""}

@@ -96,11 +96,11 @@ class ReportView:
         """May content marked ``label`` go to this audience?"""
         return tlp_rank(label) <= tlp_rank(self.audience)
 
-    def text(self, value: str | None, what: str) -> str | None:
-        """Unlabelled free text: kept if the scenario's label allows it, else counted and dropped."""
+    def text(self, value: str | None, what: str, label: str | None = None) -> str | None:
+        """Free text: kept if its label (default: the scenario's) allows it, else counted and dropped."""
         if not value:
             return value
-        if self.allows(self.scenario_tlp):
+        if self.allows(label or self.scenario_tlp) and self.allows(self.scenario_tlp):
             return value
         self.withheld.add(what)
         return None

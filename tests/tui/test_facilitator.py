@@ -98,14 +98,15 @@ async def test_observation_tagged_to_an_objective(make_app):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, ObservationScreen)
-        await pilot.press(*"Escalation waited for the media")  # the text field has the focus
+        await pilot.press(*"Late")  # the text field has the focus
+        form.query_one("#text", Input).value += ": escalation waited for the media"
         form.query_one("#kind").value = "improvement"
         form.query_one("#objective").value = "OBJ-2"
         await pilot.press("enter")
         await pilot.pause()
         note = app.ex.journal.of_kind("observation.noted")[-1]
         assert note["category"] == "improvement" and note["objective"] == "OBJ-2"
-        assert note["text"] == "Escalation waited for the media"
+        assert note["text"] == "Late: escalation waited for the media"
         await pilot.press("4")
         assert app.play.query_one("#notes-table").row_count == 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
@@ -73,7 +73,9 @@ async def test_decision_with_rationale_reaches_log_and_journal(make_app, clock):
         form = app.screen
         assert isinstance(form, DecisionScreen)
         assert form.query_one("#submit", Button).disabled, "no rationale yet"
-        await pilot.press(*"Peers need the indicators now")
+        await pilot.press(*"Peers")  # typed into the focused rationale field
+        form.query_one("#rationale", Input).value += " need the indicators now"
+        await pilot.pause()
         assert not form.query_one("#submit", Button).disabled
         await pilot.press("enter")
         await pilot.pause()
@@ -130,7 +132,8 @@ async def test_unmet_precondition_keeps_decision_disabled_with_reason(make_app, 
         await pilot.pause()
         form = app.screen
         assert isinstance(form, DecisionScreen)
-        await pilot.press(*"We want executives now")
+        form.query_one("#rationale", Input).value = "We want executives now"
+        await pilot.pause()
         assert form.query_one("#submit", Button).disabled
         conditions = text_of(form.query_one("#conditions"))
         assert "UNMET eccs >= 4" in conditions and "now eccs = 0" in conditions

@@ -79,14 +79,14 @@ def test_d07_needs_eccs_4(tmp_path):
     assert "cyclone" not in out.reason  # the CyCLONe condition holds and is not blamed
 
 
-def test_d07_needs_cyclone_informed_first(tmp_path):
-    ex = exercise(tmp_path, impact=TWO_MS)
-    assert ex.severity.level == 4
+def test_d07_needs_a_large_scale_incident(tmp_path):
+    ex = exercise(tmp_path, impact={"IE/health": "red"})
+    assert ex.severity.level < 4
     out = ex.submit("eu", decision="D07", rationale="activate executives")
     assert not out.accepted
-    assert "cyclone >= 'informed' is false (cyclone = none)" in out.reason
-    assert "CyCLONe must have been informed first (D06)" in out.reason
-    assert ex.journal.of_kind("decision.refused")[-1]["reads"] == {"cyclone": "none", "eccs": 4}
+    assert "eccs >= 4 is false" in out.reason
+    assert "large-scale" in out.reason
+    assert ex.journal.of_kind("decision.refused")[-1]["reads"]["eccs"] == ex.severity.level
 
 
 def test_d07_allowed_at_eccs_4_once_cyclone_is_informed(tmp_path):

@@ -132,7 +132,7 @@ def test_doc_lists_every_decision_id_once():
 
 def test_table_shows_preconditions_voting_and_delays():
     rows = {line.split("|")[1].strip(): line for line in table().splitlines()[2:]}
-    assert "`eccs >= 3`" in rows["D06"] and "`cyclone >= 'informed'`" in rows["D07"]
+    assert "`eccs >= 3`" in rows["D06"] and "`eccs >= 4`" in rows["D07"]
     assert "unanimity, 3 rounds → D19" in rows["D20"] and "unanimity, 3 rounds → fails" in rows["D23"]
     assert "| at once |" in rows["D09"] and "| 24/240/2000 |" in rows["D20"]
     assert "entities*" in rows["D09"] and "repeatable" in rows["D04"]

@@ -93,7 +93,10 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="dialog", classes="help-dialog"):
             with VerticalScroll():
                 yield Static(Group(*parts))
-            yield Static("Esc, q or ? closes this help.", classes="help-hint")
+            yield Static("↑/↓ or PgUp/PgDn scroll · Esc, q or ? closes this help.", classes="help-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -132,12 +132,10 @@ class PlayScreen(Screen):
         view = self.current
         if isinstance(view, TeamView):
             view.catch_up()
-            focus = view.inbox.table if view.active_tab == "inbox" else view.choices.table
-            if view.active_tab in ("inbox", "decide"):
-                focus.focus()
         else:
             view.clock(self.sim.ex.now, self.sim.ex.queues(), force=True)
-            view.msel.focus()
+        # after the refresh, and reading the tab then: a tab key pressed meanwhile wins
+        view.call_after_refresh(view.focus_content)
         self.refresh_status()
         self.refresh_bindings()
 
@@ -183,16 +181,6 @@ class PlayScreen(Screen):
 
     def action_tab(self, index: int) -> None:
         self.current.show_tab(index)
-        view = self.current
-        if isinstance(view, TeamView):
-            if view.active_tab == "inbox":
-                view.inbox.table.focus()
-            elif view.active_tab == "decide":
-                view.choices.table.focus()
-            elif view.active_tab == "log":
-                view.log.focus()
-        elif index == 0:
-            view.msel.focus()
 
     def action_decide(self) -> None:
         view = self.current
@@ -200,7 +188,6 @@ class PlayScreen(Screen):
             return
         if view.active_tab != "decide":
             view.show_tab(1)
-            view.choices.table.focus()
             return
         choice = view.choices.selected()
         if choice is None:

@@ -111,6 +111,14 @@ class FacilitatorView(Container):
     def show_tab(self, index: int) -> None:
         if 0 <= index < len(self.TABS):
             self.query_one(TabbedContent).active = self.TABS[index]
+        self.focus_content()
+
+    def focus_content(self) -> None:
+        """Focus the main widget of the active tab (keys then act on it, and the tab stays)."""
+        active = self.query_one(TabbedContent).active
+        target = {"timeline": "#msel", "situation": "#situation VerticalScroll", "feed": "#feed-log",
+                  "notes": "#notes-table"}.get(active, "#msel")
+        self.query_one(target).focus()
 
 
 class TeamView(Container):
@@ -180,6 +188,13 @@ class TeamView(Container):
     def show_tab(self, index: int) -> None:
         if 0 <= index < len(self.TABS):
             self.query_one(TabbedContent).active = self.TABS[index]
+        self.focus_content()
+
+    def focus_content(self) -> None:
+        """Focus the main widget of the active tab (keys then act on it, and the tab stays)."""
+        targets = {"inbox": self.inbox.table, "decide": self.choices.table, "log": self.log,
+                   "picture": self.query_one("#picture VerticalScroll")}
+        targets.get(self.active_tab, self.inbox.table).focus()
 
     @property
     def active_tab(self) -> str:
