@@ -421,3 +421,12 @@ def list_sessions(base: Path | None = None) -> list[Summary]:
         return []
     found = [summarize(d) for d in sorted(base.iterdir()) if d.is_dir() and (d / DB_NAME).exists()]
     return sorted(found, key=lambda s: (s.started is None, s.started or 0, s.name))
+
+
+def read_session(folder: Path) -> tuple[Meta, list]:
+    """A session's metadata and records, read once through a read-only store."""
+    store = Store.open(folder)
+    try:
+        return store.meta(), store.records()
+    finally:
+        store.close()

@@ -10,7 +10,7 @@ from ..journal import Journal, canonical
 from ..loader import load
 from ..scenario_copy import dump_yaml
 from ..script import export_script, load_script
-from ..store import Store, resolve
+from ..store import read_session, resolve
 
 NAME = "export"
 HELP = "write a session's decisions script, canonical event log or scenario copy"
@@ -36,12 +36,8 @@ def run(args) -> int:
     for out in (args.decisions, args.events, args.scenario):
         if out and Path(out).resolve().is_relative_to(folder.resolve()):
             raise InputError(f"{out}: write exports outside the session folder {folder}")
-    store = Store.open(folder)
-    try:
-        meta = store.meta()
-        journal = Journal(store.records())
-    finally:
-        store.close()
+    meta, records = read_session(folder)
+    journal = Journal(records)
     if args.events:
         sha = journal.export_jsonl(args.events)
         print(f"wrote {args.events}: {len(journal)} records, sha256 {sha}")

@@ -50,17 +50,13 @@ def open_source(arg: str) -> Source:
 
 def _open_session(arg: str) -> Source:
     try:
-        from ..store import Store, resolve
+        from ..store import read_session, resolve
     except ImportError:
         raise InputError(f"{arg}: not an event log file, and this cyclesim cannot read session stores; "
                          "give an events.jsonl (cyclesim replay --out DIR writes one)") from None
     folder = resolve(arg)  # SessionError (exit 2) names what is wrong
-    store = Store.open(folder)
-    try:
-        meta = store.meta()
-        journal = Journal(store.records())
-    finally:
-        store.close()
+    meta, records = read_session(folder)
+    journal = Journal(records)
     if not len(journal):
         raise InputError(f"{folder}: the session has no records yet")
     plan = None
