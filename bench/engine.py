@@ -3,7 +3,7 @@
     python bench/engine.py                      # ~100k records, doctrine policy
     python bench/engine.py --records 20000 --policy passive
     python bench/engine.py --profile            # cProfile of one replay, top functions
-    python bench/engine.py --tune-gc            # also with the GC thresholds a CLI could set
+    python bench/engine.py --tune-gc            # also once with the cyclic GC running (library use)
 
 The scenario is built in code from simulator.model objects: one entity per
 Member State and sector (27 x 12 = 324), each reporting incidents to its
@@ -26,9 +26,10 @@ Figures printed (replays of the same scenario and seed):
   simpy scheduling the same timetable (as many timeouts, at the same times,
   from a trivial process) measured in the same run; 1.0 would mean the engine
   adds nothing to simpy's own scheduling cost;
-- with ``--tune-gc``: one more replay with the cyclic garbage collector's
-  thresholds raised, which is what a command-line replay could set (the
-  journal's records are long-lived containers the collector keeps rescanning);
+- replays run inside ``simulator.batch.batch_gc()``, as ``cyclesim replay``
+  runs them (cyclic collector paused, one collection at the end); with
+  ``--tune-gc`` one more replay runs with the collector on, as a library user
+  who does not use batch_gc gets it;
 - ``cli_wall_s``: median wall time of ``python -m simulator replay REF
   --policy doctrine --quiet`` in a fresh interpreter (imports, loading and
   validation included) for the reference scenario (vital-signs, or the
@@ -42,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import io
 import os
 import pstats
@@ -62,6 +62,7 @@ if str(ROOT) not in sys.path:
 
 from simulator.engine import Exercise  # noqa: E402
 from simulator.model import EU_MEMBER_STATES, Scenario  # noqa: E402
+from simulator.batch import batch_gc  # noqa: E402
 from simulator.plan import Plan  # noqa: E402
 from simulator.policies import POLICIES  # noqa: E402
 
@@ -121,9 +122,14 @@ def build(records: int) -> Scenario:
     })
 
 
-def replay(plan: Plan, seed: int, policy: str) -> Exercise:
+def replay(plan: Plan, seed: int, policy: str, batch: bool = True) -> Exercise:
+    """One replay, run the way `cyclesim replay` runs it (collector paused) unless batch=False."""
     ex = Exercise(plan, seed=seed, sources=[POLICIES[policy]()])
-    ex.run()
+    if batch:
+        with batch_gc():
+            ex.run()
+    else:
+        ex.run()
     return ex
 
 
@@ -185,9 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print the top functions of one replay (cProfile)")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI wall-time measurement")
     parser.add_argument("--tune-gc", action="store_true",
-                        help="also time one replay with the cyclic GC's thresholds raised (what a CLI could set)")
+                        help="also time one replay with the cyclic GC running, as a library user without batch_gc gets it")
     args = parser.parse_args(argv)
-    default_gc = gc.get_threshold()
 
     start = time.perf_counter()
     scenario = build(args.records)
@@ -240,14 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio_vs_simpy: {engine_rate / raw_rate:.3f}")
 
     if args.tune_gc:
-        gc.set_threshold(100_000, 50, 100)
         t0, c0 = time.perf_counter(), time.process_time()
-        tuned = replay(plan, args.seed, args.policy)
-        tuned_wall, tuned_cpu = time.perf_counter() - t0, time.process_time() - c0
-        assert tuned.journal.export_hash() == sha
-        gc.set_threshold(*default_gc)
-        print(f"with gc.set_threshold(100000, 50, 100): {tuned_wall:.2f} s wall, {tuned_cpu:.2f} s cpu, "
-              f"{records / tuned_wall:,.0f} records/s")
+        plain = replay(plan, args.seed, args.policy, batch=False)
+        plain_wall, plain_cpu = time.perf_counter() - t0, time.process_time() - c0
+        assert plain.journal.export_hash() == sha
+        print(f"with the cyclic GC running (no batch_gc): {plain_wall:.2f} s wall, {plain_cpu:.2f} s cpu, "
+              f"{records / plain_wall:,.0f} records/s")
 
     if not args.no_cli:
         ref, cli_s, note = cli_wall()

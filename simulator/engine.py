@@ -76,7 +76,7 @@ class Exercise(Transport, Filing):
         self._closed_points: set[str] = set()
         self._channel_status: dict[str, str] = {}
         self._channel_up: dict[str, simpy.Event] = {}
-        self._actor_res: dict[str, simpy.Resource] = {}
+        self._desks: dict[str, list] = {}  # actor -> [messages in hand, deque of waiting ones]
         self._delivered: set[str] = set()
         self._chained: set[str] = set()
         self._msg_seq = 0
@@ -308,7 +308,7 @@ class Exercise(Transport, Filing):
 
     def queues(self) -> dict[str, int]:
         """Messages waiting per overloaded actor."""
-        return {a: len(r.queue) for a, r in sorted(self._actor_res.items()) if r.queue}
+        return {a: len(d[1]) for a, d in sorted(self._desks.items()) if d[1]}
 
     def summary_line(self) -> str:
         return sev.summary(self.state, self.severity)
@@ -473,7 +473,7 @@ class Exercise(Transport, Filing):
         })
         for r in recipients:
             self._msg_seq += 1
-            self._process(self._deliver(f"m{self._msg_seq}", inj, r))
+            self._send(f"m{self._msg_seq}", inj, r)
         if not inj.effects.is_empty():
             self._apply(inj.effects, cause=inj.id)
         for follower in self.plan.followers.get(inj.id, ()):

@@ -89,4 +89,4 @@ class Filing:
                     body=f"{actor.name} files its {RULES[report].label}.", template=None,
                     effects=Effects(), expects=[], objectives=[], held=False,
                 )
-                self._process(self._deliver(f"m{self._msg_seq}", note, csirt))
+                self._send(f"m{self._msg_seq}", note, csirt)

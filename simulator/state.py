@@ -61,12 +61,11 @@ class WorldState:
         """
         cached = self.__dict__.get("_ms_colours")
         if cached is None:
-            cached = {}
-            for (ms, _sector), colour in sorted(self.impact.items()):
-                if COLOUR_RANK[colour] > COLOUR_RANK.get(cached.get(ms, "white"), 0):
-                    cached[ms] = colour
-                else:
-                    cached.setdefault(ms, cached.get(ms, "white"))
+            worst: dict[str, str] = {}
+            for (ms, _sector), colour in self.impact.items():
+                if COLOUR_RANK[colour] >= COLOUR_RANK[worst.get(ms, "white")]:
+                    worst[ms] = colour
+            cached = dict(sorted(worst.items()))
             self.__dict__["_ms_colours"] = cached
         return dict(cached)
 

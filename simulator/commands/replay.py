@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 from pathlib import Path
 
+from ..batch import batch_gc
 from ..engine import Exercise
 from ..errors import InputError
 from ..policies import POLICIES
@@ -40,10 +40,6 @@ def add_arguments(p) -> None:
 
 def play(args):
     """Run the replay described by args; return (exercise, loaded scenario)."""
-    # A replay allocates many short-lived objects and no cycles worth collecting
-    # mid-run: fewer collections save 10-30% (bench/engine.py). Process-wide, so
-    # it is set here, at the CLI edge, never inside the engine.
-    gc.set_threshold(100_000, 50, 100)
     loaded, plan = load_plan(args.scenario)
     sources = []
     seed = args.seed
@@ -63,7 +59,8 @@ def play(args):
         except ValueError as e:
             raise InputError(f"--until: {e}") from None
     ex = Exercise(plan, seed=seed, sources=sources)
-    ex.run(until=until)
+    with batch_gc():
+        ex.run(until=until)
     return ex, loaded
 
 

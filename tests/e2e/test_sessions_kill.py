@@ -39,8 +39,8 @@ KILLS = [(1, 0, 3), (3, 1, 0), (5, 9, 3), (None, 0, 3), (7, 0, 0), (9, 15, 3), (
 With a 3 ms pause between chunks the kill mostly lands between commits; with
 none the driver commits back to back and often lands inside a step. ``None``
 kills inside a step for certain: the driver hangs right after committing the
-next ``inject.released`` that has effects (its ``state.changed`` follows in the
-same engine step)."""
+next ``inject.released`` (its ``message.sent`` records follow in the same
+engine step)."""
 
 
 def _start(folder: Path, ack: Path, mode: str, pause_ms: int = 3, stall: int = -1) -> subprocess.Popen:
@@ -106,7 +106,7 @@ def test_sigkill_at_fourteen_points_then_resume_gives_the_uninterrupted_journal(
         if actions is None:
             done = len(_stored(folder))
             stall = next(r.seq for r in reference[done + 2:-1]
-                         if r.kind == "inject.released" and reference[r.seq + 1].kind == "state.changed")
+                         if r.kind == "inject.released" and reference[r.seq + 1].kind == "message.sent")
         proc = _start(folder, ack, "new" if n == 0 else "resume", pause_ms, stall)
         acked = _wait_for(proc, ack, actions)
         time.sleep(delay_ms / 1000)
