@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from simulator.engine import Exercise
 from tui.app import CyclesimApp
 from tui.commands import ExerciseCommands
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.views import TeamView
 from tui_helpers import FakeClock, run_until, start, text_of
 
 
 def _footer_actions(app) -> list[tuple[str, str]]:
-    return [(k.key, k.action) for k in app.screen.query(FooterKey) if not k.disabled]
+    """The enabled keys the bar shows; each must also be on the line the bar drew."""
+    bar = app.screen.query_one(KeyBar)
+    drawn = text_of(bar)
+    for k in bar.shown:
+        assert f"{k.display} {k.description}" in drawn, (k, drawn)
+    return [(k.key, k.action) for k in bar.shown if k.enabled]
 
 
 def _status_fits(app) -> None:

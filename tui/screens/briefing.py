@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from simulator.timefmt import format_duration, format_time
 
 from ..widgets.badges import calendar_text, tlp_badge
+from ..widgets.key_bar import KeyBar
 
 
 def reflow(text: str) -> str:
@@ -104,7 +105,7 @@ class BriefingScreen(Screen):
             yield Static(briefing(app.view.started, app.ex.now,  # type: ignore[attr-defined]
                                        str(app.session.path) if app.session is not None else None),  # type: ignore[attr-defined]
                          id="briefing-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#briefing").focus()

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from ..journal_view import Changes
 from ..messages import DecisionRequested
+from ..widgets.key_bar import KeyBar
 from ..widgets.status_bar import Status, StatusBar
 from ..widgets.views import FacilitatorView, TeamView
 
@@ -71,7 +72,7 @@ class PlayScreen(Screen):
             for i, team in enumerate(app.ex.plan.teams):
                 self._team_of_view[f"view-team-{i}"] = team
                 yield TeamView(app.ex, app.view, team, id=f"view-team-{i}")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.facilitator.msel.focus()

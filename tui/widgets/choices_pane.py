@@ -8,7 +8,7 @@ import re
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from simulator.engine import Exercise
 from simulator.timefmt import format_duration, format_time
@@ -17,6 +17,7 @@ from ..choices import Choice, choices_for
 from ..journal_view import JournalView
 from ..messages import DecisionRequested
 from .badges import countdown
+from .row_table import RowTable
 
 
 def condition_lines(choice: Choice, check) -> list[Text]:
@@ -47,7 +48,7 @@ def condition_lines(choice: Choice, check) -> list[Text]:
     return lines
 
 
-class ChoicesTable(DataTable):
+class ChoicesTable(RowTable):
     """Rows of choices keyed by Choice.key."""
 
 
@@ -64,7 +65,7 @@ class ChoicesPane(Container):
         self._now = -1
 
     def compose(self) -> ComposeResult:
-        yield ChoicesTable(cursor_type="row", zebra_stripes=True, classes="choices-table")
+        yield ChoicesTable(classes="choices-table")
         with VerticalScroll(classes="reader"):
             yield Static("", classes="choice-detail")
 
@@ -94,45 +95,40 @@ class ChoicesPane(Container):
                 for key in self._order:
                     c = self.choices[key]
                     if c.deadline is not None:
-                        self.table.update_cell(key, "status", self._status(c), update_width=True)
+                        self.table.update_cell(key, "status", self._status(c))
             return
         self._now = now
-        keep = self.selected_key()
         choices = choices_for(self.ex, self.view, self.team) if not self.ex.ended else []
         self.choices = {c.key: c for c in choices}
         self._order = [c.key for c in choices]
         t = self.table
-        t.clear()
-        for c in choices:
-            t.add_row("✓" if c.ready else "✗", f"{c.point}:{c.option}" if c.point else c.decision,
-                      self._status(c), c.label, key=c.key)
+        t.set_rows((c.key, ("✓" if c.ready else "✗", f"{c.point}:{c.option}" if c.point else c.decision,
+                            self._status(c), c.label)) for c in choices)  # the cursor keeps its row
         points = len({c.point for c in choices if c.point})
         ready = sum(c.ready and not c.point for c in choices)
         t.border_title = (f"{points} open point{'s' if points != 1 else ''} · "
                           f"{ready} of {len(choices) - sum(bool(c.point) for c in choices)} decisions ready")
-        if keep in self._order:
-            t.move_cursor(row=self._order.index(keep))
         self._detail()
 
     def selected_key(self) -> str | None:
-        row = self.table.cursor_row if self.table.row_count else -1
-        return self._order[row] if 0 <= row < len(self._order) else None
+        return self.table.cursor_key
 
     def selected(self) -> Choice | None:
         key = self.selected_key()
         return self.choices.get(key) if key else None
 
     def select(self, key: str) -> bool:
-        if key in self._order:
-            self.table.move_cursor(row=self._order.index(key))
+        row = self.table.row_index(key)
+        if row is not None:
+            self.table.move_cursor(row=row)
             self._detail()
             return True
         return False
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         self._detail()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()
         choice = self.selected()
         if choice is not None:

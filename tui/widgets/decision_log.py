@@ -5,22 +5,23 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from simulator.timefmt import format_time
 
 from ..journal_view import JournalView, LogEntry
 from ..messages import LogEntryHighlighted
+from .row_table import RowTable
 
 OUTCOME_STYLES = {"decision.refused": "bold", "decision.failed": "bold", "decision.effective": "bold",
                   "decision_point.closed": "italic"}
 
 
-class DecisionLog(DataTable):
-    """Rows appended from the journal-derived log, oldest first."""
+class DecisionLog(RowTable):
+    """Rows appended from the journal-derived log, oldest first, keyed by record seq."""
 
     def __init__(self, view: JournalView, team: str, **kwargs):
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.view = view
         self.team = team
         self._rendered = 0
@@ -38,12 +39,12 @@ class DecisionLog(DataTable):
             if not entries:
                 self.border_title = "Decision log · nothing decided yet"
             return
-        self.add_rows([self._cells(e) for e in entries[self._rendered:]])
+        self.add_rows((str(e.seq), self._cells(e)) for e in entries[self._rendered:])
         self._rendered = len(entries)
         self.border_title = f"Decision log · {len(entries)} entries"
         self.move_cursor(row=self._rendered - 1)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         entries = self.view.log.get(self.team, [])
         if 0 <= event.cursor_row < len(entries):
             self.post_message(LogEntryHighlighted(entries[event.cursor_row]))

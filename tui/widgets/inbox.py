@@ -5,16 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from simulator.timefmt import format_time
 
 from ..journal_view import InboxItem, JournalView
 from .badges import calendar_text, tlp_badge
+from .row_table import RowTable
 
 
-class InboxTable(DataTable):
-    """Rows of a team's inbox, appended as deliveries arrive."""
+class InboxTable(RowTable):
+    """Rows of a team's inbox keyed by inject, appended as deliveries arrive."""
 
 
 class InboxPane(Container):
@@ -28,7 +29,7 @@ class InboxPane(Container):
         self._rendered = 0
 
     def compose(self) -> ComposeResult:
-        yield InboxTable(cursor_type="row", zebra_stripes=True, classes="inbox-table")
+        yield InboxTable(classes="inbox-table")
         with VerticalScroll(classes="reader"):
             yield Static("No messages yet.", classes="reader-text")
 
@@ -45,22 +46,20 @@ class InboxPane(Container):
         # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def sync(self) -> None:
-        """Append the deliveries not shown yet (one add_rows call per batch)."""
+        """Append the deliveries not shown yet (one add_rows call per batch; only rows on screen are drawn)."""
         items = self.view.inbox.get(self.team, [])
         if self._rendered >= len(items):
             if not items:
                 self.table.border_title = "Inbox · no messages yet"
             return
         new = items[self._rendered:]
-        self.table.add_rows(
-            [(format_time(i.t), tlp_badge(i.tlp), i.sender, i.title) for i in new],
-        )
+        self.table.add_rows((i.inject, (format_time(i.t), tlp_badge(i.tlp), i.sender, i.title)) for i in new)
         self._rendered = len(items)
         self.table.border_title = f"Inbox · {len(items)} message{'s' if len(items) != 1 else ''}"
         if self._rendered == len(new):
             self._show(items[0])
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         items = self.view.inbox.get(self.team, [])
         if 0 <= event.cursor_row < len(items):
             self._show(items[event.cursor_row])

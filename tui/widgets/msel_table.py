@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Callable
 
 from rich.text import Text
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from simulator.timefmt import format_time
 
 from ..journal_view import JournalView, MselRow
 from .badges import tlp_badge
+from .row_table import RowTable
 
 FILTERS = ("all", "upcoming", "delivered", "held")
 """Filters the facilitator cycles through with the filter key."""
@@ -34,15 +33,22 @@ def _matches(flt: str, status: str) -> bool:
     return status.startswith("held")
 
 
-class MselTable(DataTable):
-    """MSEL rows keyed by inject id; statuses update in place as records arrive."""
+class MselTable(RowTable):
+    """MSEL rows keyed by inject id; statuses update in place as records arrive.
+
+    Every inject the filter lets through is a row (RowTable draws only those on
+    screen, so a long MSEL costs nothing to show); a tick updates the cells of
+    the injects it touched and rebuilds the rows only when one of them enters
+    or leaves the filter.
+    """
 
     def __init__(self, view: JournalView, status_of: Callable[[str], str], **kwargs):
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.view = view
         self.status_of = status_of
         self.filter = "all"
-        self._shown: list[str] = []
+        self._shown: set[str] = set()
+        self._laid_out_for: int | None = None
 
     COLUMNS = (("Due", "due"), ("Inject", "inject"), ("Status", "status"), ("Title", "title"),
                ("To", "to"), ("TLP", "tlp"), ("Sent", "sent"))
@@ -50,24 +56,25 @@ class MselTable(DataTable):
     """The title column shrinks to what the width leaves, but never below this."""
 
     def on_mount(self) -> None:
+        for label, key in self.COLUMNS:
+            self.add_column(label, key=key, width=max(len(label), RESERVED.get(key, 0)))
         if self.size.width:  # otherwise the first resize lays the table out, once
             self.rebuild()
 
     def on_resize(self, event) -> None:
-        if event.size.width != getattr(self, "_laid_out_for", None):
+        if event.size.width != self._laid_out_for:
             self.rebuild()
 
-    def _add_columns(self, rows: list[tuple]) -> None:
+    def _fit_columns(self, rows: list[tuple]) -> None:
         """Columns sized to their content, the title to the room left (full titles show below)."""
         widths = [max([len(label), RESERVED.get(key, 0)] + [len(_plain(r[i])) for r in rows])
                   for i, (label, key) in enumerate(self.COLUMNS)]
         title_i = 3
         others = sum(w for i, w in enumerate(widths) if i != title_i) + 2 * len(widths) + 2
         room = self.size.width - others if self.size.width else widths[title_i]
-        title = max(self.MIN_TITLE, min(widths[title_i], room))
+        widths[title_i] = max(self.MIN_TITLE, min(widths[title_i], room))
         self._laid_out_for = self.size.width
-        for i, (label, key) in enumerate(self.COLUMNS):
-            self.add_column(label, key=key, width=title if i == title_i else widths[i])
+        self.set_column_widths({key: widths[i] for i, (_label, key) in enumerate(self.COLUMNS)})
 
     # ------------------------------------------------------------ content
     def _status(self, row: MselRow) -> str:
@@ -119,35 +126,27 @@ class MselTable(DataTable):
 
     def rebuild(self) -> None:
         """Show the rows the filter lets through, keeping the cursor on the same inject."""
-        keep = self.selected_inject()
-        self.clear(columns=True)
-        self._shown = []
         batch = []
         for row in self._ordered():
             status = self._status(row)
             if _matches(self.filter, status):
                 batch.append((row.inject, self._cells(row, status)))
-                self._shown.append(row.inject)
-        self._add_columns([cells for _key, cells in batch])
-        for key, cells in batch:
-            self.add_row(*cells, key=key)
+        self._shown = {key for key, _cells in batch}
+        self._fit_columns([cells for _key, cells in batch])
+        self.set_rows(batch)
         self.border_title = f"MSEL · {self.filter} ({len(self._shown)}/{len(self.view.msel)})"
-        if keep in self._shown:
-            self.move_cursor(row=self._shown.index(keep))
 
     def refresh_rows(self, changed: set[str], added: bool) -> None:
-        """Bring changed injects up to date (a rebuild when the filter may drop or add rows)."""
-        if added or (self.filter != "all" and changed):
+        """Bring changed injects up to date: their cells in place, a rebuild only if the filter's rows change."""
+        statuses = {inject: self._status(self.view.msel[inject]) for inject in changed if inject in self.view.msel}
+        if added or any(_matches(self.filter, status) != (inject in self._shown) for inject, status in statuses.items()):
             self.rebuild()
             return
-        for inject in changed:
+        for inject, status in statuses.items():
             if inject in self._shown:
                 row = self.view.msel[inject]
-                status = self._status(row)
-                self.update_cell(inject, "status", Text(status, style=STATUS_STYLES.get(status, "")),
-                                 update_width=True)
-                self.update_cell(inject, "sent", format_time(row.released_t) if row.released_t is not None else "",
-                                 update_width=True)
+                self.update_cell(inject, "status", Text(status, style=STATUS_STYLES.get(status, "")))
+                self.update_cell(inject, "sent", format_time(row.released_t) if row.released_t is not None else "")
 
     def cycle_filter(self) -> str:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
@@ -155,19 +154,15 @@ class MselTable(DataTable):
         return self.filter
 
     def selected_inject(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except CellDoesNotExist:  # cursor outside the table after a clear
-            return None
+        return self.cursor_key
 
     def select_inject(self, inject: str) -> bool:
         if inject not in self._shown and self.filter != "all":
             self.filter = "all"
             self.rebuild()
-        if inject in self._shown:
-            self.move_cursor(row=self._shown.index(inject))
+        row = self.row_index(inject)
+        if row is not None:
+            self.move_cursor(row=row)
             return True
         return False
 

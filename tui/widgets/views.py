@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from rich.text import Text
-from textual.widgets import DataTable, RichLog, Static, TabbedContent, TabPane
+from textual.widgets import RichLog, Static, TabbedContent, TabPane
 
 from simulator.engine import Exercise
 from simulator.timefmt import format_time
@@ -20,6 +20,7 @@ from .choices_pane import ChoicesPane
 from .decision_log import DecisionLog, DecisionLogPane
 from .inbox import InboxPane
 from .msel_table import MselTable
+from .row_table import RowTable
 from .situation import SituationPanel
 
 FEED_SHOWN = 400
@@ -56,7 +57,7 @@ class FacilitatorView(Container):
             with TabPane("3 Feed", id="feed"):
                 yield RichLog(max_lines=FEED_SHOWN, id="feed-log", wrap=True, markup=False, highlight=False)
             with TabPane("4 Notes", id="notes"):
-                yield DataTable(cursor_type="row", zebra_stripes=True, id="notes-table")
+                yield RowTable(id="notes-table")
 
     @property
     def msel(self) -> MselTable:
@@ -64,7 +65,7 @@ class FacilitatorView(Container):
 
     def on_mount(self) -> None:
         self._write_feed(list(self.view.feed))
-        notes = self.query_one("#notes-table", DataTable)
+        notes = self.query_one("#notes-table", RowTable)
         for label, key in (("Time", "time"), ("Kind", "kind"), ("Objective", "objective"),
                            ("Team", "team"), ("Observation", "text")):
             notes.add_column(label, key=key)
@@ -79,15 +80,15 @@ class FacilitatorView(Container):
 
     def _sync_notes(self) -> None:
         obs = self.view.observations
-        table = self.query_one("#notes-table", DataTable)
+        table = self.query_one("#notes-table", RowTable)
         if self._notes < len(obs):
-            table.add_rows([(format_time(r.t), r.get("category", ""), r.get("objective") or "", r.get("team") or "", r["text"])
-                            for r in obs[self._notes:]])
+            table.add_rows((str(r.seq), (format_time(r.t), r.get("category", ""), r.get("objective") or "",
+                                         r.get("team") or "", r["text"])) for r in obs[self._notes:])
             self._notes = len(obs)
         table.border_title = f"Observations · {len(obs)}" + ("" if obs else " · press o to write one")
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table is self.msel:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
+        if event.table is self.msel:
             self.show_detail()
 
     def show_detail(self) -> None:

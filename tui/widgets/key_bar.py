@@ -1,0 +1,113 @@
+"""KeyBar: the keys that work where the facilitator is, on one line at the bottom.
+
+Textual's Footer rebuilds one widget per key each time the bindings change
+(every focus move, view switch and tab switch), and with ``compact`` restyles
+each of them again: 50-100 ms per key press on the play screen, more than the
+rest of a view switch. KeyBar shows the same thing as one line of text: the
+keys whose binding says ``show``, the disabled ones (``check_action`` returned
+None) dimmed and struck through, each clickable like a footer key. It redraws once per
+refresh however many times the bindings changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """One key as the bar shows it."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+
+
+class KeyBar(Static):
+    """One line of the screen's shown bindings; redrawn when they change."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    KeyBar > .key-bar--description {
+        color: $footer-description-foreground;
+    }
+    """
+
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+        self.shown: list[KeyInfo] = []
+        """The keys drawn last, left to right (tests and the help read them)."""
+        self._pending = False
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.show_keys)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._bindings_changed(None)  # the theme changed: key colours with it
+
+    def _bindings_changed(self, _screen: Screen | None) -> None:
+        if not self._pending and self.is_attached:
+            self._pending = True
+            self.call_after_refresh(self.show_keys)
+
+    def keys(self) -> list[KeyInfo]:
+        """The screen's active bindings that ask to be shown, one per action, in binding order."""
+        out: list[KeyInfo] = []
+        actions: set[str] = set()
+        palette = self.app.COMMAND_PALETTE_BINDING
+        for binding_info in self.screen.active_bindings.values():
+            binding, enabled = binding_info.binding, binding_info.enabled
+            if not binding.show or binding.action in actions or binding.key == palette:
+                continue
+            actions.add(binding.action)
+            out.append(KeyInfo(binding.key, self.app.get_key_display(binding), binding.description,
+                               binding.action, enabled))
+        return out
+
+    def show_keys(self) -> None:
+        self._pending = False
+        if not self.is_attached:
+            return  # the screen went away before this refresh
+        keys = self.keys()
+        if keys == self.shown and self.content:
+            return
+        self.shown = keys
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        description_style = self.get_component_rich_style("key-bar--description", partial=True)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for k in keys:
+            click = Style.from_meta({"@click": f"app.simulate_key({k.key!r})"})
+            text.append(" ")
+            if k.enabled:
+                text.append(k.display, key_style + click)
+                text.append(f" {k.description}", description_style + click)
+            else:  # struck through as well as dim: not by colour alone
+                text.append(f"{k.display} {k.description}", Style(dim=True, strike=True) + click)
+            text.append(" ")
+        self.update(text)

@@ -1,0 +1,457 @@
+"""RowTable: a light, read-only table that draws only the rows on screen.
+
+Textual's DataTable measures every cell as rows are added, and keys its
+render caches on a table-wide update counter, so appending a row, updating a
+cell or moving the focus re-renders every visible cell (about half a
+millisecond each, through Rich's Padding). With a 10,000-record journal (a
+680-row inbox) switching to a team took half a second. The tables of this UI
+are simple -- one line per row, a header, a row cursor -- so RowTable keeps
+the rows as plain data, sizes auto-width columns from the plain text as rows
+arrive, renders a row into one Strip only when it is on screen, and caches
+that Strip until the row itself (or the widths or styles) change. Every row
+stays in the table: nothing is cut short to keep it fast.
+
+Keys: up/down, page up/down, home/end move the row cursor; Enter (or a click
+on the row under the cursor) selects. Messages: :class:`RowTable.RowHighlighted`
+when the cursor lands on a row, :class:`RowTable.RowSelected` on Enter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+from typing import ClassVar, Iterable, Sequence, Union
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = Union[str, Text]
+"""A cell is plain text (never parsed as markup) or a Rich Text with its own styles."""
+
+PADDING = 1
+"""Blank cells either side of every column, as DataTable draws them."""
+
+
+@dataclass
+class Column:
+    """One column: its label, a fixed width or None (as wide as its widest cell so far)."""
+
+    key: str
+    label: Text
+    width: int | None
+    content: int = 0
+
+    @property
+    def text_width(self) -> int:
+        return self.width if self.width is not None else max(self.content, self.label.cell_len)
+
+
+def _one_line(cell: Cell) -> Cell:
+    """Cells are one terminal line: newlines in scenario text or rationales become spaces."""
+    if isinstance(cell, str):
+        return cell.replace("\n", " ") if "\n" in cell else cell
+    if "\n" in cell.plain:
+        return Text(" ").join(cell.split("\n", allow_blank=True))
+    return cell
+
+
+def _plain(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell.plain
+
+
+class RowTable(ScrollView, can_focus=True):
+    """Rows keyed by a string, one line each, drawn on demand."""
+
+    DEFAULT_CSS = """
+    RowTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .row-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .row-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .row-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .row-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .row-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .row-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .row-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "row-table--header", "row-table--cursor", "row-table--even-row", "row-table--odd-row",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First row", show=False),
+        Binding("end,ctrl+end", "last", "Last row", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
+    """Index of the row under the cursor (0 when the table is empty)."""
+
+    class RowHighlighted(Message):
+        """The cursor moved to a row (or a first row appeared under it)."""
+
+        def __init__(self, table: "RowTable", cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> "RowTable":
+            return self.table
+
+    class RowSelected(Message):
+        """Enter on a row, or a click on the row already under the cursor."""
+
+        def __init__(self, table: "RowTable", cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> "RowTable":
+            return self.table
+
+    def __init__(self, *, zebra_stripes: bool = True, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.zebra_stripes = zebra_stripes
+        self._columns: list[Column] = []
+        self._column_at: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._rows: dict[str, list[Cell]] = {}
+        self._index: dict[str, int] = {}
+        self._strips: LRUCache[tuple[str, bool, int], Strip] = LRUCache(1024)
+        self._header: Strip | None = None
+        self._auto_keys = count()
+
+    # ------------------------------------------------------------ columns
+    def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> None:
+        """A column at the right; ``width`` fixes its text width, None follows the widest cell."""
+        column = Column(key, Text(label) if isinstance(label, str) else label, width)
+        self._column_at[key] = len(self._columns)
+        self._columns.append(column)
+        index = len(self._columns) - 1
+        for cells in self._rows.values():
+            cells.append("")
+        if width is None:
+            column.content = max((cell_len(_plain(cells[index])) for cells in self._rows.values()), default=0)
+        self._layout_changed()
+
+    def set_column_widths(self, widths: dict[str, int | None]) -> None:
+        """Fix (or free, with None) the text width of columns by key."""
+        for key, width in widths.items():
+            self._columns[self._column_at[key]].width = width
+        self._layout_changed()
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    # ------------------------------------------------------------ rows
+    @property
+    def row_count(self) -> int:
+        return len(self._keys)
+
+    @property
+    def row_keys(self) -> list[str]:
+        """Row keys, top to bottom."""
+        return list(self._keys)
+
+    def add_row(self, *cells: Cell, key: str | None = None) -> str:
+        """Append one row; returns its key."""
+        key = key if key is not None else f"row-{next(self._auto_keys)}"
+        self.add_rows([(key, cells)])
+        return key
+
+    def add_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
+        """Append (key, cells) rows in one go: one width pass, one refresh."""
+        was_empty = not self._keys
+        if self._append(rows):
+            self._layout_changed()
+        else:
+            self._size_changed()
+        if was_empty and self._keys:
+            self._post_highlight()
+
+    def _append(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> bool:
+        """Store rows and widen auto columns; True when a column grew."""
+        columns = self._columns
+        widened = False
+        for key, cells in rows:
+            if key in self._rows:
+                raise ValueError(f"duplicate row key {key!r}")
+            if len(cells) > len(columns):
+                raise ValueError(f"row {key!r} has {len(cells)} cells for {len(columns)} columns")
+            row = [_one_line(c) for c in cells] + [""] * (len(columns) - len(cells))
+            for column, cell in zip(columns, row):
+                if column.width is None:
+                    width = cell_len(_plain(cell))
+                    if width > column.content:
+                        column.content, widened = width, True
+            self._index[key] = len(self._keys)
+            self._keys.append(key)
+            self._rows[key] = row
+        return widened
+
+    def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
+        """Replace every row; the cursor stays on the same key while it is still there."""
+        before = self.cursor_key
+        self._keys, self._rows, self._index = [], {}, {}
+        for column in self._columns:
+            column.content = 0
+        self._append(rows)
+        self._layout_changed()
+        row = self._index.get(before, 0) if before is not None else 0
+        if row != self.cursor_row:
+            self.cursor_row = row  # the watcher scrolls and says so
+        else:
+            self._scroll_to_cursor()
+            if self.cursor_key is not None and self.cursor_key != before:
+                self._post_highlight()
+
+    def clear(self, columns: bool = False) -> None:
+        """Remove every row (and the columns too when asked); the cursor goes back to the top."""
+        self._keys, self._rows, self._index = [], {}, {}
+        if columns:
+            self._columns, self._column_at = [], {}
+        for column in self._columns:
+            column.content = 0
+        self.set_reactive(RowTable.cursor_row, 0)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._layout_changed()
+
+    def get_cell(self, row_key: str, column_key: str) -> Cell:
+        return self._rows[row_key][self._column_at[column_key]]
+
+    def get_row(self, row_key: str) -> list[Cell]:
+        return list(self._rows[row_key])
+
+    def update_cell(self, row_key: str, column_key: str, value: Cell) -> None:
+        """Change one cell; only its row is drawn again (all rows if its column grows)."""
+        index = self._column_at[column_key]
+        value = _one_line(value)
+        self._rows[row_key][index] = value
+        column = self._columns[index]
+        if column.width is None and cell_len(_plain(value)) > column.content:
+            column.content = cell_len(_plain(value))
+            self._layout_changed()
+            return
+        for cursor in (False, True):
+            for parity in (0, 1):
+                self._strips.discard((row_key, cursor, parity))
+        row = self._index.get(row_key)
+        if row is not None:
+            self.refresh_line(row + 1)
+
+    # ------------------------------------------------------------ cursor
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, None when the table is empty."""
+        return self._keys[self.cursor_row] if self._keys else None
+
+    def row_index(self, row_key: str) -> int | None:
+        return self._index.get(row_key)
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on a row (clamped) and scroll it into view."""
+        self._set_cursor(row)
+
+    def _set_cursor(self, row: int) -> None:
+        row = max(0, min(row, len(self._keys) - 1)) if self._keys else 0
+        if row == self.cursor_row:
+            self._scroll_to_cursor()
+        else:
+            self.cursor_row = row
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._keys) - 1)) if self._keys else 0
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._scroll_to_cursor()
+        self._post_highlight()
+
+    def _post_highlight(self) -> None:
+        if self._keys:
+            self.post_message(self.RowHighlighted(self, self.cursor_row, self._keys[self.cursor_row]))
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_to_cursor(self, retry: bool = True) -> None:
+        """Keep the cursor row between the header and the bottom edge."""
+        rows_shown = self._page()
+        top = round(self.scroll_y)
+        row = self.cursor_row
+        target = row if row < top else row - rows_shown + 1 if row >= top + rows_shown else None
+        if target is None:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+        if retry and round(self.scroll_y) != target:
+            # rows just added: the scrollable height catches up at the next layout
+            self.call_after_refresh(self._scroll_to_cursor, False)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self.cursor_row - self._page())
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self.cursor_row + self._page())
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._keys) - 1)
+
+    def action_select_cursor(self) -> None:
+        if self._keys:
+            self.post_message(self.RowSelected(self, self.cursor_row, self._keys[self.cursor_row]))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return  # the header, a border or a scrollbar
+        row = round(self.scroll_y) + offset.y - 1
+        if row >= len(self._keys):
+            return
+        event.stop()
+        if row == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self._set_cursor(row)
+
+    # ------------------------------------------------------------ drawing
+    @property
+    def table_width(self) -> int:
+        return sum(c.text_width + 2 * PADDING for c in self._columns)
+
+    def _size_changed(self) -> None:
+        self.virtual_size = Size(self.table_width, len(self._keys) + 1)
+        self.refresh()
+
+    def _layout_changed(self) -> None:
+        """Widths moved: every cached row is stale."""
+        self._strips.clear()
+        self._header = None
+        self._size_changed()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._header = None
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._strips.clear()  # the cursor's colours differ with focus
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            style = self.get_component_rich_style("row-table--header")
+            return self._header_strip(style).crop_extend(scroll_x, scroll_x + width, style)
+        index = scroll_y + y - 1
+        if index >= len(self._keys):
+            return Strip.blank(width, self.rich_style)
+        cursor = index == self.cursor_row
+        parity = index % 2 if self.zebra_stripes else 1
+        style = self._row_style(cursor, parity)
+        key = self._keys[index]
+        strip = self._strips.get((key, cursor, parity))
+        if strip is None:
+            post = Style.from_color(color=style.color) if cursor else None
+            strip = self._render_cells(self._rows[key], style, post)
+            self._strips.set((key, cursor, parity), strip)
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+    def _row_style(self, cursor: bool, parity: int) -> Style:
+        style = self.rich_style + self.get_component_rich_style(
+            "row-table--odd-row" if parity else "row-table--even-row")
+        if cursor:
+            style += self.get_component_rich_style("row-table--cursor")
+        return style
+
+    def _header_strip(self, style: Style) -> Strip:
+        if self._header is None:
+            self._header = self._render_cells([c.label for c in self._columns], self.rich_style + style, None)
+        return self._header
+
+    def _render_cells(self, cells: Sequence[Cell], base: Style, post: Style | None) -> Strip:
+        """One row as a Strip: padded, truncated cells on the row's style (cell styles win)."""
+        console = self.app.console
+        pad = Segment(" " * PADDING, base)
+        segments: list[Segment] = []
+        for column, cell in zip(self._columns, cells):
+            width = column.text_width
+            segments.append(pad)
+            if isinstance(cell, str) or not cell.spans:
+                # plain text, or one style for the whole cell: one segment, no Rich rendering
+                plain = _plain(cell) if width > 0 else ""
+                if cell_len(plain) != width:
+                    plain = set_cell_size(plain, width - 1) + "…" if cell_len(plain) > width \
+                        else set_cell_size(plain, width)
+                style = base if isinstance(cell, str) or not cell.style else base + console.get_style(cell.style)
+                segments.append(Segment(plain, style + post if post else style))
+            else:
+                text = cell.copy()
+                text.truncate(width, overflow="ellipsis", pad=True)
+                for segment in text.render(console):
+                    style = base + segment.style if segment.style else base
+                    segments.append(Segment(segment.text, style + post if post else style))
+            segments.append(pad)
+        return Strip(segments, self.table_width)
