@@ -106,7 +106,8 @@ def resolve(arg: str | Path, base: Path | None = None) -> Path:
         candidate = (base or default_sessions_dir()) / path
         if candidate.is_dir():
             return candidate
-    raise SessionError(f"no session {str(arg)!r} (give a session folder, or a name listed by 'cyclesim sessions')")
+    raise SessionError(f"no session or file {str(arg)!r} (give an events.jsonl, a session folder, "
+                       "or a name listed by 'cyclesim sessions')")
 
 
 # ---------------------------------------------------------------- lock

@@ -170,7 +170,7 @@ class CyclesimApp(App[int]):
         self.play.refresh_status()
 
     def jump_to_inject(self, inject: str) -> None:
-        self.switch_team(None)
+        self.play.show_facilitator()
         self.driver.jump_until(lambda r: r.kind == "inject.released" and r.get("inject") == inject)
         self.play.refresh_status()
 
@@ -208,7 +208,7 @@ class CyclesimApp(App[int]):
         self.notify(f"{inject} {verb}.")
 
     def show_inject(self, inject: str) -> None:
-        self.switch_team(None)
+        self.play.show_facilitator()
         self.play.facilitator.show_tab(0)
         self.play.facilitator.msel.select_inject(inject)
 
@@ -243,8 +243,9 @@ class CyclesimApp(App[int]):
         self.push_screen(ObservationScreen(self.ex, team=self.play.active_team), done)
 
     # ------------------------------------------------------------ team actions
-    def switch_team(self, team: str | None) -> None:
-        self.play.show_team(team)
+    async def switch_team(self, team: str | None) -> None:
+        """Show a team's view (None: the facilitator console); a team's view is built on first use."""
+        await self.play.show_team(team)
 
     def open_decision(self, choice: Choice) -> None:
         self.clear_notifications()  # toasts would cover the dialog
@@ -266,9 +267,9 @@ class CyclesimApp(App[int]):
         else:
             self.notify(f"{what} refused: {outcome.reason}", severity="error", timeout=8)
 
-    def decide_by_key(self, team: str, key: str) -> None:
+    async def decide_by_key(self, team: str, key: str) -> None:
         """Palette: show the team's Decide tab on that row and open the form."""
-        self.switch_team(team)
+        await self.switch_team(team)
         view = self.play.team_view(team)
         view.show_tab(1)
         view.choices.sync(force=True)

@@ -32,5 +32,14 @@ def load_plan(arg: str | None) -> tuple[LoadedScenario, Plan]:
     return loaded, Plan.of(loaded.scenario, loaded.content_hash)
 
 
+def need_terminal(command: str) -> None:
+    """The terminal UI needs a terminal; say so instead of drawing into a pipe."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputError(f"'cyclesim {command}' opens the terminal UI and needs an interactive terminal; "
+                         "for a headless run use 'cyclesim replay' (or 'cyclesim resume SESSION --check')")
+
+
 def bundled_scenarios() -> list[Path]:
     return sorted(SCENARIOS_DIR.glob("*.yaml"))

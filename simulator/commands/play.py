@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine import Exercise
+from ..errors import InputError
 from ..session import Session
-from .common import load_plan
+from .common import load_plan, need_terminal
 
 NAME = "play"
 HELP = "run a facilitated session in the terminal UI"
@@ -31,6 +32,10 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     loaded, plan = load_plan(args.scenario)
+    if args.session and Path(args.session).exists():
+        raise InputError(f"{args.session} already exists: a session is never overwritten; choose a new --session "
+                         f"path, or continue that one with 'cyclesim resume {args.session}'")
+    need_terminal("play")
     session = Session.create(loaded, args.seed, Path(args.session) if args.session else None)
     try:
         exercise = Exercise(plan, seed=args.seed, journal=session.journal)

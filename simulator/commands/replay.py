@@ -81,7 +81,8 @@ def run(args) -> int:
     else:
         print(render_text(summary, sha))
         if args.out:
-            print(f"wrote {Path(args.out) / 'events.jsonl'}")
+            written = ", ".join(f.name for f in sorted(Path(args.out).iterdir()) if f.name in ("events.jsonl", "report.html", "report.md"))
+            print(f"wrote {written} in {args.out}")
     return 0
 
 

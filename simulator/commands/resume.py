@@ -9,6 +9,7 @@ import sys
 from ..errors import SimulatorError
 from ..session import Session
 from ..timefmt import format_time
+from .common import need_terminal
 
 NAME = "resume"
 HELP = "rebuild a session, check it record for record, and continue it in the terminal UI"
@@ -56,6 +57,10 @@ def run(args) -> int:
                 print(_line(report))
             return 0
         print(_line(report))
+        if ex.ended:
+            print(f"the exercise has ended: its report is 'cyclesim report {session.path}'", file=sys.stderr)
+            return 0
+        need_terminal("resume")
         from tui.app import run_tui
 
         return run_tui(ex, session=session)

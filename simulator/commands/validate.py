@@ -7,6 +7,7 @@ import sys
 
 from ..errors import EXIT_BAD_INPUT, EXIT_OK, InputError, Problem
 from ..loader import load
+from .common import scenario_path
 
 NAME = "validate"
 HELP = "check scenario files; print every problem as path:line:col: message"
@@ -28,7 +29,7 @@ def run(args) -> int:
     valid = []
     for name in args.files:
         try:
-            loaded = load(name)
+            loaded = load(scenario_path(name))
             valid.append({"path": name, "id": loaded.scenario.id, "injects": len(loaded.scenario.injects)})
         except InputError as e:
             problems += e.problems or [Problem(name, 1, 1, str(e))]

@@ -49,7 +49,7 @@ def test_out_writes_the_event_log_whose_sha_is_printed(tmp_path):
     sha = hashlib.sha256(data).hexdigest()
     assert sha == quiet_sha("tutorial", "--seed", "1", "--policy", "doctrine")
     assert f"sha256 {sha}" in done.stdout
-    assert f"wrote {tmp_path / 'run' / 'events.jsonl'}" in done.stdout
+    assert f"wrote events.jsonl, report.html, report.md in {tmp_path / 'run'}" in done.stdout
     lines = data.decode("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert [r["seq"] for r in records] == list(range(len(records)))

@@ -191,7 +191,7 @@ def test_oversized_file_is_refused_before_parsing(tmp_path):
 def test_missing_file_is_bad_input():
     run = validate("tests/data/bad/no-such-file.yaml")
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert problem_lines(run.stderr)[0].startswith("tests/data/bad/no-such-file.yaml:1:1: no such scenario file")
+    assert problem_lines(run.stderr)[0].startswith("tests/data/bad/no-such-file.yaml:1:1: no scenario file")
 
 
 def test_usage_error_is_exit_2():

@@ -91,12 +91,13 @@ async def test_palette_offers_jump_decide_and_switch(make_app, clock):
         assert "Switch to team ie" in texts
         hits = [h async for h in provider.search("decision D07 eu")]
         assert hits and hits[0].text == "Take decision D07 as team eu"
-        hits[0].command()
+        app.call_later(hits[0].command)  # as the palette runs a chosen command
         await pilot.pause()
         assert isinstance(app.screen, DecisionScreen) and app.screen.choice.team == "eu"
         await pilot.press("escape")
         jump = dict((t, cb) for t, _h, cb in provider._commands())["Jump to inject TUT-03"]
-        jump()
+        app.call_later(jump)
+        await pilot.pause()
         app.tick()
         await pilot.pause()
         assert app.ex.now == 240 and app.driver.paused

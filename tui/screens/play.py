@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher
 
 from ..journal_view import Changes
@@ -58,6 +59,8 @@ class PlayScreen(Screen):
         self.view_ids: list[str] = []
         self.current_id = FACILITATOR
         self._team_of_view: dict[str, str] = {}
+        self._built: set[str] = {FACILITATOR}
+        self._mounting: dict[str, AwaitMount] = {}
 
     @property
     def sim(self) -> "CyclesimApp":
@@ -66,12 +69,12 @@ class PlayScreen(Screen):
     def compose(self) -> ComposeResult:
         app = self.sim
         yield StatusBar(id="status")
-        self.view_ids = [FACILITATOR] + [f"view-team-{i}" for i in range(len(app.ex.plan.teams))]
+        teams = list(app.ex.plan.teams)
+        self.view_ids = [FACILITATOR] + [f"view-team-{i}" for i in range(len(teams))]
+        self._team_of_view = {f"view-team-{i}": team for i, team in enumerate(teams)}
         with ContentSwitcher(initial=FACILITATOR, id="views"):
             yield FacilitatorView(app.ex, app.view, id=FACILITATOR)
-            for i, team in enumerate(app.ex.plan.teams):
-                self._team_of_view[f"view-team-{i}"] = team
-                yield TeamView(app.ex, app.view, team, id=f"view-team-{i}")
+            # a team's view is built the first time it is shown (open_view): the start key stays quick
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -97,6 +100,7 @@ class PlayScreen(Screen):
         return self._team_of_view.get(self.current_id)
 
     def team_view(self, team: str) -> TeamView:
+        """A team's view; it exists once it has been shown (see :meth:`open_view`)."""
         return next(v for v in self.query(TeamView) if v.team == team)
 
     # ------------------------------------------------------------ updates from the app
@@ -135,16 +139,31 @@ class PlayScreen(Screen):
             view.catch_up()
         else:
             view.clock(self.sim.ex.now, self.sim.ex.queues(), force=True)
-        # after the refresh, and reading the tab then: a tab key pressed meanwhile wins
-        view.call_after_refresh(view.focus_content)
+        view.focus_content()  # now, so the switch and the focus are drawn in one frame
         self.refresh_status()
         self.refresh_bindings()
 
-    def show_team(self, team: str | None) -> None:
+    async def open_view(self, view_id: str) -> None:
+        """Show a view, building a team's view (and filling it from the journal) the first time."""
+        if view_id not in self._built:
+            mounting = self._mounting.get(view_id)
+            if mounting is None:  # a second key press meanwhile waits for the same mount
+                team = self._team_of_view[view_id]
+                mounting = self._mounting[view_id] = self.switcher.mount(
+                    TeamView(self.sim.ex, self.sim.view, team, id=view_id))
+            await mounting
+            self._built.add(view_id)
+            self._mounting.pop(view_id, None)
+        self.show(view_id)
+
+    def show_facilitator(self) -> None:
+        self.show(FACILITATOR)
+
+    async def show_team(self, team: str | None) -> None:
         if team is None:
-            self.show(FACILITATOR)
+            self.show_facilitator()
         else:
-            self.show(next(v for v, t in self._team_of_view.items() if t == team))
+            await self.open_view(next(v for v, t in self._team_of_view.items() if t == team))
 
     # ------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -173,12 +192,12 @@ class PlayScreen(Screen):
     def action_next_inject(self) -> None:
         self.sim.jump_to_next_inject()
 
-    def action_next_view(self) -> None:
+    async def action_next_view(self) -> None:
         ids = self.view_ids
-        self.show(ids[(ids.index(self.current_id) + 1) % len(ids)])
+        await self.open_view(ids[(ids.index(self.current_id) + 1) % len(ids)])
 
     def action_show_view(self, which: str) -> None:
-        self.show(FACILITATOR)
+        self.show_facilitator()
 
     def action_tab(self, index: int) -> None:
         self.current.show_tab(index)

@@ -5,8 +5,9 @@ Textual's Footer rebuilds one widget per key each time the bindings change
 each of them again: 50-100 ms per key press on the play screen, more than the
 rest of a view switch. KeyBar shows the same thing as one line of text: the
 keys whose binding says ``show``, the disabled ones (``check_action`` returned
-None) dimmed and struck through, each clickable like a footer key. It redraws once per
-refresh however many times the bindings changed.
+None) dimmed and struck through, each clickable like a footer key. Working out
+the keys is cheap, so it redraws as soon as the bindings change, in the same
+frame as the change itself.
 """
 
 from __future__ import annotations
@@ -57,24 +58,25 @@ class KeyBar(Static):
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)
         self.shown: list[KeyInfo] = []
-        """The keys drawn last, left to right (tests and the help read them)."""
-        self._pending = False
+        """The keys drawn last, left to right (tests read them)."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self.call_after_refresh(self.show_keys)
+        self.show_keys()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._bindings_changed(None)  # the theme changed: key colours with it
+        self.shown = []  # the theme or the screen size changed: draw the key colours again
+        if self.is_mounted:
+            self.call_later(self._bindings_changed, None)
 
     def _bindings_changed(self, _screen: Screen | None) -> None:
-        if not self._pending and self.is_attached:
-            self._pending = True
-            self.call_after_refresh(self.show_keys)
+        """Redraw now, in the frame the change is drawn in (not after it, which costs a frame)."""
+        if self.is_attached:
+            self.show_keys()
 
     def keys(self) -> list[KeyInfo]:
         """The screen's active bindings that ask to be shown, one per action, in binding order."""
@@ -91,11 +93,8 @@ class KeyBar(Static):
         return out
 
     def show_keys(self) -> None:
-        self._pending = False
-        if not self.is_attached:
-            return  # the screen went away before this refresh
         keys = self.keys()
-        if keys == self.shown and self.content:
+        if keys == self.shown:
             return
         self.shown = keys
         key_style = self.get_component_rich_style("key-bar--key", partial=True)

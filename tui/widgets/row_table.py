@@ -29,7 +29,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -164,8 +164,10 @@ class RowTable(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._rows: dict[str, list[Cell]] = {}
         self._index: dict[str, int] = {}
-        self._strips: LRUCache[tuple[str, bool, int], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[str, bool, int], Strip] = LRUCache(256)
         self._header: Strip | None = None
+        self._width: int | None = None
+        self._styles: dict = {}
         self._auto_keys = count()
 
     # ------------------------------------------------------------ columns
@@ -374,7 +376,9 @@ class RowTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------ drawing
     @property
     def table_width(self) -> int:
-        return sum(c.text_width + 2 * PADDING for c in self._columns)
+        if self._width is None:
+            self._width = sum(c.text_width + 2 * PADDING for c in self._columns)
+        return self._width
 
     def _size_changed(self) -> None:
         self.virtual_size = Size(self.table_width, len(self._keys) + 1)
@@ -384,6 +388,7 @@ class RowTable(ScrollView, can_focus=True):
         """Widths moved: every cached row is stale."""
         self._strips.clear()
         self._header = None
+        self._width = None
         self._size_changed()
 
     def notify_style_update(self) -> None:
@@ -399,18 +404,37 @@ class RowTable(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
+    def _frame_styles(self) -> dict:
+        base = self.rich_style
+        get = self.get_component_rich_style
+        return {
+            "base": base,
+            "header": base + get("row-table--header"),
+            **{(cursor, parity): base + get("row-table--odd-row" if parity else "row-table--even-row")
+               + (get("row-table--cursor") if cursor else Style())
+               for cursor in (False, True) for parity in (0, 1)},
+        }
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Look the row styles up once per frame, not once per line (``rich_style`` walks the DOM)."""
+        self._styles = self._frame_styles()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
+        styles = self._styles or self._frame_styles()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         if y == 0:
-            style = self.get_component_rich_style("row-table--header")
-            return self._header_strip(style).crop_extend(scroll_x, scroll_x + width, style)
+            style = styles["header"]
+            if self._header is None:
+                self._header = self._render_cells([c.label for c in self._columns], style, None)
+            return self._header.crop_extend(scroll_x, scroll_x + width, style)
         index = scroll_y + y - 1
         if index >= len(self._keys):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, styles["base"])
         cursor = index == self.cursor_row
         parity = index % 2 if self.zebra_stripes else 1
-        style = self._row_style(cursor, parity)
+        style = styles[(cursor, parity)]
         key = self._keys[index]
         strip = self._strips.get((key, cursor, parity))
         if strip is None:
@@ -418,18 +442,6 @@ class RowTable(ScrollView, can_focus=True):
             strip = self._render_cells(self._rows[key], style, post)
             self._strips.set((key, cursor, parity), strip)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
-
-    def _row_style(self, cursor: bool, parity: int) -> Style:
-        style = self.rich_style + self.get_component_rich_style(
-            "row-table--odd-row" if parity else "row-table--even-row")
-        if cursor:
-            style += self.get_component_rich_style("row-table--cursor")
-        return style
-
-    def _header_strip(self, style: Style) -> Strip:
-        if self._header is None:
-            self._header = self._render_cells([c.label for c in self._columns], self.rich_style + style, None)
-        return self._header
 
     def _render_cells(self, cells: Sequence[Cell], base: Style, post: Style | None) -> Strip:
         """One row as a Strip: padded, truncated cells on the row's style (cell styles win)."""
