@@ -111,6 +111,28 @@ async def test_observation_tagged_to_an_objective(make_app):
         assert app.play.query_one("#notes-table").row_count == 1
 
 
+async def test_an_evaluator_rates_an_objective(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#text", Input).value = "Shared at AMBER within the hour"
+        form.query_one("#kind").value = "rating"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form, "a rating without objective and grade is refused"
+        assert not app.ex.journal.of_kind("observation.noted")
+        form.query_one("#objective").value = "OBJ-1"
+        form.query_one("#rating").value = "S"
+        form.query_one("#text", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        note = app.ex.journal.of_kind("observation.noted")[-1]
+        assert (note["category"], note["objective"], note["rating"]) == ("rating", "OBJ-1", "S")
+
+
 async def test_next_inject_key_jumps_the_clock(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

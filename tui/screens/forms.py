@@ -109,7 +109,11 @@ class AdHocInjectScreen(_Form):
                       "body": self.query_one("#body", TextArea).text.strip()})
 
 
-KINDS = (("strength", "Strength"), ("improvement", "Area for improvement"), ("note", "Note"))
+KINDS = (("strength", "Strength"), ("improvement", "Area for improvement"), ("note", "Note"),
+         ("rating", "Rating of an objective"))
+RATINGS = (("P", "P — performed without challenges"), ("S", "S — performed with some challenges"),
+           ("M", "M — performed with major challenges"), ("U", "U — unable to be performed"))
+"""HSEEP ratings; an evaluator's rating overrides the one the report computes."""
 
 
 class ObservationScreen(_Form):
@@ -132,6 +136,8 @@ class ObservationScreen(_Form):
                              id="kind")
                 yield Label("Objective")
                 yield Select([(f"{o.id} {o.title}", o.id) for o in s.objectives], prompt="(none)", id="objective")
+                yield Label("Rating (for kind 'Rating of an objective')")
+                yield Select([(label, value) for value, label in RATINGS], prompt="(none)", id="rating")
                 yield Label("Team")
                 yield Select([(f"{t.id} {t.name}", t.id) for t in s.teams], prompt="(all / none)", id="team",
                              value=self.team if self.team else Select.NULL)
@@ -153,6 +159,12 @@ class ObservationScreen(_Form):
         kind = self.query_one("#kind", Select).value
         objective = self.query_one("#objective", Select).value
         team = self.query_one("#team", Select).value
+        rating = self.query_one("#rating", Select).value
+        rating = None if rating is Select.NULL else rating
+        if kind == "rating" and (rating is None or objective is Select.NULL):
+            self.complain("A rating needs an objective and one of P, S, M, U.")
+            return
         self.dismiss({"text": text, "kind": kind,
                       "objective": None if objective is Select.NULL else objective,
-                      "team": None if team is Select.NULL else team})
+                      "team": None if team is Select.NULL else team,
+                      "rating": rating if kind == "rating" else None})

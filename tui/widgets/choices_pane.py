@@ -17,6 +17,7 @@ from ..choices import Choice, choices_for
 from ..journal_view import JournalView
 from ..messages import DecisionRequested
 from .badges import countdown
+from .quiet import update_quietly
 from .row_table import RowTable
 
 
@@ -138,7 +139,7 @@ class ChoicesPane(Container):
         c = self.selected()
         out = self.query_one(".choice-detail", Static)
         if c is None:
-            out.update("No decision open to this team now." if self.ex.ended or not self.choices
+            update_quietly(out, "No decision open to this team now." if self.ex.ended or not self.choices
                        else "Move to a row to see its preconditions.")
             return
         lines: list[Text] = []
@@ -160,4 +161,4 @@ class ChoicesPane(Container):
         lines += condition_lines(c, c.check)
         lines.append(Text("Enter or d: decide (a rationale is required)" if c.ready
                           else "Unmet: the decision stays disabled until its preconditions hold.", style="dim"))
-        out.update(Text("\n").join(lines))
+        update_quietly(out, Text("\n").join(lines))

@@ -11,6 +11,7 @@ from simulator.timefmt import format_time
 
 from ..journal_view import JournalView, LogEntry
 from ..messages import LogEntryHighlighted
+from .quiet import update_quietly
 from .row_table import RowTable
 
 OUTCOME_STYLES = {"decision.refused": "bold", "decision.failed": "bold", "decision.effective": "bold",
@@ -82,5 +83,5 @@ class DecisionLogPane(Container):
         if e.rationale:
             text.append("\nRationale: ", style="bold")
             text.append(e.rationale)
-        self.query_one(".log-entry", Static).update(text)
+        update_quietly(self.query_one(".log-entry", Static), text)
 

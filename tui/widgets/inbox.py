@@ -11,6 +11,7 @@ from simulator.timefmt import format_time
 
 from ..journal_view import InboxItem, JournalView
 from .badges import calendar_text, tlp_badge
+from .quiet import update_quietly
 from .row_table import RowTable
 
 
@@ -72,7 +73,7 @@ class InboxPane(Container):
             f"From {item.sender} to {', '.join(item.actors)}  ({item.inject})\n\n",
             item.body.strip() or "(no text)",
         )
-        self.query_one(".reader-text", Static).update(text)
+        update_quietly(self.query_one(".reader-text", Static), text)
 
     def rows(self) -> list[InboxItem]:
         """The items shown, in order (for tests and the command palette)."""

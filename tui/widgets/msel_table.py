@@ -115,7 +115,7 @@ class MselTable(RowTable):
         text = Text.assemble((f"{row.inject} ", "bold"), tlp_badge(row.tlp), f" {row.title}\n",
                              f"due {row.planned} · {status}")
         if row.released_t is not None:
-            text.append(f" · released {format_time(row.released_t)}, {row.deliveries} deliveries")
+            text.append(f" · released {format_time(row.released_t)}, {row.deliveries} {'delivery' if row.deliveries == 1 else 'deliveries'}")
         text.append(f" · to {', '.join(row.to)}")
         text.append("\nf fires it now · h holds or releases it · v filters the list", style="dim")
         return text

@@ -13,6 +13,7 @@ from simulator.timefmt import format_time
 
 from ..journal_view import JournalView
 from .badges import colour_chip, countdown, eccs_badge
+from .quiet import update_quietly
 
 MAX_CLOCKS = 12
 """Running clocks listed one per line; the rest are counted."""
@@ -42,7 +43,7 @@ class SituationPanel(Static):
         if not force and key == self._last:
             return
         self._last = key
-        self.update(self.render_text(now, queues or {}))
+        update_quietly(self, self.render_text(now, queues or {}))
 
     def render_text(self, now: int, queues: dict[str, int]) -> Text:
         v = self.view

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from simulator.timefmt import format_time
 
 from .badges import calendar_text, eccs_badge
+from .quiet import update_quietly
 
 STATE_MARKS = {"RUNNING": "▶", "PAUSED": "⏸", "JUMPING": "⏩", "ENDED": "■"}
 
@@ -58,8 +59,8 @@ class StatusBar(Horizontal):
             return
         self.status = status
         line1, line2 = self.lines(status)
-        self.query_one("#status-clock", Static).update(line1)
-        self.query_one("#status-view", Static).update(line2)
+        update_quietly(self.query_one("#status-clock", Static), line1)
+        update_quietly(self.query_one("#status-view", Static), line2)
 
     @staticmethod
     def lines(s: Status) -> tuple[Text, Text]:

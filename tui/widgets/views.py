@@ -20,6 +20,7 @@ from .choices_pane import ChoicesPane
 from .decision_log import DecisionLog, DecisionLogPane
 from .inbox import InboxPane
 from .msel_table import MselTable
+from .quiet import update_quietly
 from .row_table import RowTable
 from .situation import SituationPanel
 
@@ -92,7 +93,7 @@ class FacilitatorView(Container):
             self.show_detail()
 
     def show_detail(self) -> None:
-        self.query_one("#msel-detail", Static).update(self.msel.detail())
+        update_quietly(self.query_one("#msel-detail", Static), self.msel.detail())
 
     def apply(self, ch: Changes) -> None:
         if ch.msel or ch.msel_added:
