@@ -99,7 +99,7 @@ class Doctrine:
 
     def _on_record(self, rec) -> None:
         if rec.kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
-                        "inject.delivered", "decision.failed", "decision.downgraded"):
+                        "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
             self._schedule()
 
     def _schedule(self) -> None:
