@@ -9,7 +9,7 @@ from tui.screens.decision import DecisionScreen
 from tui.screens.play import PlayScreen
 from tui.widgets.views import TeamView
 
-from tui_helpers import SIZE, run_until, start, text_of
+from tui_helpers import SIZE, run_until, run_until_open, start, text_of
 
 
 def _delivered_to(app, team):
@@ -62,8 +62,7 @@ async def test_decision_with_rationale_reaches_log_and_journal(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
-        while "DP-SHARE" not in app.ex.open_points():
-            await run_until(app, pilot, clock, app.ex.now + 15)
+        await run_until_open(app, pilot, clock, "DP-SHARE")
         await pilot.press("space")  # pause while the team deliberates
         ie = await _show_team(app, pilot, "ie")
         await pilot.press("2")

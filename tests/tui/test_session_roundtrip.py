@@ -8,6 +8,8 @@ replayed journal is the session's, byte for byte (same export hash).
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from simulator.cli import main
 from simulator.commands.common import load_plan
 from simulator.engine import Exercise
@@ -15,7 +17,7 @@ from simulator.session import Session
 from simulator.store import Store
 from tui.screens.decision import DecisionScreen
 
-from tui_helpers import SIZE, run_until, start
+from tui_helpers import SIZE, run_until, run_until_open, start
 
 
 async def test_tui_session_resumes_and_exports_to_an_exact_replay(make_app, clock, tmp_path, capsys):
@@ -25,8 +27,7 @@ async def test_tui_session_resumes_and_exports_to_an_exact_replay(make_app, cloc
     app = make_app(Exercise(plan, seed=1, journal=session.journal), session=session)
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
-        while "DP-SHARE" not in app.ex.open_points():
-            await run_until(app, pilot, clock, app.ex.now + 15)
+        await run_until_open(app, pilot, clock, "DP-SHARE")
         await pilot.press("space")
         while app.play.active_team != "ie":
             await pilot.press("t")
@@ -35,7 +36,8 @@ async def test_tui_session_resumes_and_exports_to_an_exact_replay(make_app, cloc
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionScreen)
-        await pilot.press(*"Peers need the indicators now", "enter")
+        app.screen.query_one("#rationale", Input).value = "Peers need the indicators now"  # typing is tested in test_play
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press("space")
         await run_until(app, pilot, clock, 8 * 60)

@@ -29,12 +29,12 @@ async def start(app: CyclesimApp, pilot) -> None:
     assert app.playing
 
 
-async def run_until(app: CyclesimApp, pilot, clock: FakeClock, minutes: int) -> None:
-    """Let wall time pass at the current paced speed until the engine reaches ``minutes``.
+def advance(app: CyclesimApp, clock: FakeClock, minutes: int) -> None:
+    """Let wall time pass at the current paced speed, ticking, until the engine reaches ``minutes``.
 
     Fails if the clock is paused: a paused exercise must not move.
     """
-    assert not app.driver.paused, "run_until on a paused clock would never arrive"
+    assert not app.driver.paused, "advancing a paused clock would never arrive"
     speed = SPEEDS[app.driver.speed_index]
     guard = 0
     while app.ex.now < minutes and not app.ex.ended:
@@ -43,6 +43,21 @@ async def run_until(app: CyclesimApp, pilot, clock: FakeClock, minutes: int) -> 
         app.tick()
         guard += 1
         assert guard < 10_000
+
+
+async def run_until(app: CyclesimApp, pilot, clock: FakeClock, minutes: int) -> None:
+    """:func:`advance` to ``minutes``, then let the screen catch up."""
+    advance(app, clock, minutes)
+    await pilot.pause()
+
+
+async def run_until_open(app: CyclesimApp, pilot, clock: FakeClock, point: str) -> None:
+    """Run the paced clock a quarter of an hour at a time until a decision point is open."""
+    guard = 0
+    while point not in app.ex.open_points():
+        advance(app, clock, app.ex.now + 15)
+        guard += 1
+        assert guard < 1000 and not app.ex.ended, f"{point} never opened"
     await pilot.pause()
 
 

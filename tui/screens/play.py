@@ -1,18 +1,22 @@
-"""The live play screen: status bar, one view at a time (facilitator or a team), footer.
+"""The live play screen: status bar, one view at a time (facilitator or a team), key bar.
 
 Keys are declared as bindings; :meth:`check_action` hides facilitator keys
-on team views and the decide key on the facilitator console, so the footer
-only ever shows keys that work where the facilitator is.
+on team views and the decide key on the facilitator console, so the key bar
+at the bottom only ever shows keys that work where the facilitator is.
+
+The console is built with the screen; each team's view is built the first
+time it is shown, or a moment after the start in the background, so the
+start key stays quick however many teams play.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher
 
 from ..journal_view import Changes
@@ -28,6 +32,11 @@ FACILITATOR = "view-facilitator"
 
 FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe"})
 TEAM_ACTIONS = frozenset({"decide"})
+
+PREBUILD_AFTER = 1.0
+"""Seconds after the start key before team views are built in the background."""
+PREBUILD_GAP = 0.25
+"""Seconds between two background builds, so keys pressed meanwhile wait for one build at most."""
 
 
 class PlayScreen(Screen):
@@ -60,7 +69,7 @@ class PlayScreen(Screen):
         self.current_id = FACILITATOR
         self._team_of_view: dict[str, str] = {}
         self._built: set[str] = {FACILITATOR}
-        self._mounting: dict[str, AwaitMount] = {}
+        self._building: dict[str, asyncio.Event] = {}
 
     @property
     def sim(self) -> "CyclesimApp":
@@ -80,6 +89,7 @@ class PlayScreen(Screen):
     def on_mount(self) -> None:
         self.facilitator.msel.focus()
         self.sim.play_ready()
+        self.set_timer(PREBUILD_AFTER, self._prebuild)
 
     # ------------------------------------------------------------ access
     @property
@@ -144,17 +154,38 @@ class PlayScreen(Screen):
         self.refresh_bindings()
 
     async def open_view(self, view_id: str) -> None:
-        """Show a view, building a team's view (and filling it from the journal) the first time."""
-        if view_id not in self._built:
-            mounting = self._mounting.get(view_id)
-            if mounting is None:  # a second key press meanwhile waits for the same mount
-                team = self._team_of_view[view_id]
-                mounting = self._mounting[view_id] = self.switcher.mount(
-                    TeamView(self.sim.ex, self.sim.view, team, id=view_id))
-            await mounting
-            self._built.add(view_id)
-            self._mounting.pop(view_id, None)
+        """Show a view, building a team's view (and filling it from the journal) if it is not built yet."""
+        await self._build(view_id)
         self.show(view_id)
+
+    async def _build(self, view_id: str) -> None:
+        """Mount a team's view, hidden; a second caller meanwhile waits for the same mount."""
+        if view_id in self._built:
+            return
+        if view_id in self._building:
+            await self._building[view_id].wait()
+            return
+        done = self._building[view_id] = asyncio.Event()
+        try:
+            view = TeamView(self.sim.ex, self.sim.view, self._team_of_view[view_id], id=view_id)
+            await self.switcher.add_content(view)  # hidden until shown
+            self._built.add(view_id)
+        finally:
+            del self._building[view_id]
+            done.set()
+
+    async def _prebuild(self) -> None:
+        """Build the next team view not built yet, then come back for the one after.
+
+        Views are built one at a time while the facilitator reads the screen, so
+        the start key opens the console at once and a first switch to a team is
+        as quick as the next; a switch before then builds the view itself.
+        """
+        for view_id in self.view_ids:
+            if view_id not in self._built and view_id not in self._building:
+                await self._build(view_id)
+                self.set_timer(PREBUILD_GAP, self._prebuild)
+                return
 
     def show_facilitator(self) -> None:
         self.show(FACILITATOR)

@@ -140,7 +140,7 @@ class ChoicesPane(Container):
         out = self.query_one(".choice-detail", Static)
         if c is None:
             update_quietly(out, "No decision open to this team now." if self.ex.ended or not self.choices
-                       else "Move to a row to see its preconditions.")
+                           else "Move to a row to see its preconditions.")
             return
         lines: list[Text] = []
         if c.point:

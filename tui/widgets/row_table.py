@@ -19,7 +19,6 @@ when the cursor lands on a row, :class:`RowTable.RowSelected` on Enter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import count
 from typing import ClassVar, Iterable, Sequence, Union
 
 from rich.cells import cell_len, set_cell_size
@@ -168,19 +167,14 @@ class RowTable(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._width: int | None = None
         self._styles: dict = {}
-        self._auto_keys = count()
 
     # ------------------------------------------------------------ columns
     def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> None:
         """A column at the right; ``width`` fixes its text width, None follows the widest cell."""
-        column = Column(key, Text(label) if isinstance(label, str) else label, width)
         self._column_at[key] = len(self._columns)
-        self._columns.append(column)
-        index = len(self._columns) - 1
+        self._columns.append(Column(key, Text(label) if isinstance(label, str) else label, width))
         for cells in self._rows.values():
             cells.append("")
-        if width is None:
-            column.content = max((cell_len(_plain(cells[index])) for cells in self._rows.values()), default=0)
         self._layout_changed()
 
     def set_column_widths(self, widths: dict[str, int | None]) -> None:
@@ -188,10 +182,6 @@ class RowTable(ScrollView, can_focus=True):
         for key, width in widths.items():
             self._columns[self._column_at[key]].width = width
         self._layout_changed()
-
-    @property
-    def columns(self) -> list[Column]:
-        return list(self._columns)
 
     # ------------------------------------------------------------ rows
     @property
@@ -202,12 +192,6 @@ class RowTable(ScrollView, can_focus=True):
     def row_keys(self) -> list[str]:
         """Row keys, top to bottom."""
         return list(self._keys)
-
-    def add_row(self, *cells: Cell, key: str | None = None) -> str:
-        """Append one row; returns its key."""
-        key = key if key is not None else f"row-{next(self._auto_keys)}"
-        self.add_rows([(key, cells)])
-        return key
 
     def add_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
         """Append (key, cells) rows in one go: one width pass, one refresh."""
@@ -255,22 +239,8 @@ class RowTable(ScrollView, can_focus=True):
             if self.cursor_key is not None and self.cursor_key != before:
                 self._post_highlight()
 
-    def clear(self, columns: bool = False) -> None:
-        """Remove every row (and the columns too when asked); the cursor goes back to the top."""
-        self._keys, self._rows, self._index = [], {}, {}
-        if columns:
-            self._columns, self._column_at = [], {}
-        for column in self._columns:
-            column.content = 0
-        self.set_reactive(RowTable.cursor_row, 0)
-        self.scroll_to(0, 0, animate=False, immediate=True)
-        self._layout_changed()
-
     def get_cell(self, row_key: str, column_key: str) -> Cell:
         return self._rows[row_key][self._column_at[column_key]]
-
-    def get_row(self, row_key: str) -> list[Cell]:
-        return list(self._rows[row_key])
 
     def update_cell(self, row_key: str, column_key: str, value: Cell) -> None:
         """Change one cell; only its row is drawn again (all rows if its column grows)."""

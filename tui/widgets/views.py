@@ -38,6 +38,8 @@ class FacilitatorView(Container):
         self.ex = ex
         self.view = view
         self._notes = 0
+        self._feed_stale = True
+        """The feed log misses lines: it is written only while its tab is the active one."""
 
     @property
     def title(self) -> str:
@@ -65,7 +67,6 @@ class FacilitatorView(Container):
         return self.query_one(MselTable)
 
     def on_mount(self) -> None:
-        self._write_feed(list(self.view.feed))
         notes = self.query_one("#notes-table", RowTable)
         for label, key in (("Time", "time"), ("Kind", "kind"), ("Objective", "objective"),
                            ("Team", "team"), ("Observation", "text")):
@@ -78,6 +79,26 @@ class FacilitatorView(Container):
         """One write per batch (tech-notes §4): a Text of the new lines, wrapped to the width."""
         if lines:
             self.query_one("#feed-log", RichLog).write(Text("\n".join(lines[-FEED_SHOWN:])))
+
+    def _feed_shown(self) -> bool:
+        return self.query_one(TabbedContent).active == "feed"
+
+    def _fill_feed(self) -> None:
+        """The feed tab is up: if it missed lines, write the last FEED_SHOWN of them in one go.
+
+        A hidden RichLog keeps every write to render it when first shown, so
+        feeding it tick after tick behind another tab made the first look at the
+        feed render the whole session (seconds, after a long run). The view
+        keeps the last lines anyway (``JournalView.feed``).
+        """
+        if self._feed_stale:
+            self.query_one("#feed-log", RichLog).clear()
+            self._write_feed(list(self.view.feed))
+            self._feed_stale = False
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "feed":
+            self._fill_feed()
 
     def _sync_notes(self) -> None:
         obs = self.view.observations
@@ -100,7 +121,10 @@ class FacilitatorView(Container):
             self.msel.refresh_rows(ch.msel, ch.msel_added)
             self.show_detail()
         if ch.feed:
-            self._write_feed(ch.feed)
+            if self._feed_stale or not self._feed_shown():
+                self._feed_stale = True
+            else:
+                self._write_feed(ch.feed)
         if ch.observations:
             self._sync_notes()
         if ch.state or ch.severity or ch.clocks or ch.points:
