@@ -5,7 +5,7 @@
     python bench/engine.py --profile            # cProfile of one replay, top functions
     python bench/engine.py --tune-gc            # also once with the cyclic GC running (library use)
 
-The scenario is built in code from simulator.model objects: one entity per
+The scenario is built in code from simulator.scenario.model objects: one entity per
 Member State and sector (27 x 12 = 324), each reporting incidents to its
 national CSIRT and competent authority, CSIRTs posting to the CSIRTs Network,
 impact colours that move ECCS up to 5, NIS2 and DORA clocks with simulated
@@ -26,7 +26,7 @@ Figures printed (replays of the same scenario and seed):
   simpy scheduling the same timetable (as many timeouts, at the same times,
   from a trivial process) measured in the same run; 1.0 would mean the engine
   adds nothing to simpy's own scheduling cost;
-- replays run inside ``simulator.batch.batch_gc()``, as ``cyclesim replay``
+- replays run inside ``simulator.engine.batch.batch_gc()``, as ``cyclesim replay``
   runs them (cyclic collector paused, one collection at the end); with
   ``--tune-gc`` one more replay runs with the collector on, as a library user
   who does not use batch_gc gets it;
@@ -60,11 +60,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from simulator.engine import Exercise  # noqa: E402
-from simulator.model import EU_MEMBER_STATES, Scenario  # noqa: E402
-from simulator.batch import batch_gc  # noqa: E402
-from simulator.plan import Plan  # noqa: E402
-from simulator.policies import POLICIES  # noqa: E402
+from simulator.engine.batch import batch_gc  # noqa: E402
+from simulator.engine.exercise import Exercise  # noqa: E402
+from simulator.engine.plan import Plan  # noqa: E402
+from simulator.players.policies import POLICIES  # noqa: E402
+from simulator.scenario.model import EU_MEMBER_STATES, Scenario  # noqa: E402
 
 SECTORS = ("energy", "transport", "banking", "health", "drinking-water", "digital-infrastructure",
            "ict-service-management", "public-administration", "space", "manufacturing", "food", "research")

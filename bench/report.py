@@ -34,13 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.engine import Exercise  # noqa: E402
-from simulator.journal import read_jsonl  # noqa: E402
-from simulator.model import Scenario  # noqa: E402
-from simulator.plan import Plan  # noqa: E402
-from simulator.policies import POLICIES  # noqa: E402
+from simulator.engine.exercise import Exercise  # noqa: E402
+from simulator.engine.plan import Plan  # noqa: E402
+from simulator.journal.journal import read_jsonl  # noqa: E402
+from simulator.players.policies import POLICIES  # noqa: E402
 from simulator.report import build  # noqa: E402
 from simulator.report.render import chart_svgs, render_html, render_markdown  # noqa: E402
+from simulator.scenario.model import Scenario  # noqa: E402
 
 MEMBER_STATES = ("IE", "BE", "NL", "AT", "DE", "FR", "IT", "ES", "PL", "SE", "FI", "PT")
 SECTORS = ("health", "energy", "banking", "transport")
@@ -160,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
               f"report.md {len(md.encode()) / 1024:.0f} KiB")
         print(f"left out at TLP:AMBER: {green['meta']['withheld_total']} items")
         if args.sandbox:
-            from simulator.report.sandbox import render_user
             from simulator.report.render import TEMPLATES
+            from simulator.report.sandbox import render_user
 
             charts = {k: str(v) for k, v in chart_svgs(data).items()}
             t_sb, out = median_time(lambda: render_user(TEMPLATES, "html", data, charts, timeout=120), args.repeats)

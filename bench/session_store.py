@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from simulator.engine import Exercise
-from simulator.journal import Record, canonical
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.session import Session
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.journal.journal import Record, canonical
+from simulator.scenario.loader import load
+from simulator.session.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 DRILL = ROOT / "tests" / "data" / "sessions" / "drill.yaml"

@@ -1,4 +1,4 @@
-"""Time and memory of simulator.yamlio on hostile and normal inputs.
+"""Time and memory of simulator.scenario.yamlio on hostile and normal inputs.
 
     python bench/yaml_limits.py            # all cases, each in a fresh process
     python bench/yaml_limits.py --case bomb

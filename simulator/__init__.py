@@ -2,7 +2,7 @@
 state and severity, clocks, decisions, journal and the command line.
 
 A regular package (not a namespace package) so that ``importlib.resources``
-finds ``simulator/data`` under an editable install too.
+finds ``simulator/scenario/data`` under an editable install too.
 """
 
 __all__: list[str] = []

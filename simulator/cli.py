@@ -11,8 +11,8 @@ import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-from .commands import COMMANDS
-from .errors import EXIT_BAD_INPUT, EXIT_OK, SimulatorError
+from simulator.commands import COMMANDS
+from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, SimulatorError
 
 
 def _version() -> str:

@@ -19,19 +19,18 @@ from typing import Any, Callable
 from textual.app import App
 from textual.binding import Binding
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
 from simulator.timefmt import format_time
-
-from .choices import Choice, Submission
-from .commands import ExerciseCommands
-from .driver import SimDriver, TickResult
-from .journal_view import JournalView
-from .screens.briefing import BriefingScreen
-from .screens.decision import DecisionScreen
-from .screens.dialogs import ConfirmScreen, HelpScreen
-from .screens.forms import AdHocInjectScreen, ObservationScreen
-from .screens.play import PlayScreen
+from tui.choices import Choice, Submission
+from tui.commands import ExerciseCommands
+from tui.driver import SimDriver, TickResult
+from tui.journal_view import JournalView
+from tui.screens.briefing import BriefingScreen
+from tui.screens.decision import DecisionScreen
+from tui.screens.dialogs import ConfirmScreen, HelpScreen
+from tui.screens.forms import AdHocInjectScreen, ObservationScreen
+from tui.screens.play import PlayScreen
 
 TICK_HZ = 20
 """Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""

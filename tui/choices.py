@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.desk import Check
-from simulator.engine import Exercise
-
-from .journal_view import JournalView
+from simulator.decisions.desk import Check
+from simulator.engine.exercise import Exercise
+from tui.journal_view import JournalView
 
 
 @dataclass(frozen=True)

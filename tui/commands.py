@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
-    from .app import CyclesimApp
+    from tui.app import CyclesimApp
 
 
 class ExerciseCommands(Provider):

@@ -7,7 +7,7 @@ in a live feed (each hop of a message) return None.
 
 from __future__ import annotations
 
-from simulator.journal import Record
+from simulator.journal.journal import Record
 from simulator.timefmt import format_time
 
 QUIET_KINDS = frozenset({"message.sent", "exercise.started"})

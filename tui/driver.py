@@ -1,4 +1,4 @@
-"""SimDriver: paces an :class:`~simulator.engine.Exercise` from the UI's clock.
+"""SimDriver: paces an :class:`~simulator.engine.exercise.Exercise` from the UI's clock.
 
 The engine knows nothing of wall time. The driver maps wall time to
 simulation time (``sim = anchor_sim + (wall - anchor_wall) * speed / 60``,
@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from simulator.engine import Exercise
-from simulator.journal import Record
+from simulator.engine.exercise import Exercise
+from simulator.journal.journal import Record
 
 SPEEDS: tuple[int, ...] = (1, 10, 60, 600, 3600)
 """Paced speeds as multiples of real time (×60 = one exercise minute per second)."""

@@ -16,14 +16,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from simulator.journal import Record
-from simulator.severity import COLOURS, NAMES
-from simulator.state import WorldState
-
-from .describe import describe
+from simulator.engine.severity import COLOURS, NAMES
+from simulator.engine.state import WorldState
+from simulator.journal.journal import Record
+from tui.describe import describe
 
 if TYPE_CHECKING:
-    from simulator.plan import Plan
+    from simulator.engine.plan import Plan
 
 COLOUR_ORDER = ("white", "green", "yellow", "red")
 ESCALATION_KEYS = ("cyclone", "ipcr", "art222", "art427", "reserve_requested")

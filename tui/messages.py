@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from .choices import Choice
-from .journal_view import LogEntry
+from tui.choices import Choice
+from tui.journal_view import LogEntry
 
 
 @dataclass

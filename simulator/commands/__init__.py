@@ -1,7 +1,15 @@
 """Subcommands of ``cyclesim``; each module has NAME, HELP, EPILOG, add_arguments and run."""
 
-from . import list_cmd, play, replay, schema, validate
-from . import export, resume, sessions
-from . import report
+from simulator.commands import (
+    export,
+    list_cmd,
+    play,
+    replay,
+    report,
+    resume,
+    schema,
+    sessions,
+    validate,
+)
 
 COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
-from ..loader import LoadedScenario, load
-from ..plan import Plan
+from simulator.bundled import scenarios_dir
+from simulator.engine.plan import Plan
+from simulator.errors import InputError
+from simulator.scenario.loader import LoadedScenario, load
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
-"""Bundled scenarios (top-level ``scenarios/``)."""
+SCENARIOS_DIR = scenarios_dir()
+"""Bundled scenarios (top-level ``scenarios/``, package data in a wheel)."""
 DEFAULT_SCENARIO = SCENARIOS_DIR / "tutorial.yaml"
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import InputError
-from ..journal import Journal, canonical
-from ..loader import load
-from ..scenario_copy import dump_yaml
-from ..script import export_script, load_script
-from ..store import read_session, resolve
+from simulator.errors import InputError
+from simulator.journal.journal import Journal, canonical
+from simulator.journal.store import read_session, resolve
+from simulator.players.script import export_script, load_script
+from simulator.scenario.loader import load
+from simulator.scenario.standalone import dump_yaml
 
 NAME = "export"
 HELP = "write a session's decisions script, canonical event log or scenario copy"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InputError
-from ..loader import load
-from .common import bundled_scenarios
+from simulator.commands.common import bundled_scenarios
+from simulator.errors import InputError
+from simulator.scenario.loader import load
 
 NAME = "list"
 HELP = "list the bundled scenarios with their title and a one-line summary"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engine import Exercise
-from ..errors import InputError
-from ..session import Session
-from .common import load_plan, need_terminal
+from simulator.commands.common import load_plan, need_terminal
+from simulator.commands.frontend import terminal_ui
+from simulator.engine.exercise import Exercise
+from simulator.errors import InputError
+from simulator.session.session import Session
 
 NAME = "play"
 HELP = "run a facilitated session in the terminal UI"
@@ -39,8 +40,6 @@ def run(args) -> int:
     session = Session.create(loaded, args.seed, Path(args.session) if args.session else None)
     try:
         exercise = Exercise(plan, seed=args.seed, journal=session.journal)
-        from tui.app import run_tui
-
-        return run_tui(exercise, session=session)
+        return terminal_ui()(exercise, session=session)
     finally:
         session.close()

@@ -6,14 +6,14 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..batch import batch_gc
-from ..engine import Exercise
-from ..errors import InputError
-from ..policies import POLICIES
-from ..script import ScriptSource, load_script
-from ..summary import render_text, summarize
-from ..timefmt import parse_time
-from .common import load_plan
+from simulator.commands.common import load_plan
+from simulator.engine.batch import batch_gc
+from simulator.engine.exercise import Exercise
+from simulator.errors import InputError
+from simulator.journal.summary import render_text, summarize
+from simulator.players.policies import POLICIES
+from simulator.players.script import ScriptSource, load_script
+from simulator.timefmt import parse_time
 
 NAME = "replay"
 HELP = "play a scenario headless to the end and write its event log"
@@ -89,7 +89,7 @@ def run(args) -> int:
 def write_reports(ex, out: Path) -> None:
     """Reports next to the event log, once the report module exists."""
     try:
-        from ..report import render_files
+        from simulator.report import render_files
     except ImportError:
         return
     render_files(ex.journal, out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import TLP_ORDER
+from simulator.errors import InputError
+from simulator.scenario.model import TLP_ORDER
 
 NAME = "report"
 HELP = "write the after-action report (HTML or Markdown) of a session or an events.jsonl"
@@ -34,10 +34,10 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..report import build, render_html, render_markdown
-    from ..report.render import chart_svgs
-    from ..report.sandbox import render_user
-    from ..report.source import open_source
+    from simulator.report import build, render_html, render_markdown
+    from simulator.report.render import chart_svgs
+    from simulator.report.sandbox import render_user
+    from simulator.report.source import open_source
 
     fmt = args.format or ("md" if args.output and Path(args.output).suffix.lower() in (".md", ".markdown") else "html")
     if args.output and Path(args.output).is_dir():

@@ -6,10 +6,11 @@ import importlib.util
 import json
 import sys
 
-from ..errors import SimulatorError
-from ..session import Session
-from ..timefmt import format_time
-from .common import need_terminal
+from simulator.commands.common import need_terminal
+from simulator.commands.frontend import terminal_ui
+from simulator.errors import SimulatorError
+from simulator.session.session import Session
+from simulator.timefmt import format_time
 
 NAME = "resume"
 HELP = "rebuild a session, check it record for record, and continue it in the terminal UI"
@@ -61,9 +62,7 @@ def run(args) -> int:
             print(f"the exercise has ended: its report is 'cyclesim report {session.path}'", file=sys.stderr)
             return 0
         need_terminal("resume")
-        from tui.app import run_tui
-
-        return run_tui(ex, session=session)
+        return terminal_ui()(ex, session=session)
     finally:
         session.close()
 

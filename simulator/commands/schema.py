@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..schema import scenario_schema
+from simulator.scenario.schema import scenario_schema
 
 NAME = "schema"
 HELP = "print the JSON Schema of the scenario format (for editor completion and checks)"

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from ..store import default_sessions_dir, list_sessions
-from ..timefmt import format_time
+from simulator.journal.store import default_sessions_dir, list_sessions
+from simulator.timefmt import format_time
 
 NAME = "sessions"
 HELP = "list sessions: scenario, started, last activity, T+ reached, state"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import EXIT_BAD_INPUT, EXIT_OK, InputError, Problem
-from ..loader import load
-from .common import scenario_path
+from simulator.commands.common import scenario_path
+from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, Problem
+from simulator.scenario.loader import load
 
 NAME = "validate"
 HELP = "check scenario files; print every problem as path:line:col: message"

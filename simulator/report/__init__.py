@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..journal import Journal
-from .build import build
-from .render import render_html, render_markdown
+from simulator.journal.journal import Journal
+from simulator.report.build import build
+from simulator.report.render import render_html, render_markdown
 
 __all__ = ["build", "render_html", "render_markdown", "render_files"]
 
@@ -24,7 +24,7 @@ def render_files(journal: Journal, out_dir: str | Path, *, audience: str | None 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if plan is None:
-        from .source import find_plan
+        from simulator.report.source import find_plan
 
         plan = find_plan(journal, [out / "scenario.yaml"])
     data = build(journal, audience=audience, plan=plan)

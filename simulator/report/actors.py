@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import EU_MEMBER_STATES, Network
+from simulator.scenario.model import EU_MEMBER_STATES, Network
 
 LEVELS = ("technical", "operational", "political")
 """The three Blueprint levels a report follows, bottom up."""
@@ -43,7 +43,7 @@ class ActorInfo:
 
 @lru_cache(maxsize=1)
 def _default_actors() -> dict[str, ActorInfo]:
-    from ..network import resolve
+    from simulator.scenario.network import resolve
 
     net = resolve(Network())
     return {a.id: ActorInfo(a.id, a.name, a.level, a.ms, "eu-default") for a in net.actors.values()}

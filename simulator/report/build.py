@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..journal import Journal
-from . import clocks as clocks_mod
-from . import decisions as decisions_mod
-from . import findings, kpis, ratings, timeline
-from ..timefmt import format_time
-from .actors import LEVELS
-from .view import ReportView
+from simulator.journal.journal import Journal
+from simulator.report import clocks as clocks_mod
+from simulator.report import decisions as decisions_mod
+from simulator.report import findings, kpis, ratings, timeline
+from simulator.report.actors import LEVELS
+from simulator.report.view import ReportView
+from simulator.timefmt import format_time
 
 
 def _paragraphs(text: str | None) -> list[str]:

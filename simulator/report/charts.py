@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from markupsafe import Markup, escape
 
-from ..timefmt import format_time
+from simulator.timefmt import format_time
 
 ECCS_COLOURS = ("#f4f4f4", "#3c9a3c", "#e6c700", "#f08c00", "#d62828", "#111111")
 """Fill per ECCS level 0-5 (white, green, yellow, orange, red, black; domain.md §7.6)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .view import ReportView
+from simulator.report.view import ReportView
 
 
 def assemble(view: ReportView) -> list[dict[str, Any]]:

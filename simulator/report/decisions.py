@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import Any
 
-from .view import ReportView
+from simulator.report.view import ReportView
 
 
 def _fmt_value(v: Any) -> str:
@@ -136,7 +136,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
 
 def catalogue_name(decision: str) -> str:
     """The bundled catalogue's name of a decision, or its id for scenario-specific ones."""
-    from ..catalogue import bundled
+    from simulator.scenario.catalogue import bundled
 
     names = {d.id: d.name for d in bundled()}
     return names.get(decision, decision)

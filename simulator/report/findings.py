@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .view import ReportView, observation_kind
+from simulator.report.view import ReportView, observation_kind
 
 PLAN_DAYS = 90
 """Proposed time to complete a corrective action."""

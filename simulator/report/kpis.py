@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from .actors import LEVELS
-from .view import ReportView
+from simulator.report.actors import LEVELS
+from simulator.report.view import ReportView
 
 
 @dataclass(frozen=True)

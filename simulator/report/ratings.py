@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .view import ReportView, observation_kind
+from simulator.report.view import ReportView, observation_kind
 
 RATINGS = {
     "P": "Performed without challenges",

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts, markdown
+from simulator.report import charts, markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 """The built-in templates (package data)."""

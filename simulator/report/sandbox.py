@@ -25,7 +25,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from simulator.errors import InputError
 
 TIMEOUT_S = 20
 """Wall-clock limit for rendering one user template."""
@@ -86,8 +86,8 @@ def _environment(folder: str, fmt: str, charts: dict[str, str]):
     from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup, escape
 
-    from . import markdown
-    from .render import RATING_CLASS, TEMPLATES
+    from simulator.report import markdown
+    from simulator.report.render import RATING_CLASS, TEMPLATES
 
     trusted = {v: Markup(v) for v in charts.values()}
     loader = ChoiceLoader([FileSystemLoader(folder), FileSystemLoader(str(TEMPLATES))])

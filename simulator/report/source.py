@@ -3,7 +3,7 @@
 ``cyclesim report SOURCE`` accepts a canonical ``events.jsonl`` (from
 ``replay --out`` or ``export --events``), a session folder, its
 ``session.sqlite``, or the name of a session in the default sessions dir.
-Sessions are read through :mod:`simulator.store` (read-only, no lock needed).
+Sessions are read through :mod:`simulator.journal.store` (read-only, no lock needed).
 If this build has no session store, a folder that holds an ``events.jsonl``
 still works, and anything else gets a clear message.
 
@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, SimulatorError
-from ..journal import Journal, read_jsonl
+from simulator.bundled import scenarios_dir
+from simulator.errors import InputError, SimulatorError
+from simulator.journal.journal import Journal, read_jsonl
 
 SESSION_DB = "session.sqlite"
-SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS_DIR = scenarios_dir()
 """The bundled scenarios (as in :mod:`simulator.commands.common`)."""
 
 
@@ -50,7 +51,7 @@ def open_source(arg: str) -> Source:
 
 def _open_session(arg: str) -> Source:
     try:
-        from ..store import read_session, resolve
+        from simulator.journal.store import read_session, resolve
     except ImportError:
         raise InputError(f"{arg}: not an event log file, and this cyclesim cannot read session stores; "
                          "give an events.jsonl (cyclesim replay --out DIR writes one)") from None
@@ -69,8 +70,8 @@ def _open_session(arg: str) -> Source:
 
 def _plan_from_text(text: str, content_hash: str, name: str):
     try:
-        from ..plan import Plan
-        from ..scenario_copy import load_text
+        from simulator.engine.plan import Plan
+        from simulator.scenario.standalone import load_text
     except ImportError:
         return None
     try:
@@ -88,8 +89,8 @@ def find_plan(journal: Journal, candidates: list[Path]):
     want = started.get("content_hash")
     if not want:
         return None
-    from ..loader import load
-    from ..plan import Plan
+    from simulator.engine.plan import Plan
+    from simulator.scenario.loader import load
 
     paths = list(candidates) + [SCENARIOS_DIR / f"{started.get('scenario', '')}.yaml"]
     for p in paths:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .view import ReportView, observation_kind
+from simulator.report.view import ReportView, observation_kind
 
 FACILITATOR_VERBS = {
     "facilitator.fired": "fired inject",

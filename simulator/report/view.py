@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..errors import InputError
-from ..journal import Journal, Record
-from ..model import TLP_ORDER
-from ..timefmt import format_duration, format_time
-from .actors import ActorDirectory
+from simulator.errors import InputError
+from simulator.journal.journal import Journal, Record
+from simulator.report.actors import ActorDirectory
+from simulator.scenario.model import TLP_ORDER
+from simulator.timefmt import format_duration, format_time
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -103,10 +103,10 @@ def main(argv: list[str]) -> int:
     opts = dict(zip(argv[3::2], argv[4::2]))
     pause = float(opts.get("--pause-ms", 0)) / 1000
     stall = int(opts.get("--stall-after", -1))
-    from simulator.engine import Exercise
-    from simulator.loader import load
-    from simulator.plan import Plan
-    from simulator.session import Session
+    from simulator.engine.exercise import Exercise
+    from simulator.engine.plan import Plan
+    from simulator.scenario.loader import load
+    from simulator.session.session import Session
 
     if mode == "new":
         loaded = load(SCENARIO)

@@ -57,12 +57,12 @@ def test_audience_and_team_options(replay_dir):
 
 
 def test_a_session_folder_is_a_source(tmp_path):
-    from simulator.engine import Exercise
-    from simulator.journal import read_jsonl
-    from simulator.loader import load
-    from simulator.plan import Plan
-    from simulator.policies import POLICIES
-    from simulator.session import Session
+    from simulator.engine.exercise import Exercise
+    from simulator.engine.plan import Plan
+    from simulator.journal.journal import read_jsonl
+    from simulator.players.policies import POLICIES
+    from simulator.scenario.loader import load
+    from simulator.session.session import Session
 
     loaded = load(ROOT / "scenarios" / "tutorial.yaml")
     session = Session.create(loaded, 1, tmp_path / "s1")

@@ -21,13 +21,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 import session_driver as driver
-from simulator.engine import Exercise
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.session import Session
-from simulator.store import DB_NAME, FORMAT_VERSION
+
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.journal.store import DB_NAME, FORMAT_VERSION
+from simulator.scenario.loader import load
+from simulator.session.session import Session
 
 ROOT = Path(driver.__file__).resolve().parent.parent.parent
 
@@ -96,7 +96,7 @@ def test_resume_check_reports_and_writes_nothing(played):
 def test_sessions_lists_the_default_dir_and_any_dir(played, stopped, tmp_path):
     loaded = load(driver.SCENARIO)
     xdg = tmp_path / "xdg"
-    code = ("from simulator.loader import load; from simulator.session import Session; "
+    code = ("from simulator.scenario.loader import load; from simulator.session.session import Session; "
             f"Session.create(load({str(driver.SCENARIO)!r}), 9).close()")
     made = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ,
                                                                         "XDG_DATA_HOME": str(xdg)})

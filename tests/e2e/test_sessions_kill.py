@@ -20,14 +20,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 import session_driver as driver
-from simulator.engine import Exercise
-from simulator.journal import Journal
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.session import Session
-from simulator.store import Store
+
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.journal.journal import Journal
+from simulator.journal.store import Store
+from simulator.scenario.loader import load
+from simulator.session.session import Session
 
 DRIVER = Path(driver.__file__)
 ROOT = DRIVER.parent.parent.parent

@@ -7,11 +7,11 @@ No test depends on real time: the driver reads a FakeClock and tests call
 from __future__ import annotations
 
 import pytest
+from tui_helpers import FakeClock
 
 from simulator.commands.common import load_plan
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from tui.app import CyclesimApp
-from tui_helpers import FakeClock
 
 
 @pytest.fixture(autouse=True)

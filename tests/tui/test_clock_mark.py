@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from simulator.commands.common import load_plan
-from simulator.engine import Exercise
-from simulator.session import Session
-from simulator.store import Store
-
 from tui_helpers import SIZE, run_until, start
+
+from simulator.commands.common import load_plan
+from simulator.engine.exercise import Exercise
+from simulator.journal.store import Store
+from simulator.session.session import Session
 
 
 async def test_the_clock_mark_follows_the_ui_clock(make_app, clock, tmp_path):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from simulator.engine import Exercise
-from tui.driver import EVENT_MODE, SPEEDS, SimDriver, is_notable
 from tui_helpers import FakeClock
+
+from simulator.engine.exercise import Exercise
+from tui.driver import EVENT_MODE, SPEEDS, SimDriver, is_notable
 
 
 def _driver(tutorial, **kwargs):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.widgets import Input, SelectionList
+from tui_helpers import SIZE, run_until, start, text_of
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from tui.screens.dialogs import ConfirmScreen, HelpScreen
 from tui.screens.forms import AdHocInjectScreen, ObservationScreen
 from tui.screens.play import PlayScreen
-from tui_helpers import SIZE, run_until, start, text_of
 
 
 async def test_hold_then_fire_a_held_inject(make_app, clock):

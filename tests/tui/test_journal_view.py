@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from simulator.engine import Exercise
-from simulator.policies import POLICIES
+from simulator.engine.exercise import Exercise
+from simulator.players.policies import POLICIES
 from tui.journal_view import JournalView
 
 

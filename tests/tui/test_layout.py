@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tui_helpers import FakeClock, run_until, start, text_of
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from tui.app import CyclesimApp
 from tui.commands import ExerciseCommands
 from tui.screens.briefing import BriefingScreen
@@ -12,7 +13,6 @@ from tui.screens.decision import DecisionScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.views import TeamView
-from tui_helpers import FakeClock, run_until, start, text_of
 
 
 def _footer_actions(app) -> list[tuple[str, str]]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from textual.widgets import Button, Input
+from tui_helpers import SIZE, run_until, run_until_open, start, text_of
 
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
 from tui.screens.play import PlayScreen
 from tui.widgets.views import TeamView
-
-from tui_helpers import SIZE, run_until, run_until_open, start, text_of
 
 
 def _delivered_to(app, team):

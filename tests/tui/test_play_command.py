@@ -7,7 +7,7 @@ import sys
 
 from rich.text import Text
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from tui.journal_view import JournalView
 from tui.widgets.situation import SituationPanel
 

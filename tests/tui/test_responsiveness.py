@@ -8,14 +8,14 @@ import gc
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import RichLog, Static
+from tui_helpers import SIZE, run_until, start, text_of
 
 import tui.screens.play as play_screen
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from tui.app import GC_THRESHOLDS, tune_gc, untune_gc
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.quiet import update_quietly
 from tui.widgets.views import TeamView
-from tui_helpers import SIZE, run_until, start, text_of
 
 
 def _team_views(app) -> list[TeamView]:

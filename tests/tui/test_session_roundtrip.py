@@ -9,15 +9,14 @@ replayed journal is the session's, byte for byte (same export hash).
 from __future__ import annotations
 
 from textual.widgets import Input
+from tui_helpers import SIZE, run_until, run_until_open, start
 
 from simulator.cli import main
 from simulator.commands.common import load_plan
-from simulator.engine import Exercise
-from simulator.session import Session
-from simulator.store import Store
+from simulator.engine.exercise import Exercise
+from simulator.journal.store import Store
+from simulator.session.session import Session
 from tui.screens.decision import DecisionScreen
-
-from tui_helpers import SIZE, run_until, run_until_open, start
 
 
 async def test_tui_session_resumes_and_exports_to_an_exact_replay(make_app, clock, tmp_path, capsys):

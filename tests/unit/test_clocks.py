@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.clocks import AUTO_FILING_HOURS, MONTH
-from simulator.engine import Exercise
-from simulator.loader import load
-from simulator.model import Delay
-from simulator.plan import Plan
-from simulator.rng import Streams
+from simulator.engine.clocks import AUTO_FILING_HOURS, MONTH
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.engine.rng import Streams
+from simulator.scenario.loader import load
+from simulator.scenario.model import Delay
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "clocks.yaml"
 AWARE = 60

@@ -1,4 +1,4 @@
-"""simulator.conditions: the small, safe expression language over exercise state."""
+"""simulator.scenario.conditions: the small, safe expression language over exercise state."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ if importlib.util.find_spec("simulator") is None:  # pytest run without the proj
 
 import pytest
 
-from simulator.conditions import FUNCTIONS, LADDERS, VARIABLES, ConditionError, Context, parse, referenced_ids
+from simulator.scenario.conditions import (
+    FUNCTIONS,
+    LADDERS,
+    VARIABLES,
+    ConditionError,
+    Context,
+    parse,
+    referenced_ids,
+)
 
 
 def ctx(**variables) -> Context:

@@ -1,4 +1,4 @@
-"""simulator.crossref: checks of meaning, each reported at the offending value.
+"""simulator.scenario.crossref: checks of meaning, each reported at the offending value.
 
 Every case edits one small, valid scenario (no inject library, so the cases do
 not depend on the bundled templates) and states the message and the *token*
@@ -18,7 +18,7 @@ if importlib.util.find_spec("simulator") is None:  # pytest run without the proj
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.loader import load
+from simulator.scenario.loader import load
 
 BASE = """\
 format: cyclesim/1

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from simulator.engine import Exercise
-from simulator.loader import load
-from simulator.plan import Plan
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.scenario.loader import load
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "desk.yaml"
 BASE = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Exercise, ScheduledInput
+from simulator.engine.exercise import Exercise, ScheduledInput
+from simulator.engine.plan import Plan
 from simulator.errors import InputError, SimulatorError
-from simulator.journal import INPUT_KINDS, Journal
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.script import DecisionsScript, ScriptSource, export_script
+from simulator.journal.journal import INPUT_KINDS, Journal
+from simulator.players.script import DecisionsScript, ScriptSource, export_script
+from simulator.scenario.loader import load
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "points.yaml"
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Exercise
-from simulator.journal import INPUT_KINDS
-from simulator.loader import load
-from simulator.model import Effects, Inject
-from simulator.plan import Plan
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.journal.journal import INPUT_KINDS
+from simulator.scenario.loader import load
+from simulator.scenario.model import Effects, Inject
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "engine"
@@ -117,6 +117,6 @@ def test_no_record_field_shadows_seq_t_or_kind(produced):
 
 
 def test_the_doc_lists_no_kind_the_engine_does_not_know():
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "simulator").glob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "simulator").rglob("*.py"))
     unknown = [kind for kind in documented() if f'"{kind}"' not in source]
     assert unknown == []

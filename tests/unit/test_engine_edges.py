@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
 from simulator.errors import InputError
-from simulator.loader import load
-from simulator.plan import Plan
+from simulator.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,7 +96,7 @@ def test_a_script_input_that_does_not_fit_is_bad_input(tmp_path, capsys):
 
 
 def test_an_input_out_of_order_is_bad_input(tutorial):
-    from simulator.engine import ScheduledInput
+    from simulator.engine.exercise import ScheduledInput
 
     ex = Exercise(tutorial, seed=1, inputs=[ScheduledInput("observation.noted", {"text": "x"}, t=600, step=0)])
     with pytest.raises(InputError, match="out of order"):

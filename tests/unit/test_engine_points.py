@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Exercise
-from simulator.loader import load
-from simulator.plan import Plan
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.scenario.loader import load
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "points.yaml"
 

@@ -1,4 +1,4 @@
-"""simulator.loader: scenario files in, a validated Scenario or positioned problems out.
+"""simulator.scenario.loader: scenario files in, a validated Scenario or positioned problems out.
 
 Covers what sits between the hardened YAML reader and the cross-reference
 checks: inject library references (``use:`` / ``with:``), the folders a
@@ -19,7 +19,7 @@ if importlib.util.find_spec("simulator") is None:  # pytest run without the proj
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.loader import load, load_scenario
+from simulator.scenario.loader import load, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")

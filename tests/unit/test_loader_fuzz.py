@@ -1,6 +1,6 @@
 """Fuzz tests of the whole scenario loader: bad input is reported, never crashes.
 
-``simulator.loader.load`` runs on files written to a temporary folder: random
+``simulator.scenario.loader.load`` runs on files written to a temporary folder: random
 bytes, random text, and structured mutations of the tutorial (dropped,
 duplicated or swapped lines, values changed to another type, random keys,
 random times and references). Whatever the input, the loader either returns a
@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.errors import InputError
-from simulator.loader import load
+from simulator.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL_LINES = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8").splitlines()

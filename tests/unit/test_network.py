@@ -1,6 +1,6 @@
 """Channels, routes, queues and the seeded delay streams.
 
-Delays are triangular draws from named streams (simulator.rng.Streams); the
+Delays are triangular draws from named streams (simulator.engine.rng.Streams); the
 small network of tests/data/engine/network.yaml has a direct channel A->B, a
 two-hop detour A->C->B and a single-handed actor Q behind an instant channel.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.engine import Exercise
-from simulator.loader import load
-from simulator.model import Delay
-from simulator.plan import Plan
-from simulator.rng import Streams
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.engine.rng import Streams
+from simulator.scenario.loader import load
+from simulator.scenario.model import Delay
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "network.yaml"
 BASE = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))

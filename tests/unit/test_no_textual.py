@@ -82,4 +82,4 @@ def test_importing_every_simulator_module_loads_no_textual():
     done = subprocess.run([sys.executable, "-c", code], cwd=PACKAGE.parent, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("[]")
-    assert "simulator.engine" in modules and "simulator.commands.replay" in modules
+    assert "simulator.engine.exercise" in modules and "simulator.commands.replay" in modules

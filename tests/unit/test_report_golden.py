@@ -16,11 +16,11 @@ import difflib
 import os
 from pathlib import Path
 
-from simulator.engine import Exercise
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.policies import POLICIES
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
+from simulator.players.policies import POLICIES
 from simulator.report import build, render_markdown
+from simulator.scenario.loader import load
 
 ROOT = Path(__file__).parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "tutorial-doctrine-seed1.md"

@@ -60,9 +60,9 @@ def test_a_runaway_template_is_stopped_by_the_timeout(tmp_path):
 
 
 def test_a_folder_with_only_a_stylesheet_uses_the_built_in_template(tmp_path):
+    from simulator.journal.journal import Journal, Record
     from simulator.report import build
     from simulator.report.render import chart_svgs
-    from simulator.journal import Journal, Record
 
     journal = Journal([
         Record(0, 0, "exercise.started", {"scenario": "s", "title": "Tiny", "tlp": "TLP:CLEAR", "start": "2026-01-01T00:00:00+00:00",

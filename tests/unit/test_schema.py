@@ -1,6 +1,6 @@
 """``cyclesim schema``: the JSON Schema editors use must agree with the loader.
 
-Every bundled scenario, loaded with :mod:`simulator.yamlio` (so values are
+Every bundled scenario, loaded with :mod:`simulator.scenario.yamlio` (so values are
 what the loader sees: ``"T+00:30"`` stays text, ``NO`` stays text), must
 validate against the printed schema; clearly wrong documents must not. Both a
 draft 2020-12 and a draft-07 validator are used, since the YAML language
@@ -22,8 +22,8 @@ import jsonschema
 import pytest
 
 from simulator.cli import main
-from simulator.schema import scenario_schema
-from simulator.yamlio import load_yaml_file
+from simulator.scenario.schema import scenario_schema
+from simulator.scenario.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -121,8 +121,8 @@ EDITOR_DOC = ROOT / "docs" / "editor-setup.md"
 
 def test_format_reference_covers_every_key_and_condition_word():
     """docs/scenario-format.md names every top-level key, effect, variable, function and ladder."""
-    from simulator.conditions import FUNCTIONS, LADDERS, VARIABLES
-    from simulator.model import Effects, Scenario
+    from simulator.scenario.conditions import FUNCTIONS, LADDERS, VARIABLES
+    from simulator.scenario.model import Effects, Scenario
 
     text = FORMAT_DOC.read_text(encoding="utf-8")
     words = (
@@ -137,7 +137,7 @@ def test_format_reference_covers_every_key_and_condition_word():
 
 
 def test_format_reference_states_the_limits_the_loader_uses():
-    from simulator.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES
+    from simulator.scenario.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES
 
     text = FORMAT_DOC.read_text(encoding="utf-8")
     for value in (MAX_BYTES, MAX_DEPTH, MAX_NODES):

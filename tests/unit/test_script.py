@@ -1,4 +1,4 @@
-"""Decisions scripts (simulator.script): `at:` and `on:` entries, exact replays, bad scripts.
+"""Decisions scripts (simulator.players.script): `at:` and `on:` entries, exact replays, bad scripts.
 
 Scripts used: tests/data/engine/scripts/*.yaml; scenarios: the tutorial and
 tests/data/engine/points.yaml.
@@ -13,12 +13,17 @@ import yaml
 
 from simulator.cli import main
 from simulator.commands.common import DEFAULT_SCENARIO
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
 from simulator.errors import ScenarioError
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.policies import POLICIES
-from simulator.script import DecisionsScript, ScriptSource, export_script, load_script
+from simulator.players.policies import POLICIES
+from simulator.players.script import (
+    DecisionsScript,
+    ScriptSource,
+    export_script,
+    load_script,
+)
+from simulator.scenario.loader import load
 
 DATA = Path(__file__).parents[1] / "data" / "engine"
 SCRIPTS = DATA / "scripts"

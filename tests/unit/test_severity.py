@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.model import Effects
-from simulator.severity import compute, summary
-from simulator.state import WorldState
+from simulator.engine.severity import compute, summary
+from simulator.engine.state import WorldState
+from simulator.scenario.model import Effects
 
 
 def state(**effects) -> WorldState:

@@ -13,13 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
+from simulator.engine.plan import Plan
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILURE
-from simulator.loader import load
-from simulator.plan import Plan
-from simulator.rebuild import DivergenceError
-from simulator.session import Session
-from simulator.store import DB_NAME, FORMAT_VERSION, SessionError, Store, list_sessions, summarize
+from simulator.journal.store import (
+    DB_NAME,
+    FORMAT_VERSION,
+    SessionError,
+    Store,
+    list_sessions,
+    summarize,
+)
+from simulator.scenario.loader import load
+from simulator.session.rebuild import DivergenceError
+from simulator.session.session import Session
 
 DRILL = Path(__file__).resolve().parent.parent / "data" / "sessions" / "drill.yaml"
 SEED = 5
@@ -224,7 +231,7 @@ def test_diverging_journal_names_the_first_differing_record(stopped):
 
 
 def test_an_engine_that_changed_since_is_a_divergence(stopped, monkeypatch):
-    from simulator import rng
+    from simulator.engine import rng
 
     real = rng.Streams.minutes
     monkeypatch.setattr(rng.Streams, "minutes", lambda self, *a, **k: real(self, *a, **k) + 1)

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.errors import ScenarioError
-from simulator.loader import load
-from simulator.scenario_copy import dump_yaml, load_text, standalone_text
-from simulator.script import export_script, load_script
-from simulator.journal import Journal
-from simulator.yamlio import load_yaml_text
+from simulator.journal.journal import Journal
+from simulator.players.script import export_script, load_script
+from simulator.scenario.loader import load
+from simulator.scenario.standalone import dump_yaml, load_text, standalone_text
+from simulator.scenario.yamlio import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + [ROOT / "tests" / "data" / "sessions" / "drill.yaml"]
@@ -42,7 +42,7 @@ def test_standalone_copy_loads_to_the_same_scenario_without_any_library(path):
 
 def test_a_copy_that_cannot_round_trip_is_not_stored(monkeypatch):
     loaded = load(SCENARIOS[-1])
-    monkeypatch.setattr("simulator.scenario_copy.load_text", lambda text, name="x": load(SCENARIOS[0]))
+    monkeypatch.setattr("simulator.scenario.standalone.load_text", lambda text, name="x": load(SCENARIOS[0]))
     assert standalone_text(loaded) is None  # a different scenario's hash: no copy rather than a wrong one
 
 

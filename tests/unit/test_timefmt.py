@@ -12,7 +12,13 @@ if importlib.util.find_spec("simulator") is None:  # pytest run without the proj
 
 import pytest
 
-from simulator.timefmt import calendar, format_duration, format_time, parse_duration, parse_time
+from simulator.timefmt import (
+    calendar,
+    format_duration,
+    format_time,
+    parse_duration,
+    parse_time,
+)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for simulator.yamlio: the hardened YAML loader.
+"""Tests for simulator.scenario.yamlio: the hardened YAML loader.
 
 Every test runs twice, once with libyaml (the default) and once with the
 pure-Python fallback parser, so both give the same positions and messages.
@@ -18,9 +18,10 @@ if importlib.util.find_spec("simulator") is None:  # pytest run without the proj
 
 import pytest
 import yaml
+from yaml_support import LOADERS, only_problem, problems_of, use_loader
 
 from simulator.errors import Problem, ScenarioError
-from simulator.yamlio import (
+from simulator.scenario.yamlio import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
@@ -29,7 +30,6 @@ from simulator.yamlio import (
     load_yaml_file,
     load_yaml_text,
 )
-from yaml_support import LOADERS, only_problem, problems_of, use_loader
 
 
 @pytest.fixture(autouse=True, params=sorted(LOADERS))

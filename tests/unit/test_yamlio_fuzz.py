@@ -1,4 +1,4 @@
-"""Fuzz tests for simulator.yamlio: no input may raise anything but ScenarioError.
+"""Fuzz tests for simulator.scenario.yamlio: no input may raise anything but ScenarioError.
 
 For every input, either a YamlDoc of plain data comes back (and position()
 works on it), or a ScenarioError whose problems all carry the display path, a
@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import yamlio
 from simulator.errors import ProblemSink, ScenarioError
-from simulator.yamlio import YamlDoc, load_yaml_text
+from simulator.scenario import yamlio
+from simulator.scenario.yamlio import YamlDoc, load_yaml_text
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

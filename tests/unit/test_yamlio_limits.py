@@ -1,4 +1,4 @@
-"""Tests for simulator.yamlio's limits: size, encoding, empty files, depth, aliases.
+"""Tests for simulator.scenario.yamlio's limits: size, encoding, empty files, depth, aliases.
 
 Every test runs twice, once with libyaml (the default) and once with the
 pure-Python fallback parser, so both give the same positions and messages.
@@ -17,11 +17,11 @@ if importlib.util.find_spec("simulator") is None:  # pytest run without the proj
 
 import pytest
 import yaml
-
-from simulator import yamlio
-from simulator.errors import ScenarioError
-from simulator.yamlio import load_yaml_file, load_yaml_text
 from yaml_support import LOADERS, billion_laughs, only_problem, use_loader
+
+from simulator.errors import ScenarioError
+from simulator.scenario import yamlio
+from simulator.scenario.yamlio import load_yaml_file, load_yaml_text
 
 
 @pytest.fixture(autouse=True, params=sorted(LOADERS))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator import yamlio
 from simulator.errors import Problem, ScenarioError
-from simulator.yamlio import load_yaml_text
+from simulator.scenario import yamlio
+from simulator.scenario.yamlio import load_yaml_text
 
 LOADERS = {"python": yamlio._PyLoader}
 if getattr(yamlio, "_CLoader", None) is not None:

@@ -18,9 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from simulator.timefmt import format_duration, format_time
-
-from ..widgets.badges import calendar_text, tlp_badge
-from ..widgets.key_bar import KeyBar
+from tui.widgets.badges import calendar_text, tlp_badge
+from tui.widgets.key_bar import KeyBar
 
 
 def reflow(text: str) -> str:

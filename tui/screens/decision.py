@@ -17,12 +17,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from simulator.timefmt import format_time
-
-from ..choices import Choice, Submission, check_with
-from ..widgets.badges import countdown
-from ..widgets.choices_pane import condition_lines
+from tui.choices import Choice, Submission, check_with
+from tui.widgets.badges import countdown
+from tui.widgets.choices_pane import condition_lines
 
 
 class DecisionScreen(ModalScreen[Submission | None]):

@@ -15,10 +15,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
-from simulator.engine import Exercise
-from simulator.model import TLP_ORDER
+from simulator.engine.exercise import Exercise
+from simulator.scenario.model import TLP_ORDER
 
 EVERYONE = "everyone"
 

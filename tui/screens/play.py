@@ -19,14 +19,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from ..journal_view import Changes
-from ..messages import DecisionRequested
-from ..widgets.key_bar import KeyBar
-from ..widgets.status_bar import Status, StatusBar
-from ..widgets.views import FacilitatorView, TeamView
+from tui.journal_view import Changes
+from tui.messages import DecisionRequested
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.status_bar import Status, StatusBar
+from tui.widgets.views import FacilitatorView, TeamView
 
 if TYPE_CHECKING:
-    from ..app import CyclesimApp
+    from tui.app import CyclesimApp
 
 FACILITATOR = "view-facilitator"
 

@@ -10,15 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from simulator.timefmt import format_duration, format_time
-
-from ..choices import Choice, choices_for
-from ..journal_view import JournalView
-from ..messages import DecisionRequested
-from .badges import countdown
-from .quiet import update_quietly
-from .row_table import RowTable
+from tui.choices import Choice, choices_for
+from tui.journal_view import JournalView
+from tui.messages import DecisionRequested
+from tui.widgets.badges import countdown
+from tui.widgets.quiet import update_quietly
+from tui.widgets.row_table import RowTable
 
 
 def condition_lines(choice: Choice, check) -> list[Text]:

@@ -8,11 +8,10 @@ from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from simulator.timefmt import format_time
-
-from ..journal_view import JournalView, LogEntry
-from ..messages import LogEntryHighlighted
-from .quiet import update_quietly
-from .row_table import RowTable
+from tui.journal_view import JournalView, LogEntry
+from tui.messages import LogEntryHighlighted
+from tui.widgets.quiet import update_quietly
+from tui.widgets.row_table import RowTable
 
 OUTCOME_STYLES = {"decision.refused": "bold", "decision.failed": "bold", "decision.effective": "bold",
                   "decision_point.closed": "italic"}

@@ -8,11 +8,10 @@ from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from simulator.timefmt import format_time
-
-from ..journal_view import InboxItem, JournalView
-from .badges import calendar_text, tlp_badge
-from .quiet import update_quietly
-from .row_table import RowTable
+from tui.journal_view import InboxItem, JournalView
+from tui.widgets.badges import calendar_text, tlp_badge
+from tui.widgets.quiet import update_quietly
+from tui.widgets.row_table import RowTable
 
 
 class InboxTable(RowTable):

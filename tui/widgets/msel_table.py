@@ -7,10 +7,9 @@ from typing import Callable
 from rich.text import Text
 
 from simulator.timefmt import format_time
-
-from ..journal_view import JournalView, MselRow
-from .badges import tlp_badge
-from .row_table import RowTable
+from tui.journal_view import JournalView, MselRow
+from tui.widgets.badges import tlp_badge
+from tui.widgets.row_table import RowTable
 
 FILTERS = ("all", "upcoming", "delivered", "held")
 """Filters the facilitator cycles through with the filter key."""

@@ -10,10 +10,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from simulator.timefmt import format_time
-
-from ..journal_view import JournalView
-from .badges import colour_chip, countdown, eccs_badge
-from .quiet import update_quietly
+from tui.journal_view import JournalView
+from tui.widgets.badges import colour_chip, countdown, eccs_badge
+from tui.widgets.quiet import update_quietly
 
 MAX_CLOCKS = 12
 """Running clocks listed one per line; the rest are counted."""

@@ -10,9 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from simulator.timefmt import format_time
-
-from .badges import calendar_text, eccs_badge
-from .quiet import update_quietly
+from tui.widgets.badges import calendar_text, eccs_badge
+from tui.widgets.quiet import update_quietly
 
 STATE_MARKS = {"RUNNING": "▶", "PAUSED": "⏸", "JUMPING": "⏩", "ENDED": "■"}
 

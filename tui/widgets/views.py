@@ -7,22 +7,21 @@ brings itself up to date with :meth:`apply` (new records) and :meth:`clock`
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from rich.text import Text
 from textual.widgets import RichLog, Static, TabbedContent, TabPane
 
-from simulator.engine import Exercise
+from simulator.engine.exercise import Exercise
 from simulator.timefmt import format_time
-
-from ..journal_view import Changes, JournalView
-from .choices_pane import ChoicesPane
-from .decision_log import DecisionLog, DecisionLogPane
-from .inbox import InboxPane
-from .msel_table import MselTable
-from .quiet import update_quietly
-from .row_table import RowTable
-from .situation import SituationPanel
+from tui.journal_view import Changes, JournalView
+from tui.widgets.choices_pane import ChoicesPane
+from tui.widgets.decision_log import DecisionLog, DecisionLogPane
+from tui.widgets.inbox import InboxPane
+from tui.widgets.msel_table import MselTable
+from tui.widgets.quiet import update_quietly
+from tui.widgets.row_table import RowTable
+from tui.widgets.situation import SituationPanel
 
 FEED_SHOWN = 400
 """Lines the feed shows at most (a write may hold several); the journal keeps everything."""

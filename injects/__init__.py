@@ -1,0 +1,1 @@
+"""Bundled injects: package data, found through importlib.resources (see simulator.bundled)."""

@@ -1,0 +1,27 @@
+"""Finding the terminal UI that ``play``, ``resume`` and ``join`` open.
+
+The UI is a client of the engine and lives in its own top-level package
+(``tui``); the engine package never imports it. The UI announces itself as
+the ``tui`` entry point of the group ``cyclesim.frontends`` (see
+``pyproject.toml``), so the command line finds it at run time, after
+everything the command needs from the engine has been built.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Any, Callable
+
+from simulator.errors import InputError
+
+GROUP = "cyclesim.frontends"
+
+
+def terminal_ui() -> Callable[..., int]:
+    """The function that runs the terminal UI: ``run(exercise, session=...) -> exit code``."""
+    found = entry_points(group=GROUP, name="tui")
+    if not found:
+        raise InputError("the terminal UI is not installed (no 'tui' entry point in the group "
+                         f"{GROUP!r}): install cyclesim with pip, e.g. 'pip install -e .'")
+    run: Any = next(iter(found)).load()
+    return run

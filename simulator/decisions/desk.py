@@ -1,0 +1,373 @@
+"""The decision desk: who may decide what, preconditions, votes, delays and effects.
+
+Every submission ends in a record an evaluator can read: refused (with the
+failing condition and the values it read) or accepted, then, after the
+catalogue's delay and any unanimity rounds, effective or downgraded
+(domain.md §10.3, §10.5).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from simulator.scenario.conditions import parse
+from simulator.scenario.model import (
+    EU_MEMBER_STATES,
+    TLP_ORDER,
+    CatalogueDecision,
+    Effects,
+    Option,
+    Stance,
+)
+
+if TYPE_CHECKING:
+    from simulator.engine.exercise import Exercise
+
+
+@dataclass(frozen=True)
+class Check:
+    """Whether a team may take a decision now, and why not."""
+
+    ok: bool
+    reasons: tuple[str, ...] = ()
+    reads: dict[str, Any] = field(default_factory=dict)
+    conditions: tuple[tuple[str, bool, str], ...] = ()
+    """(expression, holds, why it exists) for each precondition."""
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a submission."""
+
+    accepted: bool
+    reason: str = ""
+    decision: str | None = None
+
+
+class DecisionDesk:
+    """Takes submissions for one exercise and plays their consequences."""
+
+    def __init__(self, exercise: "Exercise"):
+        self.ex = exercise
+        self._effective: dict[str, int] = {}
+        self._under_way: dict[str, int] = {}
+
+    # ------------------------------------------------------------ reading
+    def taken(self, ident: str) -> bool:
+        """A catalogue decision has taken effect, or an option was chosen."""
+        return ident in self._effective
+
+    def under_way(self, ident: str) -> bool:
+        return ident in self._under_way
+
+    def _already(self, decision: str) -> bool:
+        d = self.ex.plan.catalogue.get(decision)
+        return d is not None and not d.repeatable and (decision in self._effective or decision in self._under_way)
+
+    def check(self, team: str, decision: str, params: dict | None = None) -> Check:
+        """Can ``team`` take ``decision`` now? Reads state, never changes it."""
+        plan = self.ex.plan
+        d = plan.catalogue.get(decision)
+        if d is None:
+            return Check(False, (f"unknown decision {decision!r}",))
+        if team not in plan.teams:
+            return Check(False, (f"unknown team {team!r}",))
+        reasons: list[str] = []
+        if not plan.may_take(team, d):
+            kinds = ", ".join(d.by)
+            reasons.append(f"team {team} plays no actor that may take {d.id} ({kinds})")
+        if not d.repeatable:
+            if decision in self._effective:
+                reasons.append(f"{d.id} already took effect at {_t(self._effective[decision])}")
+            elif decision in self._under_way:
+                reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[decision])})")
+        params = self._params(d, params or {})
+        for name, spec in d.params.items():
+            value = params.get(name)
+            if spec.required and value in (None, ""):
+                reasons.append(f"parameter {name!r} is required ({spec.description})")
+            elif spec.choices and value not in (None, "") and value not in spec.choices:
+                reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
+            elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
+                reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
+        if d.id == "D01" and params.get("entity"):
+            reasons += self._reporting_entity(team, str(params["entity"]))
+        ctx = self.ex.context(params)
+        reads: dict[str, Any] = {}
+        conditions = []
+        for req in d.requires:
+            verdict = parse(req.expr).evaluate(ctx)
+            reads.update(verdict.reads)
+            conditions.append((req.expr, verdict.ok, req.because))
+            if not verdict.ok:
+                reasons.append(f"{verdict.reason}" + (f" — {req.because}" if req.because else ""))
+        return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
+
+    def _reporting_entity(self, team: str, entity: str) -> list[str]:
+        """An entity's report is filed by the team that plays it, or by the facilitator for a simulated one."""
+        plan = self.ex.plan
+        actor = plan.network.actors.get(entity)
+        if actor is None or actor.kind not in ("entity", "union_entity"):
+            return [f"{entity!r} is not an entity of this scenario"]
+        owner = plan.team_of_actor.get(entity)
+        if owner == team or (owner is None and plan.teams[team].facilitator):
+            return []
+        return [f"team {team} does not play {entity}; only {owner or 'the facilitator'} may file its reports"]
+
+    def _params(self, d: CatalogueDecision, given: dict) -> dict:
+        out = {}
+        for name, spec in d.params.items():
+            default: Any = False if spec.type == "bool" else ""
+            out[name] = given.get(name, default)
+        for name, value in given.items():
+            out.setdefault(name, value)
+        return out
+
+    # ------------------------------------------------------------ submitting
+    def submit(self, team: str, decision: str | None, point: str | None, option: str | None,
+               rationale: str, params: dict) -> Outcome:
+        ex = self.ex
+        refuse = lambda reason, **extra: self._refuse(team, decision, point, option, reason, **extra)  # noqa: E731
+        if not rationale or not rationale.strip():
+            return refuse("a rationale is required")
+        if team not in ex.plan.teams:
+            return refuse(f"unknown team {team!r}")
+        opt: Option | None = None
+        if point is not None:
+            info = ex.open_points().get(point)
+            if info is None:
+                return refuse(f"decision point {point!r} is not open")
+            dp = ex.plan.points[point]
+            if team != dp.team and not ex.plan.teams[team].facilitator:
+                return refuse(f"decision point {point} is for team {dp.team}, not {team}")
+            opt = next((o for o in dp.options if o.id == option), None)
+            if opt is None:
+                return refuse(f"{option!r} is not an option of {point} ({', '.join(o.id for o in dp.options)})")
+            decision = opt.decision
+            params = {**opt.params, **params}
+        if decision is None and opt is None:
+            return refuse("name a decision or a decision point and option")
+        if opt is not None and decision is not None and self._already(decision):
+            # the point asks for a step already taken: choosing it closes the point
+            ex.close_point(point, opt.id, "decided", team, rationale)
+            self._option(opt, point)
+            return Outcome(True, reason=f"{decision} already taken or under way", decision=decision)
+        if decision is not None:
+            check = self.check(team, decision, params)
+            if not check.ok:
+                return refuse(check.reason, reads=check.reads)
+        if point is not None:
+            ex.close_point(point, opt.id, "decided", team, rationale)
+            self._option(opt, point)
+        if decision is not None:
+            self._accept(team, decision, params, rationale, point, option)
+        return Outcome(True, decision=decision)
+
+    def apply_default(self, point: str) -> None:
+        """The deadline passed: the scenario's default option applies."""
+        ex = self.ex
+        dp = ex.plan.points[point]
+        opt = next(o for o in dp.options if o.id == dp.default)
+        rationale = f"deadline passed without a decision: default option {opt.id!r} applied"
+        ex.close_point(point, opt.id, "default", dp.team, rationale)
+        self._option(opt, point)
+        if opt.decision is not None:
+            check = self.check(dp.team, opt.decision, dict(opt.params))
+            if not check.ok and not ex.plan.teams[dp.team].facilitator:
+                # the default stands for the team even if its kind could not take it by hand
+                fac = ex.plan.facilitator()
+                if fac is not None:
+                    check = self.check(fac.id, opt.decision, dict(opt.params))
+            if check.ok:
+                self._accept(dp.team, opt.decision, dict(opt.params), rationale, point, opt.id, default=True)
+            else:
+                self._refuse(dp.team, opt.decision, point, opt.id, check.reason, reads=check.reads, default=True)
+
+    def _option(self, opt: Option, point: str) -> None:
+        ex = self.ex
+        self._effective.setdefault(opt.id, ex.now)
+        for inj in opt.cancels:
+            ex.cancel(inj, cause=f"{point}:{opt.id}")
+        if not opt.effects.is_empty():
+            ex._apply(opt.effects, cause=f"{point}:{opt.id}")
+        for inj in opt.fires:
+            ex.fire_from(inj, cause=f"{point}:{opt.id}")
+        ex._check_when()  # conditions may read taken('<option>')
+
+    def _refuse(self, team, decision, point, option, reason, reads=None, default=False) -> Outcome:
+        self.ex._record("decision.refused", {
+            "team": team, "decision": decision, "point": point, "option": option, "reason": reason,
+            "reads": reads or {}, "default": default,
+        })
+        return Outcome(False, reason, decision)
+
+    def _accept(self, team, decision, params, rationale, point, option, default=False) -> None:
+        ex = self.ex
+        d = ex.plan.catalogue[decision]
+        check = self.check(team, decision, params) if not default else None
+        reads = check.reads if check is not None else {}
+        if not d.repeatable:
+            self._under_way[decision] = ex.now
+        ex._record("decision.accepted", {
+            "team": team, "decision": decision, "name": d.name, "ladder": d.ladder, "level": d.level,
+            "point": point, "option": option, "rationale": rationale, "params": params, "reads": reads,
+            "voting": d.voting.rule, "default": default,
+        })
+        ex._process(self._take_effect(d, team, params))
+
+    # ------------------------------------------------------------ consequences
+    def _take_effect(self, d: CatalogueDecision, team: str, params: dict):
+        ex = self.ex
+        accepted_at = ex.now
+        if d.voting.rule == "unanimity":
+            topic = "attribution" if params.get("names_state") else d.voting.topic
+            agreed = yield from self._unanimity(d, topic)
+            if not agreed and params.get("names_state"):
+                # the Presidency proposes a weaker text: the same declaration without naming the State
+                params = {**params, "names_state": False}
+                ex._record("decision.downgraded", {"decision": d.id, "to": d.id, "name": f"{d.name} (without naming a State)",
+                                                   "team": team, "reason": f"no unanimity on naming a State after {d.voting.rounds} rounds"})
+                agreed = yield from self._unanimity(d, d.voting.topic)
+            if not agreed:
+                self._under_way.pop(d.id, None)
+                if d.voting.downgrade_to:
+                    lower = ex.plan.catalogue[d.voting.downgrade_to]
+                    ex._record("decision.downgraded", {"decision": d.id, "to": lower.id, "name": lower.name, "team": team,
+                                                       "reason": f"no unanimity after {d.voting.rounds} rounds"})
+                    if not self.taken(lower.id) or lower.repeatable:
+                        yield from self._delay_then_apply(lower, team, {})
+                else:
+                    ex._record("decision.failed", {"decision": d.id, "team": team,
+                                                   "reason": f"no unanimity after {d.voting.rounds} rounds"})
+                return
+        yield from self._delay_then_apply(d, team, params, since=accepted_at)
+
+    def _delay_then_apply(self, d: CatalogueDecision, team: str, params: dict, since: int | None = None):
+        """Wait out the decision's delay, counted from acceptance: the vote rounds are part of it."""
+        ex = self.ex
+        minutes = ex.rng.minutes(f"decision:{d.id}", d.delay)
+        if since is not None:
+            minutes = max(0, since + minutes - ex.now)
+        if minutes:
+            yield ex.env.timeout(minutes)
+        self._under_way.pop(d.id, None)
+        lapsed = self._overtaken(d, params) if minutes else None
+        if lapsed:
+            ex._record("decision.lapsed", {"decision": d.id, "name": d.name, "team": team,
+                                           "reason": f"overtaken by events: {lapsed}"})
+            return
+        self._effective.setdefault(d.id, ex.now)
+        effects = self._effects(d, team, params)
+        ex._record("decision.effective", {"decision": d.id, "name": d.name, "team": team, "params": params,
+                                          "ladder": d.ladder, "level": d.level})
+        if not effects.is_empty():
+            ex._apply(effects, cause=d.id)
+        for inj in d.fires:
+            ex.fire_from(inj, cause=d.id)
+        self._special(d, team, params)
+        ex._check_when()  # conditions may read taken('<decision>')
+
+    def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
+        """The first precondition that no longer holds when the decision would take effect."""
+        ctx = self.ex.context(self._params(d, params))
+        for req in d.requires:
+            verdict = parse(req.expr).evaluate(ctx)
+            if not verdict.ok:
+                return verdict.reason
+        return None
+
+    def _effects(self, d: CatalogueDecision, team: str, params: dict) -> Effects:
+        effects = d.effects
+        if d.id == "D17":
+            ms = params.get("ms") or self.team_ms(team)
+            if ms in EU_MEMBER_STATES:
+                effects = effects.model_copy(update={"attributed_by": [ms]})
+        return effects
+
+    def _special(self, d: CatalogueDecision, team: str, params: dict) -> None:
+        """Consequences the data cannot express: reports, the Reserve, TLP breaches."""
+        ex = self.ex
+        if d.id == "D01":
+            entity = params.get("entity") or self._team_entity(team)
+            report = params.get("report") or "early_warning"
+            if entity in ex.plan.network.actors:
+                ex.file_report(entity, report, cause=f"{d.id} by {team}")
+        elif d.id == "D09":
+            ex.start_clock("reserve_answer", "COMMISSION")
+            ex._process(self._reserve_answer(params))
+        elif d.id == "D04":
+            tlp = str(params.get("tlp") or "TLP:AMBER").upper()
+            if not tlp.startswith("TLP:"):
+                tlp = "TLP:" + tlp
+            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) == 0:
+                ex._record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
+                                          "reason": "indicators from TLP:AMBER reports were shared as TLP:CLEAR"})
+
+    def _reserve_answer(self, params: dict):
+        ex = self.ex
+        from simulator.scenario.model import Delay
+
+        minutes = ex.rng.minutes("reserve:answer", Delay(min=1, mode=24, max=48))
+        yield ex.env.timeout(minutes)
+        ex.file_report("COMMISSION", "reserve_answer", cause="Commission decision on the Reserve request")
+        ex._record("reserve.answered", {"approved": True, "entities": params.get("entities", ""),
+                                        "services": params.get("services", "")})
+
+    def team_ms(self, team: str) -> str | None:
+        actors = self.ex.plan.network.actors
+        for a in self.ex.plan.teams[team].plays:
+            if a in actors and actors[a].ms:
+                return actors[a].ms
+        colours = self.ex.state.ms_colours()
+        worst = sorted(colours, key=lambda m: (-["white", "green", "yellow", "red"].index(colours[m]), m))
+        return worst[0] if worst else None
+
+    def _team_entity(self, team: str) -> str | None:
+        actors = self.ex.plan.network.actors
+        for a in self.ex.plan.teams[team].plays:
+            if a in actors and actors[a].kind in ("entity", "union_entity"):
+                return a
+        return None
+
+    # ------------------------------------------------------------ unanimity
+    def _unanimity(self, d: CatalogueDecision, topic: str):
+        """Seeded voting rounds; each failed round costs time (domain.md §10.3)."""
+        ex = self.ex
+        council = ex.scenario.council
+        rng = ex.rng(f"vote:{d.id}" if topic == d.voting.topic else f"vote:{d.id}:{topic}")
+        for rnd in range(1, d.voting.rounds + 1):
+            votes: dict[str, dict[str, Any]] = {}
+            blockers = []
+            for ms in EU_MEMBER_STATES:
+                stance: Stance | None = council.stances.get(ms) or council.default_stance
+                if stance is None:
+                    votes[ms] = {"agree": True, "p": 1.0, "reason": "no reservations"}
+                    continue
+                leaning = stance.topics.get(topic, stance.stance)
+                score = ex.state.evidence - stance.evidence_threshold + leaning + (ex.state.cohesion - 0.6)
+                p = 1.0 / (1.0 + math.exp(-council.k * score))
+                agree = rng.random() < p
+                reason = "agrees" if agree else (stance.reason or "not convinced")
+                votes[ms] = {"agree": agree, "p": round(p, 3), "reason": reason}
+                if not agree:
+                    blockers.append(ms)
+            ex._record("vote.round", {"decision": d.id, "topic": topic, "round": rnd, "of": d.voting.rounds, "votes": votes,
+                                      "blockers": blockers, "result": "agreed" if not blockers else "blocked",
+                                      "evidence": ex.state.evidence, "cohesion": ex.state.cohesion})
+            if not blockers:
+                return True
+            if rnd < d.voting.rounds:
+                yield ex.env.timeout(ex.rng.minutes(f"vote-delay:{d.id}", d.voting.round_delay))
+        return False
+
+
+def _t(minutes: int) -> str:
+    from simulator.timefmt import format_time
+
+    return format_time(minutes)

@@ -1,0 +1,563 @@
+"""The exercise engine: a scenario played on a simpy clock into a journal.
+
+:class:`Exercise` has SimPy's shape: ``now``, ``peek()``, ``step()`` and
+``run(until=...)``. Inputs from outside (decisions, facilitator actions,
+observations) enter through explicit methods and are journalled with the step
+at which they arrived, so feeding the same inputs to a fresh engine with the
+same seed reproduces the journal byte for byte. Time is whole minutes since
+T+0; nothing here reads the wall clock or the global ``random``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Protocol
+
+import simpy
+
+from simulator.decisions.desk import DecisionDesk, Outcome
+from simulator.engine import severity as sev
+from simulator.engine.clocks import Clock
+from simulator.engine.filing import Filing
+from simulator.engine.plan import Plan
+from simulator.engine.rng import Streams
+from simulator.engine.state import WorldState
+from simulator.engine.transport import Transport
+from simulator.errors import InputError, SimulatorError
+from simulator.journal.journal import INPUT_KINDS, Journal, Record
+from simulator.scenario.conditions import Context, parse
+from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
+from simulator.timefmt import format_time
+
+
+class DecisionSource(Protocol):
+    """Anything that feeds decisions: a script, a policy, or people at the TUI."""
+
+    def attach(self, exercise: "Exercise") -> None: ...
+
+
+@dataclass
+class ScheduledInput:
+    """An input to apply during a run: at a step (exact replay) or at a time."""
+
+    kind: str
+    payload: dict[str, Any]
+    t: int
+    step: int | None = None
+
+
+class Exercise(Transport, Filing):
+    """One run of a scenario. Build it, then drive it with ``step``/``run``."""
+
+    def __init__(
+        self,
+        scenario: Scenario | Plan,
+        *,
+        seed: int = 0,
+        journal: Journal | None = None,
+        sources: Iterable[DecisionSource] = (),
+        inputs: Iterable[ScheduledInput] = (),
+    ):
+        self.plan = scenario if isinstance(scenario, Plan) else Plan.of(scenario)
+        self.scenario = self.plan.scenario
+        self.seed = int(seed)
+        self.journal = journal if journal is not None else Journal()
+        self.env = simpy.Environment()
+        self.rng = Streams(self.seed)
+        self.state = WorldState()
+        self.severity = sev.compute(self.state)
+        self.steps = 0
+        self.ended = False
+        self._inject_status: dict[str, str] = {}
+        self._due_held: set[str] = set()
+        self._waiting_when: list[str] = []
+        self._open_points: dict[str, dict[str, Any]] = {}
+        self._closed_points: set[str] = set()
+        self._channel_status: dict[str, str] = {}
+        self._channel_up: dict[str, simpy.Event] = {}
+        self._desks: dict[str, list] = {}  # actor -> [messages in hand, deque of waiting ones]
+        self._delivered: set[str] = set()
+        self._chained: set[str] = set()
+        self._msg_seq = 0
+        self._adhoc_seq = 0
+        self.clocks: dict[str, Clock] = {}
+        self._filed: dict[tuple[str, str], int] = {}
+        self._soon: list[Callable[[], None]] = []
+        self._point_listeners: list[Callable[[str], None]] = []
+        self._stepped_inputs: list[ScheduledInput] = []
+        self._timed_inputs: list[ScheduledInput] = []
+        self.desk = DecisionDesk(self)
+        for inp in inputs:
+            self.schedule_input(inp)
+        self._start()
+        for source in sources:
+            source.attach(self)
+
+    # ================================================================ API
+    @property
+    def now(self) -> int:
+        return int(self.env.now)
+
+    @property
+    def duration(self) -> int:
+        return self.scenario.duration
+
+    def peek(self) -> float:
+        """Time of the next event, or infinity."""
+        return self.env.peek()
+
+    def step(self) -> None:
+        """Process the next event (after any input due at this step).
+
+        A timed input (a script's ``at:`` entry) due before the next event is
+        applied instead, exactly where :meth:`run` applies it; past the
+        scenario's end the exercise ends, as it does under :meth:`run`.
+        """
+        self._drain()
+        self._apply_stepped()
+        nxt = self.env.peek()
+        timed = self._timed_inputs[0] if self._timed_inputs else None
+        if timed is not None and timed.t < nxt and timed.t <= self.duration:
+            self._advance(timed.t)
+            self._timed_inputs.pop(0)
+            self.apply_input(timed.kind, timed.payload)
+            return
+        if nxt > self.duration:
+            self._advance(self.duration)
+            self._finish()
+            return
+        self.env.step()
+        self.steps += 1
+        self._drain()
+
+    def run(self, until: int | None = None) -> None:
+        """Process events with time < ``until`` (or to the end) and move the clock there."""
+        end = self.duration if until is None else min(int(until), self.duration + 1)
+        inclusive = until is None
+        while not self.ended:
+            self._drain()
+            self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
+            nxt = self.env.peek()
+            timed = self._timed_inputs[0] if self._timed_inputs else None
+            if timed is not None and timed.t < nxt and (timed.t < end or (inclusive and timed.t <= end)):
+                self._advance(timed.t)
+                self._timed_inputs.pop(0)
+                self.apply_input(timed.kind, timed.payload)
+                continue
+            if nxt > end or (not inclusive and nxt >= end):
+                break
+            self.env.step()
+            self.steps += 1
+            self._drain()
+        if until is None or until > self.duration:
+            self._advance(self.duration)
+            self._finish()
+        elif until > self.env.now:
+            self._advance(int(until))
+
+    # ---------------------------------------------------------- inputs
+    def submit(self, team: str, *, decision: str | None = None, point: str | None = None,
+               option: str | None = None, rationale: str = "", params: dict | None = None) -> Outcome:
+        """A team takes a decision, or answers a decision point, with a rationale."""
+        payload = {"team": team, "decision": decision, "point": point, "option": option,
+                   "rationale": rationale, "params": dict(sorted((params or {}).items()))}
+        self._input("decision.submitted", payload)
+        return self.desk.submit(**payload)
+
+    def fire(self, inject: str) -> None:
+        """Release an inject now, whatever its timing (facilitator)."""
+        self._need_inject(inject)
+        self._input("facilitator.fired", {"inject": inject})
+        if self._inject_status.get(inject) in ("released", "cancelled"):
+            self._record("facilitator.ignored", {"inject": inject, "reason": f"inject already {self._inject_status[inject]}"})
+            return
+        self._release(self.plan.injects[inject], cause="facilitator")
+
+    def hold(self, inject: str) -> None:
+        """Keep an inject back when its time comes (facilitator)."""
+        self._need_inject(inject)
+        self._input("facilitator.held", {"inject": inject})
+        if self._inject_status.get(inject) in ("scheduled", "dormant"):
+            self._inject_status[inject] = "held"
+
+    def release(self, inject: str) -> None:
+        """Undo a hold; an inject whose time has passed goes out now."""
+        self._need_inject(inject)
+        self._input("facilitator.released", {"inject": inject})
+        if self._inject_status.get(inject) != "held":
+            return
+        if inject in self._due_held:
+            self._due_held.discard(inject)
+            self._release(self.plan.injects[inject], cause="facilitator")
+        else:
+            self._inject_status[inject] = "scheduled"
+
+    def add_inject(self, *, sender: str, to: list[str], title: str, body: str = "",
+                   tlp: str = "TLP:AMBER", channel: str | None = None) -> str:
+        """Send an ad-hoc inject written during the session; returns its id."""
+        from simulator.scenario.model import Inject as InjectModel
+
+        ident = f"ADHOC-{self._adhoc_seq + 1}"  # taken only once accepted: a refused one leaves no trace to replay
+        spec = {"id": ident, "from": sender, "to": list(to), "title": title, "body": body, "tlp": tlp, "channel": channel}
+        try:
+            inj = InjectModel.model_validate(spec)
+        except Exception as e:  # pydantic ValidationError: a facilitator typo, not a bug
+            raise InputError(f"ad-hoc inject not valid: {e}") from None
+        for r in self.plan.recipients(inj.to):
+            if r not in self.plan.network.actors:
+                raise InputError(f"ad-hoc inject: unknown recipient {r!r}")
+        if sender not in self.plan.network.actors:
+            raise InputError(f"ad-hoc inject: unknown sender {sender!r}")
+        self._input("facilitator.injected", {"inject": spec})
+        self._adhoc_seq += 1
+        self._release(inj, cause="facilitator")
+        return ident
+
+    def set_channel(self, channel: str, status: str) -> None:
+        """Degrade, cut or restore a channel (facilitator)."""
+        if channel not in self.plan.network.channels or status not in ("up", "degraded", "cut"):
+            raise InputError(f"unknown channel {channel!r} or status {status!r}")
+        self._input("facilitator.channel", {"channel": channel, "status": status})
+        self._set_channel(channel, status, cause="facilitator")
+
+    def note(self, *, text: str, kind: str = "note", objective: str | None = None,
+             team: str | None = None, rating: str | None = None, author: str = "evaluator") -> None:
+        """An evaluator's observation: a strength, an area for improvement, or a rating."""
+        if kind not in ("strength", "improvement", "note", "rating"):
+            raise InputError(f"observation kind must be strength, improvement, note or rating, not {kind!r}")
+        if rating is not None and rating not in ("P", "S", "M", "U"):
+            raise InputError("rating must be P, S, M or U")
+        # journalled as 'category': every record's own 'kind' is its record kind
+        self._input("observation.noted", {"text": text, "category": kind, "objective": objective,
+                                           "team": team, "rating": rating, "author": author})
+
+    def apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
+        """Apply a recorded input again (replay, resume, scripts)."""
+        try:
+            return self._apply_input(kind, payload)
+        except (TypeError, KeyError, AttributeError) as e:
+            raise InputError(f"recorded input {kind} at {format_time(self.now)} does not fit: {e}") from None
+
+    def _apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
+        if kind == "decision.submitted":
+            return self.submit(**payload)
+        if kind == "facilitator.fired":
+            return self.fire(**payload)
+        if kind == "facilitator.held":
+            return self.hold(**payload)
+        if kind == "facilitator.released":
+            return self.release(**payload)
+        if kind == "facilitator.injected":
+            spec = dict(payload["inject"])
+            return self.add_inject(sender=spec["from"], to=spec["to"], title=spec["title"], body=spec.get("body", ""),
+                                   tlp=spec.get("tlp", "TLP:AMBER"), channel=spec.get("channel"))
+        if kind == "facilitator.channel":
+            return self.set_channel(**payload)
+        if kind == "observation.noted":
+            fields = dict(payload)
+            category = fields.pop("category", None) or fields.pop("kind", None) or "note"
+            return self.note(kind=category, **fields)
+        raise InputError(f"unknown input kind {kind!r}")
+
+    def schedule_input(self, inp: ScheduledInput) -> None:
+        if inp.kind not in INPUT_KINDS:
+            raise InputError(f"unknown input kind {inp.kind!r}")
+        if inp.step is not None:
+            self._stepped_inputs.append(inp)
+            self._stepped_inputs.sort(key=lambda i: i.step)
+        else:
+            self._timed_inputs.append(inp)
+            self._timed_inputs.sort(key=lambda i: i.t)
+
+    def soon(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` once the current engine step is complete.
+
+        Decision sources act here, between events, not from simpy processes of
+        their own: what they submit is then journalled at a step boundary and
+        replays exactly from its recorded step, with or without the source.
+        """
+        self._soon.append(fn)
+
+    def _drain(self) -> None:
+        while self._soon and not self.ended:
+            self._soon.pop(0)()
+
+    def at_point_open(self, fn) -> None:
+        """Call fn(point_id) at the same instant whenever a decision point opens."""
+        self._point_listeners.append(fn)
+
+    # ---------------------------------------------------------- reading
+    def context(self, params: dict | None = None) -> Context:
+        variables = self.state.variables()
+        variables["eccs"] = self.severity.level
+        return Context(
+            variables,
+            taken=self.desk.taken,
+            delivered=lambda i: i in self._delivered,
+            impact=lambda ms: self.state.ms_colours().get(ms, "white"),
+            flags=self.state.flags,
+            params=params,
+        )
+
+    def open_points(self) -> dict[str, dict[str, Any]]:
+        return dict(self._open_points)
+
+    def inject_status(self, inject: str) -> str:
+        return self._inject_status.get(inject, "unknown")
+
+    def queues(self) -> dict[str, int]:
+        """Messages waiting per overloaded actor."""
+        return {a: len(d[1]) for a, d in sorted(self._desks.items()) if d[1]}
+
+    def summary_line(self) -> str:
+        return sev.summary(self.state, self.severity)
+
+    # ================================================================ internals
+    def _record(self, kind: str, data: dict[str, Any]) -> Record:
+        return self.journal.append(self.now, kind, data)
+
+    def _input(self, kind: str, payload: dict[str, Any]) -> None:
+        if self.ended:
+            raise InputError("the exercise has ended")
+        self._record(kind, {**payload, "step": self.steps})
+
+    def _need_inject(self, inject: str) -> None:
+        if inject not in self.plan.injects:
+            raise InputError(f"unknown inject {inject!r}")
+
+    def _advance(self, t: int) -> None:
+        """Move the clock to ``t`` across a gap with no event in it.
+
+        Not ``env.run(until=t)``: simpy 4.1 leaves its stop event in the queue
+        (rescheduled at ``t`` with no callbacks), and stepping over it would
+        count as an engine step. Step numbers would then depend on how often a
+        client called ``run(until=...)`` (the TUI does at 20 Hz), and inputs
+        recorded at a step could not be replayed by a client that called it
+        less often.
+        """
+        if t > self.env.now:
+            if self.env.peek() < t:
+                raise InputError(f"an input at {format_time(t)} is out of order: events before it are still pending "
+                                 f"(next at {format_time(self.env.peek())}); was it recorded against another scenario or seed?")
+            self.env._now = t  # nothing is scheduled before t (checked above), so this is all run(until) would do
+
+    def _apply_stepped(self, before: float = math.inf) -> None:
+        while self._stepped_inputs and self._stepped_inputs[0].step <= self.steps and self._stepped_inputs[0].t < before:
+            inp = self._stepped_inputs.pop(0)
+            if inp.step < self.steps:
+                raise InputError(f"input {inp.kind} at step {inp.step} came too late (now at step {self.steps})")
+            self._advance(inp.t)
+            self.apply_input(inp.kind, inp.payload)
+
+    def _process(self, gen) -> None:
+        self.env.process(gen)
+
+    def _start(self) -> None:
+        s = self.scenario
+        self._record("exercise.started", {
+            "scenario": s.id, "title": s.title, "summary": s.summary, "description": s.description, "exercise_kind": s.kind,
+            "seed": self.seed, "start": s.start, "duration": s.duration,
+            "content_hash": self.plan.content_hash, "tlp": s.tlp,
+            "member_states": s.member_states, "sectors": s.sectors,
+            "teams": [{"id": t.id, "name": t.name, "plays": t.plays, "facilitator": t.facilitator,
+                       "organisation": t.organisation, "contact": t.contact} for t in s.teams],
+            "objectives": [{"id": o.id, "title": o.title, "description": o.description, "capability": o.capability}
+                           for o in s.objectives],
+            "points": [{"id": d.id, "team": d.team, "prompt": d.prompt, "objectives": d.objectives}
+                       for d in s.decision_points],
+        })
+        if not s.initial.is_empty():
+            self._apply(s.initial, cause="initial")
+        for inj in s.injects:
+            if inj.held:
+                self._inject_status[inj.id] = "held"
+            if inj.at is not None:
+                self._inject_status.setdefault(inj.id, "scheduled")
+                self._process(self._at(inj.at, inj.id))
+            elif inj.after is not None:
+                self._inject_status.setdefault(inj.id, "scheduled")
+            elif inj.when is not None:
+                self._inject_status.setdefault(inj.id, "scheduled")
+                self._waiting_when.append(inj.id)
+            else:
+                self._inject_status.setdefault(inj.id, "dormant")
+        for dp in s.decision_points:
+            if dp.at is not None:
+                self._process(self._at(dp.at, dp.id))
+            elif dp.when is not None:
+                self._waiting_when.append(dp.id)
+        for inc in s.incidents:
+            for change in inc.impact:
+                self._process(self._impact_change(inc.id, change))
+        self._check_when()
+
+    def _at(self, t: int, ident: str):
+        yield self.env.timeout(t - self.now)
+        self._due(ident)
+
+    def _after(self, delay: int, ident: str):
+        yield self.env.timeout(delay)
+        self._due(ident)
+
+    def _due(self, ident: str) -> None:
+        if ident in self.plan.points:
+            self._open_point(ident)
+            return
+        status = self._inject_status.get(ident)
+        if status == "held":
+            self._due_held.add(ident)
+            self._record("inject.held", {"inject": ident, "reason": "held by the facilitator at its time"})
+        elif status == "scheduled":
+            self._release(self.plan.injects[ident], cause="timeline")
+
+    def _impact_change(self, incident: str, change):
+        yield self.env.timeout(change.at - self.now)
+        effects = Effects(impact={f"{change.ms}/{change.sector}": change.colour}, outlook=change.outlook)
+        self._apply(effects, cause=incident)
+
+    # ---------------------------------------------------------- state
+    def _apply(self, effects: Effects, cause: str) -> None:
+        changes = self.state.apply(effects)
+        if changes:
+            self._record("state.changed", {"cause": cause, "changes": changes})
+        for ch, status in sorted(effects.channels.items()):
+            self._set_channel(ch, status, cause=cause)
+        for entity in effects.significant:
+            if "significant" in changes and entity in changes["significant"][1] and entity not in changes["significant"][0]:
+                self._aware(entity, "NIS2")
+        for entity in effects.major:
+            if "major" in changes and entity in changes["major"][1] and entity not in changes["major"][0]:
+                self._aware(entity, "DORA")
+        for entity, reports in sorted(effects.reported.items()):
+            for report in reports:
+                self.file_report(entity, report, cause=cause)
+        if changes:
+            self._rescore(cause)
+
+    def _rescore(self, cause: str) -> None:
+        new = sev.compute(self.state)
+        if new.level != self.severity.level:
+            old = self.severity
+            self.severity = new
+            self._record("severity.changed", {
+                "from": old.level, "to": new.level, "name": new.name, "colour": new.colour,
+                "reason": new.reason, "cause": cause, "summary": sev.summary(self.state, new),
+            })
+        else:
+            if new.reason != self.severity.reason:
+                self._record("severity.reassessed", {"level": new.level, "reason": new.reason, "cause": cause})
+            self.severity = new
+        self._check_when()
+
+    def _check_when(self) -> None:
+        if not self._waiting_when:
+            return
+        ctx = self.context()
+        for ident in list(self._waiting_when):
+            if ident not in self._waiting_when:
+                continue  # released by a nested check: an inject due above changed the state
+            item = self.plan.injects.get(ident) or self.plan.points[ident]
+            if parse(item.when).holds(ctx):
+                self._waiting_when.remove(ident)
+                self._due(ident)
+
+    # ---------------------------------------------------------- injects
+    def _release(self, inj: Inject, cause: str) -> None:
+        self._inject_status[inj.id] = "released"
+        recipients = self.plan.recipients(inj.to)
+        self._record("inject.released", {
+            "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
+            "channel": inj.channel, "cause": cause, "template": inj.template,
+            "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
+        })
+        for r in recipients:
+            self._msg_seq += 1
+            self._send(f"m{self._msg_seq}", inj, r)
+        if not inj.effects.is_empty():
+            self._apply(inj.effects, cause=inj.id)
+        for follower in self.plan.followers.get(inj.id, ()):
+            if self._waits_for_delivery(follower, recipients):
+                continue
+            item = self.plan.injects.get(follower) or self.plan.points[follower]
+            self._process(self._after(item.after.delay, follower))
+
+    def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
+        """A decision point chained to an inject its team receives opens after that team has read it."""
+        dp = self.plan.points.get(follower)
+        return dp is not None and any(dp.team in self.plan.teams_for(r) for r in recipients)
+
+    def cancel(self, inject: str, cause: str) -> None:
+        if self._inject_status.get(inject) in ("scheduled", "held", "dormant"):
+            self._inject_status[inject] = "cancelled"
+            if inject in self._waiting_when:
+                self._waiting_when.remove(inject)
+            self._record("inject.cancelled", {"inject": inject, "cause": cause})
+
+    def fire_from(self, inject: str, cause: str) -> None:
+        """Release an inject because a decision or option fired it (a facilitator's hold still holds)."""
+        status = self._inject_status.get(inject)
+        if status == "held":
+            if inject not in self._due_held:
+                self._due_held.add(inject)
+                self._record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
+        elif status not in ("released", "cancelled"):
+            self._release(self.plan.injects[inject], cause=cause)
+
+    # ---------------------------------------------------------- decision points
+    def _open_point(self, ident: str) -> None:
+        if ident in self._open_points or ident in self._closed_points:
+            return
+        dp = self.plan.points[ident]
+        deadline = dp.deadline if dp.deadline is not None else self.now + dp.within
+        deadline = max(deadline, self.now)
+        self._open_points[ident] = {"team": dp.team, "opened": self.now, "deadline": deadline}
+        self._record("decision_point.opened", {
+            "point": ident, "team": dp.team, "prompt": dp.prompt, "deadline": deadline, "default": dp.default,
+            "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
+            "tlp": self._point_tlp(dp),
+        })
+        self._process(self._point_deadline(ident, deadline))
+        for fn in self._point_listeners:
+            fn(ident)
+
+    def _point_tlp(self, dp) -> str:
+        """A prompt derived from an inject inherits its label when that is stricter (TLP 2.0, domain.md §8 rule 3)."""
+        label = self.scenario.tlp
+        source = self.plan.injects.get(dp.after.inject) if dp.after is not None else None
+        if source is not None and TLP_ORDER.index(source.tlp) > TLP_ORDER.index(label):
+            label = source.tlp
+        return label
+
+    def _point_deadline(self, ident: str, deadline: int):
+        yield self.env.timeout(deadline - self.now)
+        if ident in self._open_points:
+            self.desk.apply_default(ident)
+
+    def close_point(self, ident: str, option: str, how: str, team: str, rationale: str) -> None:
+        info = self._open_points.pop(ident)
+        self._closed_points.add(ident)
+        self._record("decision_point.closed", {
+            "point": ident, "option": option, "how": how, "team": team, "rationale": rationale,
+            "latency": self.now - info["opened"],
+        })
+
+    # ---------------------------------------------------------- end
+    def _finish(self) -> None:
+        if self.ended:
+            return
+        if self._stepped_inputs:
+            first = self._stepped_inputs[0]
+            raise SimulatorError(  # a replay that never reached a recorded input diverged: say so, exit 1
+                f"{len(self._stepped_inputs)} recorded input(s) were never applied: the exercise ended at step "
+                f"{self.steps}, before step {first.step} ({first.kind} at T+{first.t // 60:02d}:{first.t % 60:02d})")
+        for ident in sorted(self._open_points):
+            self._record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})
+        for clock in sorted(self.clocks.values(), key=lambda c: c.id):
+            if clock.status == "running":
+                self._record("clock.pending", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
+                                               "deadline": clock.deadline, "label": clock.rule.label})
+        self._record("exercise.ended", {
+            "eccs": self.severity.level, "summary": sev.summary(self.state, self.severity), "steps": self.steps,
+        })
+        self.ended = True

@@ -1,0 +1,84 @@
+"""A scenario compiled once for play: network, catalogue and indexes.
+
+Building a :class:`Plan` does the work every run would otherwise repeat, so
+thousands of exercises can be built from one validated scenario cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.scenario.catalogue import catalogue_for
+from simulator.scenario.crossref import EVERYONE
+from simulator.scenario.model import (
+    CatalogueDecision,
+    DecisionPoint,
+    Inject,
+    Scenario,
+    Team,
+)
+from simulator.scenario.network import ResolvedNetwork, resolve
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario
+    network: ResolvedNetwork
+    catalogue: dict[str, CatalogueDecision]
+    injects: dict[str, Inject]
+    points: dict[str, DecisionPoint]
+    teams: dict[str, Team]
+    team_of_actor: dict[str, str]
+    played: tuple[str, ...]
+    followers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """inject id -> ids of injects and decision points chained 'after' it."""
+    content_hash: str = ""
+
+    @classmethod
+    def of(cls, scenario: Scenario, content_hash: str = "") -> "Plan":
+        team_of_actor = {a: t.id for t in scenario.teams for a in t.plays}
+        followers: dict[str, list[str]] = {}
+        for item in [*scenario.injects, *scenario.decision_points]:
+            if item.after is not None:
+                followers.setdefault(item.after.inject, []).append(item.id)
+        return cls(
+            scenario=scenario,
+            network=resolve(scenario.network),
+            catalogue=catalogue_for(scenario),
+            injects={i.id: i for i in scenario.injects},
+            points={d.id: d for d in scenario.decision_points},
+            teams={t.id: t for t in scenario.teams},
+            team_of_actor=team_of_actor,
+            played=tuple(sorted(team_of_actor)),
+            followers={k: tuple(v) for k, v in followers.items()},
+            content_hash=content_hash,
+        )
+
+    def recipients(self, to: list[str]) -> list[str]:
+        """Recipient actors with 'everyone' expanded, without repeats, in order."""
+        out: list[str] = []
+        for r in to:
+            for actor in (self.played if r == EVERYONE else (r,)):
+                if actor not in out:
+                    out.append(actor)
+        return out
+
+    def facilitator(self) -> Team | None:
+        return next((t for t in self.scenario.teams if t.facilitator), None)
+
+    def teams_for(self, actor: str) -> list[str]:
+        team = self.team_of_actor.get(actor)
+        return [team] if team else []
+
+    def may_take(self, team_id: str, decision: CatalogueDecision) -> bool:
+        """A team may take a decision if it plays an actor of the right kind,
+        or it is the facilitator acting for an actor nobody plays."""
+        team = self.teams.get(team_id)
+        if team is None:
+            return False
+        kinds = set(decision.by)
+        if any(self.network.actors[a].kind in kinds for a in team.plays if a in self.network.actors):
+            return True
+        if team.facilitator:
+            return not any(self.network.actors[a].kind in kinds for a in self.played)
+        return False

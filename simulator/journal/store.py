@@ -1,0 +1,433 @@
+"""The session store: one SQLite file per session, committed record by record.
+
+A session is a folder::
+
+    tutorial-001/
+        session.sqlite      meta, the scenario as played, the journal
+        session.sqlite-wal  (SQLite's write-ahead log while in use or after a crash)
+        lock                held (flock) by the one process that writes the session
+
+Durability. The database is in WAL mode and every record is its own
+transaction. ``synchronous=FULL`` makes SQLite fsync the WAL at every commit,
+so a record whose commit has returned is on disk: it survives ``kill -9``
+*and* a power cut or OS crash. ``NORMAL`` would also survive ``kill -9`` (the
+data is in the OS page cache) but may lose the last commits on power loss
+(SQLite docs; tech-notes §8). FULL costs about 0.2 ms per commit on this
+machine, thousands of records a second, far above the pace of a room of
+people, so the stronger guarantee is chosen.
+
+One writer. A session is written by one process only: it holds an exclusive,
+non-blocking ``flock`` on ``lock`` from opening until closing. The kernel
+drops the lock when the process dies, so a crash never leaves a session
+locked. The lock is a separate file (not the database) because SQLite's own
+POSIX locks on the database are released when *any* descriptor of that file is
+closed in the process.
+
+Damaged or foreign files are never written: everything is checked through a
+read-only connection first (file type, format version, ``quick_check``, record
+numbering), and the read-write connection is only opened for a session that
+passed and is locked.
+
+Wall-clock times (creation, each record's commit) are metadata for listing
+sessions; they never enter the journal or its hash.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from simulator.errors import InputError
+from simulator.journal.journal import Record, canonical
+
+FORMAT = "cyclesim-session/1"
+FORMAT_VERSION = 1
+"""Stored as ``PRAGMA user_version``; a file with a higher number is refused."""
+APPLICATION_ID = 0x63797373
+"""``PRAGMA application_id`` of every session file ("cyss")."""
+DB_NAME = "session.sqlite"
+LOCK_NAME = "lock"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE scenario (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    source_path TEXT NOT NULL,   -- the file the session was started from
+    source TEXT NOT NULL,        -- that file's text, as it was
+    standalone TEXT              -- the scenario as played, library references expanded (NULL if not reproducible)
+);
+CREATE TABLE records (
+    seq INTEGER PRIMARY KEY,
+    t INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,          -- canonical JSON of the record's data
+    wall REAL NOT NULL           -- wall-clock time of the commit (listing only)
+);
+CREATE TABLE opened (
+    n INTEGER PRIMARY KEY,
+    wall REAL NOT NULL,
+    how TEXT NOT NULL,           -- 'play' or 'resume'
+    records INTEGER NOT NULL,    -- records in the store at that moment
+    pid INTEGER NOT NULL
+);
+"""
+_META_KEYS = ("format", "scenario", "title", "seed", "content_hash", "duration", "created")
+
+
+class SessionError(InputError):
+    """A session that cannot be used as asked: missing, damaged, newer, in use, changed."""
+
+
+# ---------------------------------------------------------------- locations
+
+def default_sessions_dir() -> Path:
+    """Where sessions go by default: the user's data dir (XDG_DATA_HOME on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("cyclesim") / "sessions"
+
+
+def resolve(arg: str | Path, base: Path | None = None) -> Path:
+    """A session folder from what the user typed: a folder, its session.sqlite, or a name in the default dir."""
+    path = Path(arg)
+    if path.name == DB_NAME and path.is_file():
+        return path.parent
+    if path.is_dir():
+        return path
+    if len(path.parts) == 1:
+        candidate = (base or default_sessions_dir()) / path
+        if candidate.is_dir():
+            return candidate
+    raise SessionError(f"no session or file {str(arg)!r} (give an events.jsonl, a session folder, "
+                       "or a name listed by 'cyclesim sessions')")
+
+
+# ---------------------------------------------------------------- lock
+
+class SessionLock:
+    """The one-writer lock of a session folder (exclusive, non-blocking flock)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> "SessionLock":
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise SessionError(f"{self.folder}: cannot open the session lock: {e.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise SessionError(f"{self.folder} is in use by another running cyclesim ({holder}); "
+                               "close it there first. Nothing was changed.") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock; the file stays (deleting it would race)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def holder_of(folder: Path) -> str | None:
+    """Who holds a session's lock right now, or None if nobody does (a shared probe, released at once)."""
+    try:
+        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _read_holder(fd)
+    finally:
+        os.close(fd)
+    return None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "unknown process"
+
+
+# ---------------------------------------------------------------- store
+
+@dataclass(frozen=True)
+class Meta:
+    """What a session file says about itself (from the meta and scenario tables)."""
+
+    scenario: str
+    title: str
+    seed: int
+    content_hash: str
+    duration: int
+    created: float
+    source_path: str
+    source: str
+    standalone: str | None
+    clock: int = 0
+    """How far the facilitator's clock had got (minutes), as last marked; records may stop earlier."""
+
+
+class Store:
+    """One session file. Open it with :meth:`create` (new) or :meth:`open` (read-only, checked)."""
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection, *, writable: bool,
+                 clock: Callable[[], float] = time.time):
+        self.folder = Path(folder)
+        self.db = self.folder / DB_NAME
+        self._conn = conn
+        self.writable = writable
+        self.clock = clock
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def create(cls, folder: Path, *, meta: dict, source_path: str, source: str, standalone: str | None,
+               clock: Callable[[], float] = time.time) -> "Store":
+        """A new session file in an existing, locked, empty folder; all of it in one transaction."""
+        db = Path(folder) / DB_NAME
+        conn = sqlite3.connect(db, isolation_level=None, timeout=0)
+        try:
+            _writer_pragmas(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";\n"):  # not executescript: it would COMMIT the open transaction
+                if statement.strip():
+                    conn.execute(statement)
+            values = {**meta, "format": FORMAT, "created": repr(clock())}
+            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+            conn.execute("INSERT INTO scenario(id, source_path, source, standalone) VALUES (1, ?, ?, ?)",
+                         (source_path, source, standalone))
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            raise
+        _fsync_dir(Path(folder))
+        store = cls(Path(folder), conn, writable=True, clock=clock)
+        store.note_opened("play")
+        return store
+
+    @classmethod
+    def open(cls, folder: Path) -> "Store":
+        """Open a session read-only and check it; SessionError (exit 2) for anything wrong."""
+        folder = Path(folder)
+        db = folder / DB_NAME
+        if not db.is_file():
+            raise SessionError(f"{folder}: not a session folder (no {DB_NAME})")
+        conn = sqlite3.connect(f"file:{quote(str(db.resolve()))}?mode=ro", uri=True, isolation_level=None, timeout=5)
+        try:
+            _check(conn, db)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(folder, conn, writable=False)
+
+    def make_writable(self, clock: Callable[[], float] = time.time) -> None:
+        """Reopen read-write for appending; the caller must hold the session's lock."""
+        if self.writable:
+            return
+        self._conn.close()
+        conn = sqlite3.connect(self.db, isolation_level=None, timeout=0)
+        _writer_pragmas(conn)
+        self._conn, self.writable, self.clock = conn, True, clock
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # ------------------------------------------------------------ reading
+    def meta(self) -> Meta:
+        rows = dict(self._conn.execute("SELECT key, value FROM meta"))
+        scen = self._conn.execute("SELECT source_path, source, standalone FROM scenario WHERE id = 1").fetchone()
+        try:
+            return Meta(scenario=rows["scenario"], title=rows.get("title", ""), seed=int(rows["seed"]),
+                        content_hash=rows["content_hash"], duration=int(rows["duration"]),
+                        created=float(rows["created"]), source_path=scen[0], source=scen[1], standalone=scen[2],
+                        clock=int(rows.get("clock", 0)))
+        except (KeyError, ValueError, TypeError) as e:
+            raise SessionError(f"{self.db}: damaged session metadata ({e})") from None
+
+    def records(self) -> list[Record]:
+        out = []
+        for seq, t, kind, data in self._conn.execute("SELECT seq, t, kind, data FROM records ORDER BY seq"):
+            try:
+                obj = json.loads(data)
+                if not isinstance(obj, dict):
+                    raise ValueError("not an object")
+            except ValueError as e:
+                raise SessionError(f"{self.db}: record #{seq} is damaged ({e})") from None
+            out.append(Record(seq, t, kind, obj))
+        return out
+
+    def count(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    def last(self) -> tuple[int, int, str, float] | None:
+        """(seq, t, kind, wall) of the newest record."""
+        return self._conn.execute("SELECT seq, t, kind, wall FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+
+    def has_kind(self, kind: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM records WHERE kind = ? LIMIT 1", (kind,)).fetchone() is not None
+
+    def opened(self) -> list[tuple[float, str, int]]:
+        return list(self._conn.execute("SELECT wall, how, records FROM opened ORDER BY n"))
+
+    # ------------------------------------------------------------ writing
+    def append(self, record: Record) -> None:
+        """Commit one record (its own transaction: on disk when this returns)."""
+        if not self.writable:
+            raise SessionError(f"{self.db} is open read-only")
+        self._conn.execute("INSERT INTO records(seq, t, kind, data, wall) VALUES (?, ?, ?, ?, ?)",
+                           (record.seq, record.t, record.kind, canonical(record.data), self.clock()))
+
+    def set_clock(self, minutes: int) -> None:
+        """Remember how far the clock got (it can run past the last record)."""
+        if not self.writable:
+            raise SessionError(f"{self.db} is open read-only")
+        self._conn.execute("INSERT INTO meta(key, value) VALUES ('clock', ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(int(minutes)),))
+
+    def note_opened(self, how: str) -> None:
+        self._conn.execute("INSERT INTO opened(wall, how, records, pid) VALUES (?, ?, (SELECT count(*) FROM records), ?)",
+                           (self.clock(), how, os.getpid()))
+
+
+def _writer_pragmas(conn: sqlite3.Connection) -> None:
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise SessionError(f"cannot put the session store in WAL mode (got {mode!r})")
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def _check(conn: sqlite3.Connection, db: Path) -> None:
+    """Refuse anything that is not an intact session of a format this version reads."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as e:
+        raise SessionError(f"{db}: not a readable session file ({e}); it was left as it is") from None
+    if app_id == 0 and not tables:
+        raise SessionError(f"{db}: incomplete session (it was never fully created); it was left as it is")
+    if app_id != APPLICATION_ID:
+        raise SessionError(f"{db}: not a cyclesim session file (application id {app_id:#x})")
+    if version > FORMAT_VERSION:
+        raise SessionError(f"{db}: written by a newer cyclesim (session format {version}; this version reads "
+                           f"format {FORMAT_VERSION}). Upgrade cyclesim to use it; it was left as it is.")
+    if version < 1 or not {"meta", "scenario", "records"} <= tables:
+        raise SessionError(f"{db}: incomplete or unknown session layout (format {version}); it was left as it is")
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        count, low, high = conn.execute("SELECT count(*), min(seq), max(seq) FROM records").fetchone()
+        keys = {r[0] for r in conn.execute("SELECT key FROM meta")}
+        bad = conn.execute("SELECT min(seq) FROM records WHERE NOT json_valid(data) "
+                           "OR json_type(data) != 'object'").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise SessionError(f"{db}: damaged session file ({e}); it was left as it is") from None
+    if problems != ["ok"]:
+        raise SessionError(f"{db}: damaged session file ({problems[0]}); it was left as it is")
+    if count and (low != 0 or high != count - 1):
+        raise SessionError(f"{db}: damaged journal (records {low}..{high} but {count} stored); it was left as it is")
+    if bad is not None:
+        raise SessionError(f"{db}: record #{bad} is damaged (not a JSON object); it was left as it is")
+    missing = [k for k in _META_KEYS if k not in keys]
+    if missing:
+        raise SessionError(f"{db}: damaged session metadata (missing {', '.join(missing)}); it was left as it is")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the new files' directory entries durable too (a power cut right after creation)."""
+    for d in (folder, folder.parent):
+        try:
+            fd = os.open(d, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+# ---------------------------------------------------------------- listing
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of ``cyclesim sessions``."""
+
+    name: str
+    path: str
+    state: str
+    """'ended', 'in use' (another process holds it), 'resumable', or 'unreadable'."""
+    scenario: str = ""
+    seed: int | None = None
+    started: float | None = None
+    last_activity: float | None = None
+    t_reached: int | None = None
+    records: int = 0
+    problem: str = ""
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def summarize(folder: Path) -> Summary:
+    """What a session folder holds, read-only and without taking its lock."""
+    folder = Path(folder)
+    holder = holder_of(folder)
+    try:
+        store = Store.open(folder)
+    except SessionError as e:
+        return Summary(folder.name, str(folder), "in use" if holder else "unreadable", problem=str(e))
+    try:
+        meta = store.meta()
+        last = store.last()
+        ended = store.has_kind("exercise.ended")
+        count = store.count()
+    except (SessionError, sqlite3.DatabaseError) as e:
+        return Summary(folder.name, str(folder), "unreadable", problem=str(e))
+    finally:
+        store.close()
+    state = "in use" if holder else ("ended" if ended else "resumable")
+    return Summary(folder.name, str(folder), state, meta.scenario, meta.seed, meta.created,
+                   last[3] if last else meta.created, max(last[1] if last else 0, meta.clock), count,
+                   problem=f"held by {holder}" if holder else "")
+
+
+def list_sessions(base: Path | None = None) -> list[Summary]:
+    """Every session folder under ``base`` (default: the user's sessions dir), oldest first."""
+    base = Path(base) if base is not None else default_sessions_dir()
+    if not base.is_dir():
+        return []
+    found = [summarize(d) for d in sorted(base.iterdir()) if d.is_dir() and (d / DB_NAME).exists()]
+    return sorted(found, key=lambda s: (s.started is None, s.started or 0, s.name))
+
+
+def read_session(folder: Path) -> tuple[Meta, list]:
+    """A session's metadata and records, read once through a read-only store."""
+    store = Store.open(folder)
+    try:
+        return store.meta(), store.records()
+    finally:
+        store.close()

@@ -1,0 +1,344 @@
+"""Checks of meaning that shapes cannot express: references, cycles, times, routes.
+
+Each check adds a positioned problem to the sink; all of them run so that an
+author sees every problem of the file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from datetime import datetime
+
+from simulator.errors import ProblemSink
+from simulator.scenario.catalogue import bundled, catalogue_for
+from simulator.scenario.conditions import ConditionError, parse, referenced_ids
+from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Scenario
+from simulator.scenario.network import resolve
+from simulator.scenario.yamlio import YamlDoc
+from simulator.timefmt import format_time
+
+EVERYONE = "everyone"
+"""Recipient shorthand: every actor some team plays."""
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario, doc: YamlDoc, sink: ProblemSink):
+        self.s = scenario
+        self.doc = doc
+        self.sink = sink
+        self.net = resolve(scenario.network)
+        self.catalogue = catalogue_for(scenario)
+        self.injects = {i.id: i for i in scenario.injects}
+        self.options = {o.id for dp in scenario.decision_points for o in dp.options}
+        self.teams = {t.id: t for t in scenario.teams}
+        self.objectives = {o.id for o in scenario.objectives}
+
+    def add(self, loc: tuple, message: str, *, key: bool = False) -> None:
+        line, col = self.doc.position(loc, key=key)
+        self.sink.add(self.doc.path, line, col, message)
+
+    def unknown(self, loc: tuple, what: str, value: str, known, *, key: bool = False) -> None:
+        close = difflib.get_close_matches(value, sorted(known), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        self.add(loc, f"unknown {what} {value!r}{hint}", key=key)
+
+    # ------------------------------------------------------------ checks
+    def run(self) -> None:
+        self.start()
+        self.duplicates()
+        self.member_states()
+        self.network()
+        self.teams_check()
+        self.effects(("initial",), self.s.initial)
+        self.incidents()
+        self.inject_checks()
+        self.chains()
+        self.decision_points()
+        self.custom_decisions()
+        for ms in self.s.council.stances:
+            if ms not in EU_MEMBER_STATES:
+                self.unknown(("council", "stances", ms), "Member State", ms, EU_MEMBER_STATES, key=True)
+
+    def start(self) -> None:
+        try:
+            when = datetime.fromisoformat(self.s.start)
+        except ValueError:
+            self.add(("start",), f"start {self.s.start!r} is not an ISO 8601 date-time, e.g. '2026-03-02T08:00:00+01:00'")
+            return
+        if when.tzinfo is None:
+            self.add(("start",), "start needs a UTC offset, e.g. '2026-03-02T08:00:00+01:00', so times read the same everywhere")
+        if self.s.duration <= 0:
+            self.add(("duration",), "duration must be after T+0")
+
+    def duplicates(self) -> None:
+        groups = {
+            "objectives": self.s.objectives, "teams": self.s.teams, "incidents": self.s.incidents,
+            "injects": self.s.injects, "decision_points": self.s.decision_points, "decisions": self.s.decisions,
+        }
+        for section, items in groups.items():
+            seen: dict[str, int] = {}
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    self.add((section, i, "id"), f"duplicate id {item.id!r} (first used in {section}[{seen[item.id]}])")
+                else:
+                    seen[item.id] = i
+        for section in ("actors", "channels"):
+            counts = Counter(x.id for x in getattr(self.s.network, section))
+            for i, x in enumerate(getattr(self.s.network, section)):
+                if counts[x.id] > 1:
+                    self.add(("network", section, i, "id"), f"duplicate id {x.id!r} in network.{section}")
+        clash = set(self.injects) & set(self.options)
+        for i, inj in enumerate(self.s.injects):
+            if inj.id in clash:
+                self.add(("injects", i, "id"), f"id {inj.id!r} is used by both an inject and a decision option")
+        for i, dp in enumerate(self.s.decision_points):
+            c = Counter(o.id for o in dp.options)
+            for j, o in enumerate(dp.options):
+                if c[o.id] > 1:
+                    self.add(("decision_points", i, "options", j, "id"), f"duplicate option id {o.id!r}")
+
+    def member_states(self) -> None:
+        for i, ms in enumerate(self.s.member_states):
+            if ms not in EU_MEMBER_STATES:
+                self.unknown(("member_states", i), "Member State code", ms, EU_MEMBER_STATES)
+        for i, sector in enumerate(self.s.sectors):
+            if sector not in SECTORS:
+                self.unknown(("sectors", i), "sector", sector, SECTORS)
+
+    def network(self) -> None:
+        actors = self.net.actors
+        for i, a in enumerate(self.s.network.actors):
+            if a.ms is not None and a.ms not in EU_MEMBER_STATES and a.kind not in ("partner", "threat_actor", "nato"):
+                self.unknown(("network", "actors", i, "ms"), "Member State code", a.ms, EU_MEMBER_STATES)
+            if a.sector is not None and a.sector not in SECTORS:
+                self.unknown(("network", "actors", i, "sector"), "sector", a.sector, SECTORS)
+            if a.kind == "entity" and a.ms and self.s.member_states and a.ms not in self.s.member_states:
+                self.add(("network", "actors", i, "ms"), f"entity {a.id!r} is in {a.ms}, which is not listed in member_states")
+        if self.s.network.remove:  # ids to leave out must exist before removal
+            full = resolve(self.s.network.model_copy(update={"remove": []}))
+            for i, rid in enumerate(self.s.network.remove):
+                if rid not in full.actors and rid not in full.channels:
+                    self.unknown(("network", "remove", i), "actor or channel", rid, list(full.actors) + list(full.channels))
+        for i, c in enumerate(self.s.network.channels):
+            if c.from_ not in actors:
+                self.unknown(("network", "channels", i, "from"), "actor", c.from_, actors)
+            for j, t in enumerate(c.to):
+                if t not in actors:
+                    self.unknown(("network", "channels", i, "to", j), "actor", t, actors)
+
+    def teams_check(self) -> None:
+        players = [t for t in self.s.teams if not t.facilitator]
+        if not players:
+            self.add(("teams",), "at least one team must be a playing team (facilitator: false)")
+        owner: dict[str, str] = {}
+        for i, t in enumerate(self.s.teams):
+            for j, a in enumerate(t.plays):
+                if a not in self.net.actors:
+                    self.unknown(("teams", i, "plays", j), "actor", a, self.net.actors)
+                elif a in owner:
+                    self.add(("teams", i, "plays", j), f"actor {a!r} is already played by team {owner[a]!r}")
+                else:
+                    owner[a] = t.id
+
+    def time(self, loc: tuple, minutes: int | None) -> None:
+        if minutes is not None and minutes > self.s.duration:
+            self.add(loc, f"{format_time(minutes)} is after the end of the scenario ({format_time(self.s.duration)})")
+
+    def condition(self, loc: tuple, source: str | None) -> None:
+        if source is None:
+            return
+        try:
+            cond = parse(source)
+        except ConditionError as e:
+            self.add(loc, str(e))
+            return
+        for fn, ident in referenced_ids(cond):
+            if fn == "taken" and ident not in self.catalogue and ident not in self.options:
+                self.unknown(loc, "decision or option", ident, list(self.catalogue) + list(self.options))
+            elif fn == "delivered" and ident not in self.injects:
+                self.unknown(loc, "inject", ident, self.injects)
+            elif fn == "impact" and ident not in EU_MEMBER_STATES:
+                self.unknown(loc, "Member State code", ident, EU_MEMBER_STATES)
+
+    def effects(self, loc: tuple, e: Effects) -> None:
+        for key in e.impact:
+            ms, _, sector = key.partition("/")
+            if ms not in EU_MEMBER_STATES or sector not in SECTORS:
+                self.add(loc + ("impact", key), f"impact key {key!r} must be 'MS/sector', e.g. 'IE/health'", key=True)
+        for field in ("capacity_exceeded", "capacity_restored", "attributed_by"):
+            for j, ms in enumerate(getattr(e, field)):
+                if ms not in EU_MEMBER_STATES:
+                    self.unknown(loc + (field, j), "Member State code", ms, EU_MEMBER_STATES)
+        for field in ("significant", "major"):
+            for j, ent in enumerate(getattr(e, field)):
+                actor = self.net.actors.get(ent)
+                if actor is None:
+                    self.unknown(loc + (field, j), "entity", ent, [a for a, x in self.net.actors.items() if x.kind in ("entity", "union_entity")])
+                elif actor.kind not in ("entity", "union_entity"):
+                    self.add(loc + (field, j), f"{ent!r} is a {actor.kind}, not an entity; reporting clocks run for entities")
+                elif field == "major" and not actor.financial:
+                    self.add(loc + (field, j), f"{ent!r} is not a financial entity (financial: true); DORA clocks do not apply")
+        for ent in e.reported:
+            if ent not in self.net.actors:
+                self.unknown(loc + ("reported", ent), "entity", ent, self.net.actors, key=True)
+        for ch in e.channels:
+            if ch not in self.net.channels:
+                self.unknown(loc + ("channels", ch), "channel", ch, self.net.channels, key=True)
+
+    def incidents(self) -> None:
+        for i, inc in enumerate(self.s.incidents):
+            for j, ent in enumerate(inc.entities):
+                if ent not in self.net.actors:
+                    self.unknown(("incidents", i, "entities", j), "entity", ent, self.net.actors)
+            for j, change in enumerate(inc.impact):
+                loc = ("incidents", i, "impact", j)
+                self.time(loc + ("at",), change.at)
+                if change.ms not in EU_MEMBER_STATES:
+                    self.unknown(loc + ("ms",), "Member State code", change.ms, EU_MEMBER_STATES)
+                if change.sector not in SECTORS:
+                    self.unknown(loc + ("sector",), "sector", change.sector, SECTORS)
+
+    def recipients(self, loc: tuple, sender: str, recipients: list[str], channel: str | None) -> None:
+        actors = self.net.actors
+        if sender not in actors:
+            self.unknown(loc + ("from",), "actor", sender, actors)
+            return
+        if channel is not None and channel not in self.net.channels:
+            self.unknown(loc + ("channel",), "channel", channel, self.net.channels)
+            return
+        for j, r in enumerate(recipients):
+            if r == EVERYONE:  # every played actor must be reachable, as if named
+                played = sorted({a for t in self.s.teams for a in t.plays if a in actors and a != sender})
+                if channel is not None:
+                    missing = [a for a in played if not self.net._channel_links(channel, sender, a)]
+                    if missing:
+                        self.add(loc + ("channel",), f"channel {channel!r} does not connect {sender} to "
+                                 f"{', '.join(missing)} ('everyone' includes them)")
+                else:
+                    missing = [a for a in played if not self.net.direct_channels(sender, a)]
+                    if missing:
+                        self.add(loc + ("to", j), f"{sender} has no channel to {', '.join(missing)} ('everyone' "
+                                 "includes them); name a channel or add one under network.channels")
+                continue
+            if r not in actors:
+                self.unknown(loc + ("to", j), "actor", r, actors)
+                continue
+            if channel is not None:
+                if not self.net._channel_links(channel, sender, r):
+                    self.add(loc + ("channel",), f"channel {channel!r} does not connect {sender} to {r}")
+            elif not self.net.direct_channels(sender, r):
+                self.add(loc + ("to", j), f"{sender} has no channel to {r}; name a channel or add one under network.channels")
+
+    def inject_checks(self) -> None:
+        for i, inj in enumerate(self.s.injects):
+            loc = ("injects", i)
+            self.recipients(loc, inj.from_, inj.to, inj.channel)
+            self.time(loc + ("at",), inj.at)
+            self.condition(loc + ("when",), inj.when)
+            if inj.after is not None:
+                if inj.after.inject not in self.injects:
+                    self.unknown(loc + ("after", "inject"), "inject", inj.after.inject, self.injects)
+                self.time(loc + ("after", "delay"), inj.after.delay)
+            for j, ob in enumerate(inj.objectives):
+                if ob not in self.objectives:
+                    self.unknown(loc + ("objectives", j), "objective", ob, self.objectives)
+            for j, ex in enumerate(inj.expects):
+                if ex.decision not in self.catalogue and ex.decision not in self.options:
+                    self.unknown(loc + ("expects", j, "decision"), "decision or option", ex.decision, list(self.catalogue) + list(self.options))
+                if ex.team is not None and ex.team not in self.teams:
+                    self.unknown(loc + ("expects", j, "team"), "team", ex.team, self.teams)
+                if ex.objective is not None and ex.objective not in self.objectives:
+                    self.unknown(loc + ("expects", j, "objective"), "objective", ex.objective, self.objectives)
+            self.effects(loc + ("effects",), inj.effects)
+
+    def chains(self) -> None:
+        """'after' chains must end at a timed inject, never loop back."""
+        index = {inj.id: i for i, inj in enumerate(self.s.injects)}
+        reported: set[str] = set()
+        for start in self.s.injects:
+            path: list[str] = []
+            cur = start
+            while cur is not None and cur.after is not None:
+                if cur.id in path:
+                    cycle = path[path.index(cur.id):] + [cur.id]
+                    key = min(cycle[:-1])
+                    if key not in reported:
+                        reported.add(key)
+                        self.add(("injects", index[key], "after", "inject"), "inject chain loops: " + " -> ".join(cycle))
+                    break
+                path.append(cur.id)
+                cur = self.injects.get(cur.after.inject)
+        # a chain's total time must fit the scenario when its root is timed
+        for i, inj in enumerate(self.s.injects):
+            total, cur, seen = 0, inj, set()
+            while cur is not None and cur.after is not None and cur.id not in seen:
+                seen.add(cur.id)
+                total += cur.after.delay
+                cur = self.injects.get(cur.after.inject)
+            if cur is not None and cur.at is not None and cur.id not in seen and inj.after is not None:
+                self.time(("injects", i, "after", "delay"), cur.at + total)
+
+    def _release_time(self, inject_id: str) -> int | None:
+        """When an inject is released, if its 'after' chain ends at a timed inject."""
+        total, cur, seen = 0, self.injects.get(inject_id), set()
+        while cur is not None and cur.after is not None and cur.id not in seen:
+            seen.add(cur.id)
+            total += cur.after.delay
+            cur = self.injects.get(cur.after.inject)
+        if cur is None or cur.at is None or cur.id in seen:
+            return None
+        return cur.at + total
+
+    def decision_points(self) -> None:
+        for i, dp in enumerate(self.s.decision_points):
+            loc = ("decision_points", i)
+            if dp.team not in self.teams:
+                self.unknown(loc + ("team",), "team", dp.team, self.teams)
+            self.time(loc + ("at",), dp.at)
+            self.time(loc + ("deadline",), dp.deadline)
+            if dp.at is not None and dp.deadline is not None and dp.deadline <= dp.at:
+                self.add(loc + ("deadline",), "deadline must be after the decision point opens")
+            self.condition(loc + ("when",), dp.when)
+            if dp.after is not None and dp.after.inject not in self.injects:
+                self.unknown(loc + ("after", "inject"), "inject", dp.after.inject, self.injects)
+            elif dp.after is not None:  # opens after an inject: must open before the end
+                released = self._release_time(dp.after.inject)
+                if released is not None:
+                    self.time(loc + ("after", "delay"), released + dp.after.delay)
+            ids = [o.id for o in dp.options]
+            if dp.default not in ids:
+                self.unknown(loc + ("default",), "option", dp.default, ids)
+            for j, ob in enumerate(dp.objectives):
+                if ob not in self.objectives:
+                    self.unknown(loc + ("objectives", j), "objective", ob, self.objectives)
+            for j, opt in enumerate(dp.options):
+                oloc = loc + ("options", j)
+                if opt.decision is not None and opt.decision not in self.catalogue:
+                    self.unknown(oloc + ("decision",), "catalogue decision", opt.decision, self.catalogue)
+                for field in ("fires", "cancels"):
+                    for k, ref in enumerate(getattr(opt, field)):
+                        if ref not in self.injects:
+                            self.unknown(oloc + (field, k), "inject", ref, self.injects)
+                self.effects(oloc + ("effects",), opt.effects)
+
+    def custom_decisions(self) -> None:
+        bundled_ids = {d.id for d in bundled()}
+        for i, d in enumerate(self.s.decisions):
+            if d.id in bundled_ids and not d.overrides:
+                self.add(("decisions", i, "id"), f"{d.id} is a catalogue decision; add 'overrides: true' to replace it in this scenario, or pick another id")
+            for j, req in enumerate(d.requires):
+                self.condition(("decisions", i, "requires", j, "expr"), req.expr)
+            for k, ref in enumerate(d.fires):
+                if ref not in self.injects:
+                    self.unknown(("decisions", i, "fires", k), "inject", ref, self.injects)
+            if d.voting.downgrade_to and d.voting.downgrade_to not in self.catalogue:
+                self.unknown(("decisions", i, "voting", "downgrade_to"), "decision", d.voting.downgrade_to, self.catalogue)
+            self.effects(("decisions", i, "effects"), d.effects)
+
+
+def check(scenario: Scenario, doc: YamlDoc, sink: ProblemSink) -> None:
+    """Add every cross-reference problem of the scenario to the sink."""
+    _Checker(scenario, doc, sink).run()
+
+
