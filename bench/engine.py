@@ -62,9 +62,9 @@ if str(ROOT) not in sys.path:
 
 from simulator.engine.batch import batch_gc  # noqa: E402
 from simulator.engine.exercise import Exercise  # noqa: E402
-from simulator.engine.plan import Plan  # noqa: E402
 from simulator.players.policies import POLICIES  # noqa: E402
 from simulator.scenario.model import EU_MEMBER_STATES, Scenario  # noqa: E402
+from simulator.scenario.plan import Plan  # noqa: E402
 
 SECTORS = ("energy", "transport", "banking", "health", "drinking-water", "digital-infrastructure",
            "ict-service-management", "public-administration", "space", "manufacturing", "food", "research")

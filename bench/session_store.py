@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.journal.journal import Record, canonical
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.commands.common import load_plan  # noqa: E402
 from simulator.engine.exercise import Exercise  # noqa: E402
-from simulator.engine.plan import Plan  # noqa: E402
 from simulator.scenario.model import Inject  # noqa: E402
+from simulator.scenario.plan import Plan  # noqa: E402
 from tui.app import CyclesimApp, tune_gc, untune_gc  # noqa: E402
 from tui.journal_view import JournalView  # noqa: E402
 from tui.widgets.views import TeamView  # noqa: E402

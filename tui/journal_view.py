@@ -22,7 +22,7 @@ from simulator.journal.journal import Record
 from tui.describe import describe
 
 if TYPE_CHECKING:
-    from simulator.engine.plan import Plan
+    from simulator.scenario.plan import Plan
 
 COLOUR_ORDER = ("white", "green", "yellow", "red")
 ESCALATION_KEYS = ("cyclone", "ipcr", "art222", "art427", "reserve_requested")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.bundled import scenarios_dir
-from simulator.engine.plan import Plan
 from simulator.errors import InputError
 from simulator.scenario.loader import LoadedScenario, load
+from simulator.scenario.plan import Plan
 
 SCENARIOS_DIR = scenarios_dir()
 """Bundled scenarios (top-level ``scenarios/``, package data in a wheel)."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from simulator.decisions.ports import ExercisePort
 from simulator.scenario.conditions import parse
 from simulator.scenario.model import (
     EU_MEMBER_STATES,
@@ -21,9 +22,6 @@ from simulator.scenario.model import (
     Option,
     Stance,
 )
-
-if TYPE_CHECKING:
-    from simulator.engine.exercise import Exercise
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ class Outcome:
 class DecisionDesk:
     """Takes submissions for one exercise and plays their consequences."""
 
-    def __init__(self, exercise: "Exercise"):
+    def __init__(self, exercise: ExercisePort):
         self.ex = exercise
         self._effective: dict[str, int] = {}
         self._under_way: dict[str, int] = {}
@@ -195,13 +193,13 @@ class DecisionDesk:
         for inj in opt.cancels:
             ex.cancel(inj, cause=f"{point}:{opt.id}")
         if not opt.effects.is_empty():
-            ex._apply(opt.effects, cause=f"{point}:{opt.id}")
+            ex.apply_effects(opt.effects, cause=f"{point}:{opt.id}")
         for inj in opt.fires:
             ex.fire_from(inj, cause=f"{point}:{opt.id}")
-        ex._check_when()  # conditions may read taken('<option>')
+        ex.recheck_conditions()  # conditions may read taken('<option>')
 
     def _refuse(self, team, decision, point, option, reason, reads=None, default=False) -> Outcome:
-        self.ex._record("decision.refused", {
+        self.ex.record("decision.refused", {
             "team": team, "decision": decision, "point": point, "option": option, "reason": reason,
             "reads": reads or {}, "default": default,
         })
@@ -214,12 +212,12 @@ class DecisionDesk:
         reads = check.reads if check is not None else {}
         if not d.repeatable:
             self._under_way[decision] = ex.now
-        ex._record("decision.accepted", {
+        ex.record("decision.accepted", {
             "team": team, "decision": decision, "name": d.name, "ladder": d.ladder, "level": d.level,
             "point": point, "option": option, "rationale": rationale, "params": params, "reads": reads,
             "voting": d.voting.rule, "default": default,
         })
-        ex._process(self._take_effect(d, team, params))
+        ex.start(self._take_effect(d, team, params))
 
     # ------------------------------------------------------------ consequences
     def _take_effect(self, d: CatalogueDecision, team: str, params: dict):
@@ -231,19 +229,19 @@ class DecisionDesk:
             if not agreed and params.get("names_state"):
                 # the Presidency proposes a weaker text: the same declaration without naming the State
                 params = {**params, "names_state": False}
-                ex._record("decision.downgraded", {"decision": d.id, "to": d.id, "name": f"{d.name} (without naming a State)",
+                ex.record("decision.downgraded", {"decision": d.id, "to": d.id, "name": f"{d.name} (without naming a State)",
                                                    "team": team, "reason": f"no unanimity on naming a State after {d.voting.rounds} rounds"})
                 agreed = yield from self._unanimity(d, d.voting.topic)
             if not agreed:
                 self._under_way.pop(d.id, None)
                 if d.voting.downgrade_to:
                     lower = ex.plan.catalogue[d.voting.downgrade_to]
-                    ex._record("decision.downgraded", {"decision": d.id, "to": lower.id, "name": lower.name, "team": team,
+                    ex.record("decision.downgraded", {"decision": d.id, "to": lower.id, "name": lower.name, "team": team,
                                                        "reason": f"no unanimity after {d.voting.rounds} rounds"})
                     if not self.taken(lower.id) or lower.repeatable:
                         yield from self._delay_then_apply(lower, team, {})
                 else:
-                    ex._record("decision.failed", {"decision": d.id, "team": team,
+                    ex.record("decision.failed", {"decision": d.id, "team": team,
                                                    "reason": f"no unanimity after {d.voting.rounds} rounds"})
                 return
         yield from self._delay_then_apply(d, team, params, since=accepted_at)
@@ -255,23 +253,23 @@ class DecisionDesk:
         if since is not None:
             minutes = max(0, since + minutes - ex.now)
         if minutes:
-            yield ex.env.timeout(minutes)
+            yield ex.timeout(minutes)
         self._under_way.pop(d.id, None)
         lapsed = self._overtaken(d, params) if minutes else None
         if lapsed:
-            ex._record("decision.lapsed", {"decision": d.id, "name": d.name, "team": team,
+            ex.record("decision.lapsed", {"decision": d.id, "name": d.name, "team": team,
                                            "reason": f"overtaken by events: {lapsed}"})
             return
         self._effective.setdefault(d.id, ex.now)
         effects = self._effects(d, team, params)
-        ex._record("decision.effective", {"decision": d.id, "name": d.name, "team": team, "params": params,
+        ex.record("decision.effective", {"decision": d.id, "name": d.name, "team": team, "params": params,
                                           "ladder": d.ladder, "level": d.level})
         if not effects.is_empty():
-            ex._apply(effects, cause=d.id)
+            ex.apply_effects(effects, cause=d.id)
         for inj in d.fires:
             ex.fire_from(inj, cause=d.id)
         self._special(d, team, params)
-        ex._check_when()  # conditions may read taken('<decision>')
+        ex.recheck_conditions()  # conditions may read taken('<decision>')
 
     def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
         """The first precondition that no longer holds when the decision would take effect."""
@@ -300,13 +298,13 @@ class DecisionDesk:
                 ex.file_report(entity, report, cause=f"{d.id} by {team}")
         elif d.id == "D09":
             ex.start_clock("reserve_answer", "COMMISSION")
-            ex._process(self._reserve_answer(params))
+            ex.start(self._reserve_answer(params))
         elif d.id == "D04":
             tlp = str(params.get("tlp") or "TLP:AMBER").upper()
             if not tlp.startswith("TLP:"):
                 tlp = "TLP:" + tlp
             if tlp in TLP_ORDER and TLP_ORDER.index(tlp) == 0:
-                ex._record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
+                ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
                                           "reason": "indicators from TLP:AMBER reports were shared as TLP:CLEAR"})
 
     def _reserve_answer(self, params: dict):
@@ -314,9 +312,9 @@ class DecisionDesk:
         from simulator.scenario.model import Delay
 
         minutes = ex.rng.minutes("reserve:answer", Delay(min=1, mode=24, max=48))
-        yield ex.env.timeout(minutes)
+        yield ex.timeout(minutes)
         ex.file_report("COMMISSION", "reserve_answer", cause="Commission decision on the Reserve request")
-        ex._record("reserve.answered", {"approved": True, "entities": params.get("entities", ""),
+        ex.record("reserve.answered", {"approved": True, "entities": params.get("entities", ""),
                                         "services": params.get("services", "")})
 
     def team_ms(self, team: str) -> str | None:
@@ -357,13 +355,13 @@ class DecisionDesk:
                 votes[ms] = {"agree": agree, "p": round(p, 3), "reason": reason}
                 if not agree:
                     blockers.append(ms)
-            ex._record("vote.round", {"decision": d.id, "topic": topic, "round": rnd, "of": d.voting.rounds, "votes": votes,
+            ex.record("vote.round", {"decision": d.id, "topic": topic, "round": rnd, "of": d.voting.rounds, "votes": votes,
                                       "blockers": blockers, "result": "agreed" if not blockers else "blocked",
                                       "evidence": ex.state.evidence, "cohesion": ex.state.cohesion})
             if not blockers:
                 return True
             if rnd < d.voting.rounds:
-                yield ex.env.timeout(ex.rng.minutes(f"vote-delay:{d.id}", d.voting.round_delay))
+                yield ex.timeout(ex.rng.minutes(f"vote-delay:{d.id}", d.voting.round_delay))
         return False
 
 

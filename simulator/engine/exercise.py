@@ -14,20 +14,18 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol
 
-import simpy
-
 from simulator.decisions.desk import DecisionDesk, Outcome
 from simulator.engine import severity as sev
 from simulator.engine.clocks import Clock
+from simulator.engine.core import Core
 from simulator.engine.filing import Filing
-from simulator.engine.plan import Plan
-from simulator.engine.rng import Streams
 from simulator.engine.state import WorldState
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
 from simulator.journal.journal import INPUT_KINDS, Journal, Record
 from simulator.scenario.conditions import Context, parse
 from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
+from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
 
 
@@ -47,8 +45,16 @@ class ScheduledInput:
     step: int | None = None
 
 
-class Exercise(Transport, Filing):
-    """One run of a scenario. Build it, then drive it with ``step``/``run``."""
+class Exercise:
+    """One run of a scenario. Build it, then drive it with ``step``/``run``.
+
+    Composed of parts with their own state: :attr:`core` (clock, plan, seeded
+    streams, journal), :attr:`transport` (channels and messages),
+    :attr:`filing` (regulatory clocks and reports) and :attr:`desk`
+    (decisions). The exercise keeps the timeline (injects, decision points,
+    conditions) and the world state, and is the desk's
+    :class:`~simulator.decisions.ports.ExercisePort`.
+    """
 
     def __init__(
         self,
@@ -63,8 +69,11 @@ class Exercise(Transport, Filing):
         self.scenario = self.plan.scenario
         self.seed = int(seed)
         self.journal = journal if journal is not None else Journal()
-        self.env = simpy.Environment()
-        self.rng = Streams(self.seed)
+        self.core = Core(self.plan, self.seed, self.journal)
+        self.env = self.core.env
+        self.rng = self.core.rng
+        self.transport = Transport(self.core, self._delivered_to)
+        self.filing = Filing(self.core, self.transport)
         self.state = WorldState()
         self.severity = sev.compute(self.state)
         self.steps = 0
@@ -74,15 +83,8 @@ class Exercise(Transport, Filing):
         self._waiting_when: list[str] = []
         self._open_points: dict[str, dict[str, Any]] = {}
         self._closed_points: set[str] = set()
-        self._channel_status: dict[str, str] = {}
-        self._channel_up: dict[str, simpy.Event] = {}
-        self._desks: dict[str, list] = {}  # actor -> [messages in hand, deque of waiting ones]
-        self._delivered: set[str] = set()
         self._chained: set[str] = set()
-        self._msg_seq = 0
         self._adhoc_seq = 0
-        self.clocks: dict[str, Clock] = {}
-        self._filed: dict[tuple[str, str], int] = {}
         self._soon: list[Callable[[], None]] = []
         self._point_listeners: list[Callable[[str], None]] = []
         self._stepped_inputs: list[ScheduledInput] = []
@@ -97,7 +99,13 @@ class Exercise(Transport, Filing):
     # ================================================================ API
     @property
     def now(self) -> int:
+        """Minutes since T+0."""
         return int(self.env.now)
+
+    @property
+    def clocks(self) -> dict[str, Clock]:
+        """Regulatory clocks started so far, by id."""
+        return self.filing.clocks
 
     @property
     def duration(self) -> int:
@@ -170,7 +178,7 @@ class Exercise(Transport, Filing):
         self._need_inject(inject)
         self._input("facilitator.fired", {"inject": inject})
         if self._inject_status.get(inject) in ("released", "cancelled"):
-            self._record("facilitator.ignored", {"inject": inject, "reason": f"inject already {self._inject_status[inject]}"})
+            self.record("facilitator.ignored", {"inject": inject, "reason": f"inject already {self._inject_status[inject]}"})
             return
         self._release(self.plan.injects[inject], cause="facilitator")
 
@@ -219,7 +227,7 @@ class Exercise(Transport, Filing):
         if channel not in self.plan.network.channels or status not in ("up", "degraded", "cut"):
             raise InputError(f"unknown channel {channel!r} or status {status!r}")
         self._input("facilitator.channel", {"channel": channel, "status": status})
-        self._set_channel(channel, status, cause="facilitator")
+        self.transport.set_channel(channel, status, cause="facilitator")
 
     def note(self, *, text: str, kind: str = "note", objective: str | None = None,
              team: str | None = None, rating: str | None = None, author: str = "evaluator") -> None:
@@ -294,7 +302,7 @@ class Exercise(Transport, Filing):
         return Context(
             variables,
             taken=self.desk.taken,
-            delivered=lambda i: i in self._delivered,
+            delivered=lambda i: i in self.transport.delivered,
             impact=lambda ms: self.state.ms_colours().get(ms, "white"),
             flags=self.state.flags,
             params=params,
@@ -308,19 +316,39 @@ class Exercise(Transport, Filing):
 
     def queues(self) -> dict[str, int]:
         """Messages waiting per overloaded actor."""
-        return {a: len(d[1]) for a, d in sorted(self._desks.items()) if d[1]}
+        return self.transport.queues()
 
     def summary_line(self) -> str:
         return sev.summary(self.state, self.severity)
 
+    # ------------------------------------------------- parts' interface
+    # The decision desk's ExercisePort: public, small, and all it uses.
+    def record(self, kind: str, data: dict[str, Any]) -> Record:
+        """Append a record at the current time."""
+        return self.core.record(kind, data)
+
+    def start(self, process) -> None:
+        """Run a generator as a simpy process of this exercise."""
+        self.core.start(process)
+
+    def timeout(self, minutes: float):
+        """An event ``minutes`` from now, for processes to yield."""
+        return self.core.timeout(minutes)
+
+    def start_clock(self, report: str, owner: str) -> Clock | None:
+        """Start a regulatory clock (once per report and owner)."""
+        return self.filing.start_clock(report, owner)
+
+    def file_report(self, entity: str, report: str, cause: str) -> None:
+        """An entity files a report: its clock is met (or was missed), the next starts."""
+        self.filing.file_report(entity, report, cause)
+
     # ================================================================ internals
-    def _record(self, kind: str, data: dict[str, Any]) -> Record:
-        return self.journal.append(self.now, kind, data)
 
     def _input(self, kind: str, payload: dict[str, Any]) -> None:
         if self.ended:
             raise InputError("the exercise has ended")
-        self._record(kind, {**payload, "step": self.steps})
+        self.record(kind, {**payload, "step": self.steps})
 
     def _need_inject(self, inject: str) -> None:
         if inject not in self.plan.injects:
@@ -340,7 +368,10 @@ class Exercise(Transport, Filing):
             if self.env.peek() < t:
                 raise InputError(f"an input at {format_time(t)} is out of order: events before it are still pending "
                                  f"(next at {format_time(self.env.peek())}); was it recorded against another scenario or seed?")
-            self.env._now = t  # nothing is scheduled before t (checked above), so this is all run(until) would do
+            # simpy 4.1.2 has no public call that moves the clock across an empty
+            # gap without an event of its own (see above); nothing is scheduled
+            # before t (checked), so this is exactly what run(until) would do.
+            self.env._now = t
 
     def _apply_stepped(self, before: float = math.inf) -> None:
         while self._stepped_inputs and self._stepped_inputs[0].step <= self.steps and self._stepped_inputs[0].t < before:
@@ -350,12 +381,9 @@ class Exercise(Transport, Filing):
             self._advance(inp.t)
             self.apply_input(inp.kind, inp.payload)
 
-    def _process(self, gen) -> None:
-        self.env.process(gen)
-
     def _start(self) -> None:
         s = self.scenario
-        self._record("exercise.started", {
+        self.record("exercise.started", {
             "scenario": s.id, "title": s.title, "summary": s.summary, "description": s.description, "exercise_kind": s.kind,
             "seed": self.seed, "start": s.start, "duration": s.duration,
             "content_hash": self.plan.content_hash, "tlp": s.tlp,
@@ -368,13 +396,13 @@ class Exercise(Transport, Filing):
                        for d in s.decision_points],
         })
         if not s.initial.is_empty():
-            self._apply(s.initial, cause="initial")
+            self.apply_effects(s.initial, cause="initial")
         for inj in s.injects:
             if inj.held:
                 self._inject_status[inj.id] = "held"
             if inj.at is not None:
                 self._inject_status.setdefault(inj.id, "scheduled")
-                self._process(self._at(inj.at, inj.id))
+                self.start(self._at(inj.at, inj.id))
             elif inj.after is not None:
                 self._inject_status.setdefault(inj.id, "scheduled")
             elif inj.when is not None:
@@ -384,13 +412,13 @@ class Exercise(Transport, Filing):
                 self._inject_status.setdefault(inj.id, "dormant")
         for dp in s.decision_points:
             if dp.at is not None:
-                self._process(self._at(dp.at, dp.id))
+                self.start(self._at(dp.at, dp.id))
             elif dp.when is not None:
                 self._waiting_when.append(dp.id)
         for inc in s.incidents:
             for change in inc.impact:
-                self._process(self._impact_change(inc.id, change))
-        self._check_when()
+                self.start(self._impact_change(inc.id, change))
+        self.recheck_conditions()
 
     def _at(self, t: int, ident: str):
         yield self.env.timeout(t - self.now)
@@ -407,28 +435,29 @@ class Exercise(Transport, Filing):
         status = self._inject_status.get(ident)
         if status == "held":
             self._due_held.add(ident)
-            self._record("inject.held", {"inject": ident, "reason": "held by the facilitator at its time"})
+            self.record("inject.held", {"inject": ident, "reason": "held by the facilitator at its time"})
         elif status == "scheduled":
             self._release(self.plan.injects[ident], cause="timeline")
 
     def _impact_change(self, incident: str, change):
         yield self.env.timeout(change.at - self.now)
         effects = Effects(impact={f"{change.ms}/{change.sector}": change.colour}, outlook=change.outlook)
-        self._apply(effects, cause=incident)
+        self.apply_effects(effects, cause=incident)
 
     # ---------------------------------------------------------- state
-    def _apply(self, effects: Effects, cause: str) -> None:
+    def apply_effects(self, effects: Effects, cause: str) -> None:
+        """Change the world state; start clocks, file reports and rescore severity as the change requires."""
         changes = self.state.apply(effects)
         if changes:
-            self._record("state.changed", {"cause": cause, "changes": changes})
+            self.record("state.changed", {"cause": cause, "changes": changes})
         for ch, status in sorted(effects.channels.items()):
-            self._set_channel(ch, status, cause=cause)
+            self.transport.set_channel(ch, status, cause=cause)
         for entity in effects.significant:
             if "significant" in changes and entity in changes["significant"][1] and entity not in changes["significant"][0]:
-                self._aware(entity, "NIS2")
+                self.filing.aware(entity, "NIS2")
         for entity in effects.major:
             if "major" in changes and entity in changes["major"][1] and entity not in changes["major"][0]:
-                self._aware(entity, "DORA")
+                self.filing.aware(entity, "DORA")
         for entity, reports in sorted(effects.reported.items()):
             for report in reports:
                 self.file_report(entity, report, cause=cause)
@@ -440,17 +469,18 @@ class Exercise(Transport, Filing):
         if new.level != self.severity.level:
             old = self.severity
             self.severity = new
-            self._record("severity.changed", {
+            self.record("severity.changed", {
                 "from": old.level, "to": new.level, "name": new.name, "colour": new.colour,
                 "reason": new.reason, "cause": cause, "summary": sev.summary(self.state, new),
             })
         else:
             if new.reason != self.severity.reason:
-                self._record("severity.reassessed", {"level": new.level, "reason": new.reason, "cause": cause})
+                self.record("severity.reassessed", {"level": new.level, "reason": new.reason, "cause": cause})
             self.severity = new
-        self._check_when()
+        self.recheck_conditions()
 
-    def _check_when(self) -> None:
+    def recheck_conditions(self) -> None:
+        """Release injects and open points whose ``when:`` condition now holds."""
         if not self._waiting_when:
             return
         ctx = self.context()
@@ -466,33 +496,41 @@ class Exercise(Transport, Filing):
     def _release(self, inj: Inject, cause: str) -> None:
         self._inject_status[inj.id] = "released"
         recipients = self.plan.recipients(inj.to)
-        self._record("inject.released", {
+        self.record("inject.released", {
             "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
             "channel": inj.channel, "cause": cause, "template": inj.template,
             "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
         })
         for r in recipients:
-            self._msg_seq += 1
-            self._send(f"m{self._msg_seq}", inj, r)
+            self.transport.send(inj, r)
         if not inj.effects.is_empty():
-            self._apply(inj.effects, cause=inj.id)
+            self.apply_effects(inj.effects, cause=inj.id)
         for follower in self.plan.followers.get(inj.id, ()):
             if self._waits_for_delivery(follower, recipients):
                 continue
             item = self.plan.injects.get(follower) or self.plan.points[follower]
-            self._process(self._after(item.after.delay, follower))
+            self.start(self._after(item.after.delay, follower))
 
     def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
         """A decision point chained to an inject its team receives opens after that team has read it."""
         dp = self.plan.points.get(follower)
         return dp is not None and any(dp.team in self.plan.teams_for(r) for r in recipients)
 
+    def _delivered_to(self, inj: Inject, teams: list[str]) -> None:
+        """A message reached its recipient: points chained to it open for the teams that read it."""
+        for follower in self.plan.followers.get(inj.id, ()):
+            dp = self.plan.points.get(follower)
+            if dp is not None and dp.team in teams and follower not in self._chained:
+                self._chained.add(follower)
+                self.start(self._after(dp.after.delay, follower))
+        self.recheck_conditions()
+
     def cancel(self, inject: str, cause: str) -> None:
         if self._inject_status.get(inject) in ("scheduled", "held", "dormant"):
             self._inject_status[inject] = "cancelled"
             if inject in self._waiting_when:
                 self._waiting_when.remove(inject)
-            self._record("inject.cancelled", {"inject": inject, "cause": cause})
+            self.record("inject.cancelled", {"inject": inject, "cause": cause})
 
     def fire_from(self, inject: str, cause: str) -> None:
         """Release an inject because a decision or option fired it (a facilitator's hold still holds)."""
@@ -500,7 +538,7 @@ class Exercise(Transport, Filing):
         if status == "held":
             if inject not in self._due_held:
                 self._due_held.add(inject)
-                self._record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
+                self.record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
         elif status not in ("released", "cancelled"):
             self._release(self.plan.injects[inject], cause=cause)
 
@@ -512,12 +550,12 @@ class Exercise(Transport, Filing):
         deadline = dp.deadline if dp.deadline is not None else self.now + dp.within
         deadline = max(deadline, self.now)
         self._open_points[ident] = {"team": dp.team, "opened": self.now, "deadline": deadline}
-        self._record("decision_point.opened", {
+        self.record("decision_point.opened", {
             "point": ident, "team": dp.team, "prompt": dp.prompt, "deadline": deadline, "default": dp.default,
             "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
             "tlp": self._point_tlp(dp),
         })
-        self._process(self._point_deadline(ident, deadline))
+        self.start(self._point_deadline(ident, deadline))
         for fn in self._point_listeners:
             fn(ident)
 
@@ -537,7 +575,7 @@ class Exercise(Transport, Filing):
     def close_point(self, ident: str, option: str, how: str, team: str, rationale: str) -> None:
         info = self._open_points.pop(ident)
         self._closed_points.add(ident)
-        self._record("decision_point.closed", {
+        self.record("decision_point.closed", {
             "point": ident, "option": option, "how": how, "team": team, "rationale": rationale,
             "latency": self.now - info["opened"],
         })
@@ -552,12 +590,12 @@ class Exercise(Transport, Filing):
                 f"{len(self._stepped_inputs)} recorded input(s) were never applied: the exercise ended at step "
                 f"{self.steps}, before step {first.step} ({first.kind} at T+{first.t // 60:02d}:{first.t % 60:02d})")
         for ident in sorted(self._open_points):
-            self._record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})
+            self.record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})
         for clock in sorted(self.clocks.values(), key=lambda c: c.id):
             if clock.status == "running":
-                self._record("clock.pending", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
+                self.record("clock.pending", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
                                                "deadline": clock.deadline, "label": clock.rule.label})
-        self._record("exercise.ended", {
+        self.record("exercise.ended", {
             "eccs": self.severity.level, "summary": sev.summary(self.state, self.severity), "steps": self.steps,
         })
         self.ended = True

@@ -70,7 +70,7 @@ def _open_session(arg: str) -> Source:
 
 def _plan_from_text(text: str, content_hash: str, name: str):
     try:
-        from simulator.engine.plan import Plan
+        from simulator.scenario.plan import Plan
         from simulator.scenario.standalone import load_text
     except ImportError:
         return None
@@ -89,8 +89,8 @@ def find_plan(journal: Journal, candidates: list[Path]):
     want = started.get("content_hash")
     if not want:
         return None
-    from simulator.engine.plan import Plan
     from simulator.scenario.loader import load
+    from simulator.scenario.plan import Plan
 
     paths = list(candidates) + [SCENARIOS_DIR / f"{started.get('scenario', '')}.yaml"]
     for p in paths:

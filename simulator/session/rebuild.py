@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections import deque
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.errors import EXIT_FAILURE, SimulatorError
 from simulator.journal.journal import INPUT_KINDS, Journal, Record
+from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
 
 

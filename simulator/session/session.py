@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.errors import ScenarioError
 from simulator.journal.journal import Record
 from simulator.journal.store import (
@@ -39,6 +38,7 @@ from simulator.journal.store import (
     resolve,
 )
 from simulator.scenario.loader import LoadedScenario, load
+from simulator.scenario.plan import Plan
 from simulator.scenario.standalone import load_text, standalone_text
 from simulator.session.rebuild import CheckingJournal, rebuild
 

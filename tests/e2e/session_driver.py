@@ -104,8 +104,8 @@ def main(argv: list[str]) -> int:
     pause = float(opts.get("--pause-ms", 0)) / 1000
     stall = int(opts.get("--stall-after", -1))
     from simulator.engine.exercise import Exercise
-    from simulator.engine.plan import Plan
     from simulator.scenario.loader import load
+    from simulator.scenario.plan import Plan
     from simulator.session.session import Session
 
     if mode == "new":

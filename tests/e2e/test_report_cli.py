@@ -58,10 +58,10 @@ def test_audience_and_team_options(replay_dir):
 
 def test_a_session_folder_is_a_source(tmp_path):
     from simulator.engine.exercise import Exercise
-    from simulator.engine.plan import Plan
     from simulator.journal.journal import read_jsonl
     from simulator.players.policies import POLICIES
     from simulator.scenario.loader import load
+    from simulator.scenario.plan import Plan
     from simulator.session.session import Session
 
     loaded = load(ROOT / "scenarios" / "tutorial.yaml")

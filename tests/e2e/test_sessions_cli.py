@@ -24,9 +24,9 @@ import pytest
 import session_driver as driver
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.journal.store import DB_NAME, FORMAT_VERSION
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
 ROOT = Path(driver.__file__).resolve().parent.parent.parent

@@ -23,10 +23,10 @@ import pytest
 import session_driver as driver
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.journal.journal import Journal
 from simulator.journal.store import Store
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
 DRIVER = Path(driver.__file__)

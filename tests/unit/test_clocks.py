@@ -13,10 +13,10 @@ from pathlib import Path
 
 from simulator.engine.clocks import AUTO_FILING_HOURS, MONTH
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.engine.rng import Streams
 from simulator.scenario.loader import load
 from simulator.scenario.model import Delay
+from simulator.scenario.plan import Plan
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "clocks.yaml"
 AWARE = 60

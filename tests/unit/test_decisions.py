@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "desk.yaml"
 BASE = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from simulator.engine.exercise import Exercise, ScheduledInput
-from simulator.engine.plan import Plan
 from simulator.errors import InputError, SimulatorError
 from simulator.journal.journal import INPUT_KINDS, Journal
 from simulator.players.script import DecisionsScript, ScriptSource, export_script
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "points.yaml"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.journal.journal import INPUT_KINDS
 from simulator.scenario.loader import load
 from simulator.scenario.model import Effects, Inject
+from simulator.scenario.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "engine"

@@ -8,9 +8,9 @@ import pytest
 
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.errors import InputError
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "points.yaml"
 

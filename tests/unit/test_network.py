@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.engine.rng import Streams
 from simulator.scenario.loader import load
 from simulator.scenario.model import Delay
+from simulator.scenario.plan import Plan
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "network.yaml"
 BASE = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))

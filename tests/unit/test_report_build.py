@@ -16,10 +16,10 @@ import re
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.errors import InputError
 from simulator.report import build, render_html, render_markdown
 from simulator.scenario.model import Scenario
+from simulator.scenario.plan import Plan
 
 XSS_BODY = "Encrypted wards. <script>alert('inject')</script> <img src=x onerror=alert(1)>"
 XSS_RATIONALE = "Share now <img src=x onerror=alert(2)> | not later <script>alert(3)</script>"

@@ -17,10 +17,10 @@ import os
 from pathlib import Path
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.players.policies import POLICIES
 from simulator.report import build, render_markdown
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 ROOT = Path(__file__).parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "tutorial-doctrine-seed1.md"

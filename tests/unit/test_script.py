@@ -14,7 +14,6 @@ import yaml
 from simulator.cli import main
 from simulator.commands.common import DEFAULT_SCENARIO
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.errors import ScenarioError
 from simulator.players.policies import POLICIES
 from simulator.players.script import (
@@ -24,6 +23,7 @@ from simulator.players.script import (
     load_script,
 )
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 DATA = Path(__file__).parents[1] / "data" / "engine"
 SCRIPTS = DATA / "scripts"

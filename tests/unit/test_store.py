@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILURE
 from simulator.journal.store import (
     DB_NAME,
@@ -25,6 +24,7 @@ from simulator.journal.store import (
     summarize,
 )
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.rebuild import DivergenceError
 from simulator.session.session import Session
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import yaml
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.engine.rng import Streams
 from simulator.scenario.loader import load
 from simulator.scenario.model import EU_MEMBER_STATES, Delay
+from simulator.scenario.plan import Plan
 
 SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "council.yaml"
 BASE = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
