@@ -26,6 +26,7 @@ from tui.choices import Choice, Submission
 from tui.commands import ExerciseCommands
 from tui.driver import SimDriver, TickResult
 from tui.journal_view import JournalView
+from tui.messages import ExerciseAction, PlayReady
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
 from tui.screens.dialogs import ConfirmScreen, HelpScreen
@@ -82,8 +83,25 @@ class CyclesimApp(App[int]):
         """The facilitator's start key: open the play screen; the clock starts once it is up."""
         if self._play is not None:
             return
-        self._play = PlayScreen()
+        self._play = PlayScreen(self.ex, self.view, self.driver, self.next_inject)
         self.switch_screen(self._play)
+
+    def on_play_ready(self, _message: PlayReady) -> None:
+        self.play_ready()
+
+    def on_exercise_action(self, message: ExerciseAction) -> None:
+        """A key on the play screen: act on the exercise or open the dialog it asks for."""
+        handlers: dict[str, Callable[..., Any]] = {
+            "toggle_run": self.toggle_run, "jump_to_next_inject": self.jump_to_next_inject,
+            "open_decision": self.open_decision, "fire": self.fire, "hold_or_release": self.hold_or_release,
+            "open_adhoc": self.open_adhoc, "open_observation": self.open_observation,
+            "open_help": self.open_help, "request_quit": self.request_quit,
+        }
+        handler = handlers[message.action]
+        if message.argument is None:
+            handler()
+        else:
+            handler(message.argument)
 
     def play_ready(self) -> None:
         """The play screen is mounted: views may now be updated, and the clock runs."""

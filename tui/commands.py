@@ -7,20 +7,43 @@ time the palette searches, so they always match the exercise as it stands.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
-    from tui.app import CyclesimApp
+    from simulator.engine.exercise import Exercise
+    from tui.journal_view import JournalView
+
+
+class PaletteActions(Protocol):
+    """What the palette needs from the app that registers it (the app provides it)."""
+
+    playing: bool
+    ex: Exercise
+    view: JournalView
+
+    def switch_team(self, team: str | None) -> Any: ...
+
+    def jump_to_inject(self, inject: str) -> None: ...
+
+    def jump_to_next_inject(self) -> None: ...
+
+    def show_inject(self, inject: str) -> None: ...
+
+    def fire(self, inject: str) -> None: ...
+
+    def decide_by_key(self, team: str, key: str) -> Any: ...
 
 
 class ExerciseCommands(Provider):
     """Exercise actions as palette commands (only while the play screen is up)."""
 
     @property
-    def sim(self) -> "CyclesimApp":
-        return self.app  # type: ignore[return-value]
+    def sim(self) -> PaletteActions:
+        """The app, as the palette sees it (Textual gives every provider its app)."""
+        app: Any = self.app
+        return app
 
     def _commands(self) -> Iterator[tuple[str, str, object]]:
         app = self.sim

@@ -56,6 +56,8 @@ _TEXT = {
     "decision.effective": lambda r, d: f"{d['decision']} in effect ({d['name']})",
     "decision.downgraded": lambda r, d: f"{d['decision']} downgraded to {d['to']}: {d['reason']}",
     "decision.failed": lambda r, d: f"{d['decision']} failed: {d['reason']}",
+    "decision.lapsed": lambda r, d: f"{d['decision']} lapsed: {d['reason']}",
+    "severity.reassessed": lambda r, d: f"ECCS {d['level']} reassessed: {d['reason']}",
     "vote.round": lambda r, d: f"vote on {d['decision']} round {d['round']}/{d['of']}: {d['result']}"
                                + (f" (blocked by {', '.join(d['blockers'])})" if d.get("blockers") else ""),
     "reserve.answered": lambda r, d: "Commission answers the Reserve request: "

@@ -7,6 +7,7 @@ asked for, and the play screen decides what to do with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from textual.message import Message
 
@@ -26,3 +27,22 @@ class LogEntryHighlighted(Message):
     """The cursor moved to an entry of a team's decision log: show it in full."""
 
     entry: LogEntry
+
+
+ActionName = Literal[
+    "toggle_run", "jump_to_next_inject", "open_decision", "fire", "hold_or_release",
+    "open_adhoc", "open_observation", "open_help", "request_quit",
+]
+"""What a screen may ask the app to do to the exercise it owns."""
+
+
+@dataclass
+class ExerciseAction(Message):
+    """A key on the play screen asks the app to act; the app owns the engine and the dialogs."""
+
+    action: ActionName
+    argument: object = None
+
+
+class PlayReady(Message):
+    """The play screen is mounted: the app may update its views and run the clock."""

@@ -14,15 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-INPUT_KINDS = frozenset({
-    "decision.submitted",
-    "facilitator.fired",
-    "facilitator.held",
-    "facilitator.released",
-    "facilitator.injected",
-    "facilitator.channel",
-    "observation.noted",
-})
+from simulator.journal.records import INPUT_KIND_NAMES, check
+
+INPUT_KINDS = frozenset(INPUT_KIND_NAMES)
 """Records that come from outside the engine (people, scripts, policies): replaying them reproduces a run."""
 
 
@@ -60,6 +54,8 @@ class Journal:
         self._listeners: list[Callable[[Record], None]] = []
 
     def append(self, t: int, kind: str, data: dict[str, Any]) -> Record:
+        """Add a record at time ``t``; a kind or field not declared in :mod:`~simulator.journal.records` is refused."""
+        check(kind, data)
         rec = Record(len(self._records), t, kind, data)
         self._records.append(rec)
         self._persist(rec)

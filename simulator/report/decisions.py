@@ -5,7 +5,7 @@ its default at the deadline) or a catalogue decision taken directly. Each row
 carries the option chosen, the rationale, the state values its preconditions
 read, the latency since its decision point opened, the refused attempts that
 came before it, the unanimity rounds it went through (and who blocked), and
-what became of it (effective, downgraded, failed, still pending at the end).
+what became of it (effective, downgraded, failed, lapsed, still pending at the end).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
                 blockers = [{"ms": ms, "reason": (r["votes"].get(ms) or {}).get("reason", "")} for ms in r.get("blockers", [])]
                 queue[0]["votes"].append({"round": r["round"], "of": r.get("of"), "result": r["result"],
                                           **view.when(r.t), "blockers": blockers})
-        elif k in ("decision.effective", "decision.downgraded", "decision.failed"):
+        elif k in ("decision.effective", "decision.downgraded", "decision.failed", "decision.lapsed"):
             queue = pending.get(r["decision"])
             if queue:
                 row = queue.popleft()

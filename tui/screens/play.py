@@ -12,7 +12,7 @@ start key stays quick however many teams play.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,13 +20,15 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
 from tui.journal_view import Changes
-from tui.messages import DecisionRequested
+from tui.messages import ActionName, DecisionRequested, ExerciseAction, PlayReady
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import Status, StatusBar
 from tui.widgets.views import FacilitatorView, TeamView
 
 if TYPE_CHECKING:
-    from tui.app import CyclesimApp
+    from simulator.engine.exercise import Exercise
+    from tui.driver import SimDriver
+    from tui.journal_view import JournalView
 
 FACILITATOR = "view-facilitator"
 
@@ -40,7 +42,13 @@ PREBUILD_GAP = 0.25
 
 
 class PlayScreen(Screen):
-    """Where the exercise is run. Actions call the app, which calls the engine."""
+    """Where the exercise is run.
+
+    It is given what it shows (the exercise, the journal-derived view, the
+    clock driver and a way to name the next inject) and posts
+    :class:`~tui.messages.ExerciseAction` for everything that changes the
+    exercise or opens a dialog: the app owns both.
+    """
 
     BINDINGS = [
         Binding("space", "toggle_run", "Run/Pause", key_display="space"),
@@ -63,32 +71,36 @@ class PlayScreen(Screen):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, **kwargs):
+    def __init__(self, exercise: Exercise, journal_view: JournalView, driver: SimDriver,
+                 next_inject: Callable[[], str], **kwargs):
         super().__init__(**kwargs)
+        self.ex = exercise
+        self.journal_view = journal_view
+        self.driver = driver
+        self.next_inject = next_inject
         self.view_ids: list[str] = []
         self.current_id = FACILITATOR
         self._team_of_view: dict[str, str] = {}
         self._built: set[str] = {FACILITATOR}
         self._building: dict[str, asyncio.Event] = {}
 
-    @property
-    def sim(self) -> "CyclesimApp":
-        return self.app  # type: ignore[return-value]
+    def act(self, action: ActionName, argument: object = None) -> None:
+        """Ask the app to act on the exercise."""
+        self.post_message(ExerciseAction(action, argument))
 
     def compose(self) -> ComposeResult:
-        app = self.sim
         yield StatusBar(id="status")
-        teams = list(app.ex.plan.teams)
+        teams = list(self.ex.plan.teams)
         self.view_ids = [FACILITATOR] + [f"view-team-{i}" for i in range(len(teams))]
         self._team_of_view = {f"view-team-{i}": team for i, team in enumerate(teams)}
         with ContentSwitcher(initial=FACILITATOR, id="views"):
-            yield FacilitatorView(app.ex, app.view, id=FACILITATOR)
+            yield FacilitatorView(self.ex, self.journal_view, id=FACILITATOR)
             # a team's view is built the first time it is shown (open_view): the start key stays quick
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.facilitator.msel.focus()
-        self.sim.play_ready()
+        self.post_message(PlayReady())
         self.set_timer(PREBUILD_AFTER, self._prebuild)
 
     # ------------------------------------------------------------ access
@@ -124,18 +136,18 @@ class PlayScreen(Screen):
 
     def clock(self) -> None:
         """Time moved without new records: countdowns and the status bar."""
-        self.current.clock(self.sim.ex.now, self.sim.ex.queues())
+        self.current.clock(self.ex.now, self.ex.queues())
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        app = self.sim
-        sev = app.view.severity
+        view = self.journal_view
+        sev = view.severity
         team = self.active_team
-        points = app.view.open_points(team)
-        nxt = app.next_inject()
+        points = view.open_points(team)
+        nxt = self.next_inject()
         self.query_one(StatusBar).show(Status(
-            now=app.ex.now, duration=app.ex.duration, start=app.view.started.get("start", ""),
-            state=app.driver.state_label, speed=app.driver.speed_label, level=sev["level"],
+            now=self.ex.now, duration=self.ex.duration, start=view.started.get("start", ""),
+            state=self.driver.state_label, speed=self.driver.speed_label, level=sev["level"],
             colour=sev["colour"], name=sev["name"], view=self.current.title,
             open_points=len(points), next_inject=nxt if team is None else "",
         ))
@@ -148,7 +160,7 @@ class PlayScreen(Screen):
         if isinstance(view, TeamView):
             view.catch_up()
         else:
-            view.clock(self.sim.ex.now, self.sim.ex.queues(), force=True)
+            view.clock(self.ex.now, self.ex.queues(), force=True)
         view.focus_content()  # now, so the switch and the focus are drawn in one frame
         self.refresh_status()
         self.refresh_bindings()
@@ -167,7 +179,7 @@ class PlayScreen(Screen):
             return
         done = self._building[view_id] = asyncio.Event()
         try:
-            view = TeamView(self.sim.ex, self.sim.view, self._team_of_view[view_id], id=view_id)
+            view = TeamView(self.ex, self.journal_view, self._team_of_view[view_id], id=view_id)
             await self.switcher.add_content(view)  # hidden until shown
             self._built.add(view_id)
         finally:
@@ -205,23 +217,23 @@ class PlayScreen(Screen):
         if action in TEAM_ACTIONS and team is None:
             return False
         if action in ("toggle_run", "faster", "slower", "next_inject", "fire", "hold", "adhoc", "decide") \
-                and self.sim.ex.ended:
+                and self.ex.ended:
             return None
         return True
 
     def action_toggle_run(self) -> None:
-        self.sim.toggle_run()
+        self.act("toggle_run")
 
     def action_faster(self) -> None:
-        self.sim.driver.faster()
+        self.driver.faster()
         self.refresh_status()
 
     def action_slower(self) -> None:
-        self.sim.driver.slower()
+        self.driver.slower()
         self.refresh_status()
 
     def action_next_inject(self) -> None:
-        self.sim.jump_to_next_inject()
+        self.act("jump_to_next_inject")
 
     async def action_next_view(self) -> None:
         ids = self.view_ids
@@ -244,7 +256,7 @@ class PlayScreen(Screen):
         if choice is None:
             self.notify("Nothing to decide: no decision is open to this team.", severity="warning")
             return
-        self.sim.open_decision(choice)
+        self.act("open_decision", choice)
 
     def on_decision_requested(self, message: DecisionRequested) -> None:
         """Enter on a Decide row: the same as the decide key."""
@@ -255,12 +267,12 @@ class PlayScreen(Screen):
         if inject is None:
             self.notify("Move to an inject in the timeline first.", severity="warning")
             return
-        self.sim.fire(inject)
+        self.act("fire", inject)
 
     def action_hold(self) -> None:
         inject = self.facilitator.msel.selected_inject()
         if inject is not None:
-            self.sim.hold_or_release(inject)
+            self.act("hold_or_release", inject)
 
     def action_filter(self) -> None:
         self.facilitator.show_tab(0)
@@ -268,13 +280,13 @@ class PlayScreen(Screen):
         self.facilitator.show_detail()
 
     def action_adhoc(self) -> None:
-        self.sim.open_adhoc()
+        self.act("open_adhoc")
 
     def action_observe(self) -> None:
-        self.sim.open_observation()
+        self.act("open_observation")
 
     def action_help(self) -> None:
-        self.sim.open_help()
+        self.act("open_help")
 
     def action_quit(self) -> None:
-        self.sim.request_quit()
+        self.act("request_quit")
