@@ -15,6 +15,7 @@ import pytest
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILURE
+from simulator.journal.records import example
 from simulator.journal.store import (
     DB_NAME,
     FORMAT_VERSION,
@@ -129,7 +130,7 @@ def test_a_failed_commit_stops_the_journal_with_a_clear_error(tmp_path, drill):
     with pytest.raises(SessionError, match="cannot commit record #1"):
         ex.run(until=100)
     with pytest.raises(SessionError, match="stopped accepting"):
-        ex.journal.append(0, "observation.noted", {})
+        ex.journal.append(0, "observation.noted", example("observation.noted"))
     session._lock.release()
 
 

@@ -72,7 +72,7 @@ def test_exported_decisions_script_reads_back_exactly(tmp_path):
         journal.append(i, "decision.submitted", {"team": "ie", "decision": "D04", "point": None, "option": None,
                                                  "rationale": word, "params": {"tlp": word, "n": i, "x": 0.1 * i},
                                                  "step": i})
-    journal.append(99, "observation.noted", {"text": "two\nlines", "kind": "note", "objective": None, "team": None,
+    journal.append(99, "observation.noted", {"text": "two\nlines", "category": "note", "objective": None, "team": None,
                                              "rating": None, "author": "e", "step": 99})
     script = export_script(journal, "drill", 7)
     path = tmp_path / "d.yaml"
