@@ -167,7 +167,7 @@ class CyclesimApp(App[int]):
                 if best_t is None or due < best_t:
                     if self.ex.inject_status(row.inject) == "scheduled":
                         best, best_t = row, due
-        text = f"{best.inject} at {format_time(best_t)}" if best is not None else ""
+        text = f"{best.inject} at {format_time(best_t)}" if best is not None and best_t is not None else ""
         self._next_cache = (key, text)
         return text
 

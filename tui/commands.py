@@ -7,7 +7,7 @@ time the palette searches, so they always match the exercise as it stands.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -45,7 +45,7 @@ class ExerciseCommands(Provider):
         app: Any = self.app
         return app
 
-    def _commands(self) -> Iterator[tuple[str, str, object]]:
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         app = self.sim
         if not app.playing:
             return
@@ -62,15 +62,15 @@ class ExerciseCommands(Provider):
                 yield (f"Show inject {row.inject}", f"{status}: {row.title}", partial(app.show_inject, row.inject))
             if status not in ("delivered", "in transit", "cancelled"):
                 yield (f"Fire inject {row.inject} now", f"{status}: {row.title}", partial(app.fire, row.inject))
-        for team in plan.teams:
+        for team_id in plan.teams:
             for ident, d in plan.catalogue.items():
-                if plan.may_take(team, d):
-                    yield (f"Take decision {ident} as team {team}", d.name,
-                           partial(app.decide_by_key, team, f"D:{ident}"))
-            for p in app.view.open_points(team):
+                if plan.may_take(team_id, d):
+                    yield (f"Take decision {ident} as team {team_id}", d.name,
+                           partial(app.decide_by_key, team_id, f"D:{ident}"))
+            for p in app.view.open_points(team_id):
                 for opt in p.options:
-                    yield (f"Answer {p.point} with {opt['id']} as team {team}", opt["label"],
-                           partial(app.decide_by_key, team, f"P:{p.point}:{opt['id']}"))
+                    yield (f"Answer {p.point} with {opt['id']} as team {team_id}", opt["label"],
+                           partial(app.decide_by_key, team_id, f"P:{p.point}:{opt['id']}"))
 
     async def discover(self) -> Hits:
         app = self.sim

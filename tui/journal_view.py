@@ -136,7 +136,7 @@ class JournalView:
         self.values: dict[str, Any] = {k: getattr(defaults, k) for k in ESCALATION_KEYS}
         self.values.update(outlook=defaults.outlook, attribution=defaults.attribution)
         self.impact: dict[tuple[str, str], str] = {}
-        self.severity = {"level": 0, "name": NAMES[0], "colour": COLOURS[0], "reason": "no confirmed impact",
+        self.severity: dict[str, Any] = {"level": 0, "name": NAMES[0], "colour": COLOURS[0], "reason": "no confirmed impact",
                          "summary": "", "t": 0}
         self.clocks: dict[str, ClockInfo] = {}
         self.points: dict[str, PointInfo] = {}
@@ -321,7 +321,7 @@ class JournalView:
         plays = set(t.plays)
         if t.facilitator:
             return None, plays
-        states = {actors[a].ms for a in t.plays if a in actors and actors[a].ms}
+        states = {ms for a in t.plays if a in actors and (ms := actors[a].ms)}
         eu_level = any(a in actors and not actors[a].ms for a in t.plays)
         return (None if eu_level else states), plays
 

@@ -33,12 +33,19 @@ class WorldView(Protocol):
 
 
 class ExercisePort(Protocol):
-    """The exercise as the desk sees it."""
+    """The exercise as the desk sees it (read-only properties, so any exercise's own types fit)."""
 
-    plan: Plan
-    scenario: Scenario
-    rng: Randomness
-    state: WorldView
+    @property
+    def plan(self) -> Plan: ...
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def rng(self) -> Randomness: ...
+
+    @property
+    def state(self) -> WorldView: ...
 
     @property
     def now(self) -> int: ...

@@ -69,9 +69,9 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
             last_close[r["point"]] = row
         elif k == "decision.accepted":
             point = r.get("point")
-            row = last_close.get(point) if point else None
-            if row is not None and row["t"] == r.t and row["accepted"] is None and row["option"] == r.get("option"):
-                row["accepted"] = True
+            closed = last_close.get(point) if point else None
+            if closed is not None and closed["t"] == r.t and closed["accepted"] is None and closed["option"] == r.get("option"):
+                closed["accepted"] = True
             else:
                 row = _row(view, r, team=r["team"], decision=r["decision"], point=None, option=None,
                            option_label=None, how="direct", latency=None, rationale=r.get("rationale"))

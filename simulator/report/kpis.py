@@ -125,7 +125,7 @@ def escalation(view: ReportView, timing: list[dict[str, Any]], decisions: list[d
     the audience may not see: times are not content, and hiding them would
     change the figures with the audience."""
     first = _firsts(view, timing)
-    by_team = {}
+    by_team: dict[str, str] = {}
     for d in decisions:
         if d["decision"] and d["outcome"]["status"] == "effective":
             by_team.setdefault(d["decision"], d["team"])
@@ -137,7 +137,7 @@ def escalation(view: ReportView, timing: list[dict[str, Any]], decisions: list[d
         end = first.get(hop.end)
         if view.team is not None and hop.end[0] in ("effective", "accepted") and by_team.get(hop.end[1]) != view.team:
             continue
-        row = {"hop": hop.label, "anchor": hop.anchor, "from": view.when(start),
+        row: dict[str, Any] = {"hop": hop.label, "anchor": hop.anchor, "from": view.when(start),
                "reference": f"{hop.ref[1]:g} h ({hop.ref[0]:g}–{hop.ref[2]:g} h)"}
         if end is not None and end >= start:
             took = end - start

@@ -96,7 +96,8 @@ def expectation_items(view: ReportView) -> list[dict[str, Any]]:
                     n = refused.get((e["decision"], tm), 0)
                     if n:
                         status, detail = "challenged", detail + f" after {n} refused attempt{'s' if n > 1 else ''}"
-                else:
+                else:  # nothing in time, so there is a deadline
+                    assert deadline is not None
                     status = "challenged"
                     detail = f"taken by {tm} at {view.when(t)['time']}, {view.duration(t - deadline)} after the expected time"
             elif by:
@@ -154,11 +155,11 @@ def objectives(view: ReportView, decisions: dict[str, list], clocks: list[dict[s
         shown.update(id(i) for i in mine)
         computed = rate([i["status"] for i in mine])
         override = overrides.get(o["id"])
-        final = override["rating"] if override else computed
+        final: str | None = override["rating"] if override else computed
         out.append({
             "id": o["id"], "title": o.get("title", ""), "description": o.get("description", ""),
             "capability": o.get("capability", ""), "computed": computed, "rating": final,
-            "label": RATINGS.get(final, "Not rated: no evidence in the journal"),
+            "label": RATINGS.get(final or "", "Not rated: no evidence in the journal"),
             "override": override, "evidence": [{k: v for k, v in i.items() if k not in ("objectives", "withheld")} for i in mine],
         })
     hidden = sum(1 for i in items if id(i) in shown and i.get("withheld"))

@@ -61,7 +61,7 @@ def _open_session(arg: str) -> Source:
     if not len(journal):
         raise InputError(f"{folder}: the session has no records yet")
     plan = None
-    if getattr(meta, "standalone", None):
+    if meta.standalone:
         plan = _plan_from_text(meta.standalone, meta.content_hash, f"{meta.scenario}.yaml")
     if plan is None:
         plan = find_plan(journal, [Path(meta.source_path)] if getattr(meta, "source_path", "") else [])

@@ -144,9 +144,9 @@ def build(view: ReportView, inject_rows: list[dict[str, Any]], decisions: dict[s
         elif k == "reserve.answered" and view.team is None:
             add(r.t, 4, "reserve", "EU Cybersecurity Reserve request answered" + (" (approved)" if r.get("approved") else ""))
         elif k == "observation.noted" and observation_kind(r) == "note" and (r.get("team") is None or view.for_team(r.get("team"))):
-            text = view.text(r.get("text"), "observations")
-            if text:
-                add(r.t, 5, "note", text, team=r.get("team"), detail=f"by {r.get('author', 'evaluator')}")
+            note = view.text(r.get("text"), "observations")
+            if note:
+                add(r.t, 5, "note", note, team=r.get("team"), detail=f"by {r.get('author', 'evaluator')}")
         elif k == "exercise.ended":
             add(r.t, 9, "end", "exercise ended", detail=r.get("summary", ""))
     rows.sort(key=lambda x: (x[0], x[1]))

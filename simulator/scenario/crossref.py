@@ -7,13 +7,14 @@ author sees every problem of the file at once.
 from __future__ import annotations
 
 import difflib
+from typing import Any
 from collections import Counter
 from datetime import datetime
 
 from simulator.errors import ProblemSink
 from simulator.scenario.catalogue import bundled, catalogue_for
 from simulator.scenario.conditions import ConditionError, parse, referenced_ids
-from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Scenario
+from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject, Scenario
 from simulator.scenario.network import resolve
 from simulator.scenario.yamlio import YamlDoc
 from simulator.timefmt import format_time
@@ -72,7 +73,7 @@ class _Checker:
             self.add(("duration",), "duration must be after T+0")
 
     def duplicates(self) -> None:
-        groups = {
+        groups: dict[str, Any] = {
             "objectives": self.s.objectives, "teams": self.s.teams, "incidents": self.s.incidents,
             "injects": self.s.injects, "decision_points": self.s.decision_points, "decisions": self.s.decisions,
         }
@@ -258,7 +259,7 @@ class _Checker:
         reported: set[str] = set()
         for start in self.s.injects:
             path: list[str] = []
-            cur = start
+            cur: Inject | None = start
             while cur is not None and cur.after is not None:
                 if cur.id in path:
                     cycle = path[path.index(cur.id):] + [cur.id]
@@ -271,7 +272,8 @@ class _Checker:
                 cur = self.injects.get(cur.after.inject)
         # a chain's total time must fit the scenario when its root is timed
         for i, inj in enumerate(self.s.injects):
-            total, cur, seen = 0, inj, set()
+            total, seen = 0, set()
+            cur = inj
             while cur is not None and cur.after is not None and cur.id not in seen:
                 seen.add(cur.id)
                 total += cur.after.delay

@@ -50,6 +50,7 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None) -> LoadedS
         kind = {"list": "a list", "str": "a single text value", "int": "a number", "float": "a number", "bool": "true/false"}.get(kind, kind)
         sink.add(doc.path, *doc.position(()), f"a scenario must be a mapping of key: value at the top level, not {kind}")
         sink.raise_if_any()
+    assert isinstance(data, dict)  # a problem was added above, so raise_if_any raised
     dirs = _library_dirs(path, data, doc, sink) if library_dirs is None else library_dirs
     entries = load_library(dirs, sink, report_validation_errors)
     expanded = dict(data)
@@ -131,7 +132,7 @@ def report_validation_errors(e: ValidationError, doc: YamlDoc, sink: ProblemSink
         sink.add(doc.path, line, col, _context(doc.data, loc) + _message(err, loc, root))
 
 
-def _message(err: dict, loc: tuple, root: type[BaseModel]) -> str:
+def _message(err: typing.Any, loc: tuple, root: type[BaseModel]) -> str:
     kind = err["type"]
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":

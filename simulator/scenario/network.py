@@ -9,10 +9,10 @@ exercise built from the scenario.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -37,6 +37,7 @@ class ResolvedNetwork:
     channels: dict[str, Channel]
     broadcast: dict[str, str]
     """sender actor id -> broadcast channel id (reaches every actor)."""
+    _adjacency: dict[str, dict[str, list[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_adjacency", _adjacency(self.channels.values()))
@@ -52,7 +53,7 @@ class ResolvedNetwork:
             return [self.broadcast[sender]]
         return self.links(sender).get(recipient, [])
 
-    def route(self, sender: str, recipient: str, usable: callable = lambda ch: True, preferred: str | None = None) -> Route | None:
+    def route(self, sender: str, recipient: str, usable: Callable[[str], bool] = lambda ch: True, preferred: str | None = None) -> Route | None:
         """The shortest usable route (fewest hops, then channel ids in order)."""
         if sender == recipient:
             return Route(((INTERNAL, sender, recipient),))
@@ -62,22 +63,24 @@ class ResolvedNetwork:
             if usable(ch):
                 return Route(((ch, sender, recipient),))
         # breadth-first search over usable channels, deterministic order
-        seen = {sender: None}
+        seen: dict[str, tuple[str, str] | None] = {sender: None}
         queue = deque([sender])
         while queue:
             node = queue.popleft()
             for nxt, chans in sorted(self.links(node).items()):
-                ch = next((c for c in chans if usable(c)), None)
-                if ch is None or nxt in seen:
+                via = next((c for c in chans if usable(c)), None)
+                if via is None or nxt in seen:
                     continue
-                seen[nxt] = (node, ch)
+                seen[nxt] = (node, via)
                 if nxt == recipient:
-                    hops = []
+                    hops: list[tuple[str, str, str]] = []
                     cur = nxt
-                    while seen[cur] is not None:
-                        prev, c = seen[cur]
+                    step = seen[cur]
+                    while step is not None:
+                        prev, c = step
                         hops.append((c, prev, cur))
                         cur = prev
+                        step = seen[cur]
                     return Route(tuple(reversed(hops)))
                 queue.append(nxt)
         return None

@@ -38,7 +38,8 @@ class Plan:
     def of(cls, scenario: Scenario, content_hash: str = "") -> "Plan":
         team_of_actor = {a: t.id for t in scenario.teams for a in t.plays}
         followers: dict[str, list[str]] = {}
-        for item in [*scenario.injects, *scenario.decision_points]:
+        timed: list[Inject | DecisionPoint] = [*scenario.injects, *scenario.decision_points]
+        for item in timed:
             if item.after is not None:
                 followers.setdefault(item.after.inject, []).append(item.id)
         return cls(

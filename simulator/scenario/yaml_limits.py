@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.events import (
@@ -395,7 +396,7 @@ def expanded_size(root, limit: int) -> int:
     scan already refuses).
     """
     sizes: dict[int, int | None] = {}
-    stack: list[tuple[object, bool]] = [(root, False)]
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         ident = id(node)

@@ -40,6 +40,7 @@ used as a key) and merge keys (``<<: *base``, a YAML 1.1 feature).
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -154,8 +155,9 @@ class _Constructor(SafeConstructor):
     ``(mark, message)`` so that a whole file is reported in one run.
     """
 
-    yaml_constructors: dict = {}
-    yaml_multi_constructors: dict = {}
+    # PyYAML's stubs declare these as ClassVars; this class keeps its own tables.
+    yaml_constructors: ClassVar[dict] = {}
+    yaml_multi_constructors: ClassVar[dict] = {}
 
     def __init__(self):
         super().__init__()
@@ -233,14 +235,18 @@ class _Constructor(SafeConstructor):
         return mapping
 
 
-_Constructor.add_constructor(NULL_TAG, _Constructor.construct_yaml_null)
-_Constructor.add_constructor(BOOL_TAG, _Constructor.construct_yaml_bool)
-_Constructor.add_constructor(INT_TAG, _Constructor.construct_yaml_int)
-_Constructor.add_constructor(FLOAT_TAG, _Constructor.construct_yaml_float)
-_Constructor.add_constructor(STR_TAG, SafeConstructor.construct_yaml_str)
-_Constructor.add_constructor(SEQ_TAG, SafeConstructor.construct_yaml_seq)
-_Constructor.add_constructor(MAP_TAG, SafeConstructor.construct_yaml_map)
-_Constructor.add_constructor(None, SafeConstructor.construct_undefined)
+_CONSTRUCTORS: list[tuple[str | None, Any]] = [
+    (NULL_TAG, _Constructor.construct_yaml_null),
+    (BOOL_TAG, _Constructor.construct_yaml_bool),
+    (INT_TAG, _Constructor.construct_yaml_int),
+    (FLOAT_TAG, _Constructor.construct_yaml_float),
+    (STR_TAG, SafeConstructor.construct_yaml_str),
+    (SEQ_TAG, SafeConstructor.construct_yaml_seq),
+    (MAP_TAG, SafeConstructor.construct_yaml_map),
+    (None, SafeConstructor.construct_undefined),
+]
+for _tag, _construct in _CONSTRUCTORS:
+    _Constructor.add_constructor(_tag, _construct)
 
 
 # ---------------------------------------------------------------------------- loaders
@@ -262,9 +268,9 @@ class PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yam
 # LOADER is the class simulator.scenario.yamlio parses with: libyaml when PyYAML was
 # built with it, else the pure-Python stack. CLoader is None without libyaml.
 try:
-    from yaml.cyaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]  # the stubs do not re-export it
 except ImportError:  # PyYAML built without libyaml
-    _CParser = None
+    _CParser = None  # type: ignore[assignment,misc]
 
 if _CParser is not None:
 
@@ -278,5 +284,5 @@ if _CParser is not None:
 
     LOADER: type = CLoader
 else:  # pragma: no cover - depends on how PyYAML was built
-    CLoader = None
+    CLoader = None  # type: ignore[assignment,misc]
     LOADER = PyLoader

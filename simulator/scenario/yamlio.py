@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -124,7 +125,7 @@ class YamlDoc:
         deepest node found (for "unknown key" errors). When that node is a list
         item or the root, there is no key and the node itself is used.
         """
-        node = self._root
+        node: Any = self._root
         key_node = None
         for part in loc:
             if isinstance(node, MappingNode):
@@ -232,11 +233,11 @@ def _problem(path: str, message: str):
 def _load(text, path: str, sink: ProblemSink, max_bytes: int, max_depth: int, max_nodes: int) -> YamlDoc:
     # 1. size, before anything else
     if isinstance(text, (bytes, bytearray, memoryview)):
-        data = bytes(text)
-        if len(data) > max_bytes:
-            _size_problem(sink, path, len(data), max_bytes)
+        raw = bytes(text)
+        if len(raw) > max_bytes:
+            _size_problem(sink, path, len(raw), max_bytes)
             raise _Fatal
-        text = _decode(data, path, sink)
+        text = _decode(raw, path, sink)
     elif isinstance(text, str):
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         if size > max_bytes:

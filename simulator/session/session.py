@@ -159,6 +159,7 @@ class Session:
             result = session._rebuild(scenario_file, use_stored)
             if not check_only:
                 session.store.make_writable(clock)
+                assert session.journal is not None  # _rebuild attached it
                 session.journal.flush_pending()
                 session.store.note_opened("resume")
         except BaseException:

@@ -87,11 +87,11 @@ async def test_decision_with_rationale_reaches_log_and_journal(make_app, clock):
         assert app.ex.journal.of_kind("decision.accepted")[-1]["decision"] == "D04"
 
         await pilot.press("4")
-        log = ie.log.entries()
+        log = ie.decision_log.entries()
         assert any(e.what.startswith("DP-SHARE:share-amber") and e.rationale == "Peers need the indicators now"
                    for e in log)
         assert any(e.outcome == "accepted" for e in log)
-        assert ie.log.row_count == len(log)
+        assert ie.decision_log.row_count == len(log)
 
 
 async def test_pause_stops_the_clock(make_app, clock):

@@ -47,7 +47,7 @@ class DecisionScreen(ModalScreen[Submission | None]):
         point = self.ex.plan.points.get(c.point) if c.point else None
         if point is not None:
             head.append(f"\n{point.prompt}")
-            info = self.ex.open_points().get(c.point)
+            info = self.ex.open_points().get(point.id)
             if info is not None:
                 head.append(f"\nDecide by {format_time(info['deadline'])} (")
                 head.append_text(countdown(info["deadline"], self.ex.now))
@@ -85,6 +85,7 @@ class DecisionScreen(ModalScreen[Submission | None]):
             if isinstance(widget, Checkbox):
                 out[name] = bool(widget.value)
             else:
+                assert isinstance(widget, Input)  # every parameter but a flag is typed in
                 value = widget.value.strip()
                 if spec.type == "number" and value:
                     try:

@@ -41,6 +41,10 @@ class _Form(ModalScreen[dict[str, Any] | None]):
             yield Button("Send (ctrl+s)", variant="primary", id="submit")
             yield Button("Cancel (esc)", id="cancel")
 
+    def action_submit(self) -> None:
+        """Check the fields and dismiss with their values (each form says how)."""
+        raise NotImplementedError
+
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:
         self.action_submit()

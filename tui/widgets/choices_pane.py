@@ -102,7 +102,7 @@ class ChoicesPane(Container):
         self.choices = {c.key: c for c in choices}
         self._order = [c.key for c in choices]
         t = self.table
-        t.set_rows((c.key, ("✓" if c.ready else "✗", f"{c.point}:{c.option}" if c.point else c.decision,
+        t.set_rows((c.key, ("✓" if c.ready else "✗", f"{c.point}:{c.option}" if c.point else (c.decision or ""),
                             self._status(c), c.label)) for c in choices)  # the cursor keeps its row
         points = len({c.point for c in choices if c.point})
         ready = sum(c.ready and not c.point for c in choices)

@@ -186,13 +186,13 @@ class TeamView(Container):
         return self.query_one(ChoicesPane)
 
     @property
-    def log(self) -> DecisionLog:
+    def decision_log(self) -> DecisionLog:
         return self.query_one(DecisionLog)
 
     def catch_up(self) -> None:
         """Bring every panel up to the view (when the team becomes visible)."""
         self.inbox.sync()
-        self.log.sync()
+        self.decision_log.sync()
         self.choices.sync(force=True)
         self.clock(self.ex.now, {}, force=True)
 
@@ -200,7 +200,7 @@ class TeamView(Container):
         if self.team in ch.inbox:
             self.inbox.sync()
         if self.team in ch.log:
-            self.log.sync()
+            self.decision_log.sync()
         if ch.decisions or self.team in ch.log or ch.ended:
             self.choices.sync(force=True)
         if ch.state or ch.severity or ch.clocks or ch.points:
@@ -217,7 +217,7 @@ class TeamView(Container):
 
     def focus_content(self) -> None:
         """Focus the main widget of the active tab (keys then act on it, and the tab stays)."""
-        targets = {"inbox": self.inbox.table, "decide": self.choices.table, "log": self.log,
+        targets = {"inbox": self.inbox.table, "decide": self.choices.table, "log": self.decision_log,
                    "picture": self.query_one("#picture VerticalScroll")}
         targets.get(self.active_tab, self.inbox.table).focus()
 
