@@ -3,6 +3,7 @@
 from simulator.commands import (
     export,
     list_cmd,
+    msel,
     play,
     replay,
     report,
@@ -12,4 +13,4 @@ from simulator.commands import (
     validate,
 )
 
-COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report]
+COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel]
