@@ -1,0 +1,148 @@
+"""MSEL import errors: each at its cell (``FILE:sheet!CELL`` or ``FILE:row:column``), exit 2, nothing written."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+
+
+@pytest.fixture
+def xlsx(tmp_path) -> Path:
+    path = tmp_path / "m.xlsx"
+    assert main(["msel", "export", str(TUTORIAL), "-o", str(path)]) == 0
+    return path
+
+
+def set_cell(path: Path, ref: str, value) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb["MSEL"][ref] = value
+    wb.save(path)
+
+
+def cell_of(path: Path, number: str, header: str) -> str:
+    ws = openpyxl.load_workbook(path)["MSEL"]
+    col = [c.value for c in ws[1]].index(header)
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == number)
+    return row[col].coordinate
+
+
+def run_import(sheet: Path, capsys) -> tuple[int, list[str]]:
+    out = sheet.parent / "new.yaml"
+    rc = main(["msel", "import", str(sheet), "--into", str(TUTORIAL), "-o", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert not out.exists(), "nothing is written when there is an error"
+    assert not [p for p in sheet.parent.iterdir() if p.name.startswith(".new")], "no temporary file is left"
+    return rc, err
+
+
+def test_a_bad_time_is_reported_at_its_cell(xlsx, capsys):
+    ref = cell_of(xlsx, "TUT-02", "Scenario time")
+    set_cell(xlsx, ref, "T+2 o'clock")
+    rc, err = run_import(xlsx, capsys)
+    assert rc == 2
+    assert err == [f"{xlsx}:MSEL!{ref}: Scenario time: cannot read \"T+2 o'clock\" as a time; "
+                   "write a time as 'T+26:00', 'T+3d4h' or 'T+90m'"]
+
+
+def test_a_clock_time_made_by_the_spreadsheet_gets_a_hint(xlsx, capsys):
+    ref = cell_of(xlsx, "TUT-06", "Scenario time")
+    set_cell(xlsx, ref, datetime.time(10, 0))
+    rc, err = run_import(xlsx, capsys)
+    assert rc == 2 and len(err) == 1
+    assert err[0].startswith(f"{xlsx}:MSEL!{ref}: Scenario time: the spreadsheet holds '10:00:00'")
+    assert "format the column as Text" in err[0]
+
+
+def test_every_problem_of_the_sheet_is_reported_in_one_run(xlsx, capsys):
+    tlp = cell_of(xlsx, "TUT-01", "TLP")
+    held = cell_of(xlsx, "TUT-02", "Held")
+    expects = cell_of(xlsx, "TUT-05", "Expected player actions")
+    set_cell(xlsx, tlp, "TLP:PURPLE")
+    set_cell(xlsx, held, "perhaps")
+    set_cell(xlsx, expects, "D07 by eu within soon")
+    rc, err = run_import(xlsx, capsys)
+    assert rc == 2
+    assert len(err) == 3
+    assert f"{xlsx}:MSEL!{tlp}: TLP: 'TLP:PURPLE' is not a TLP 2.0 label" in err[2] or any(
+        e.startswith(f"{xlsx}:MSEL!{tlp}: TLP: 'TLP:PURPLE' is not a TLP 2.0 label") for e in err)
+    assert any(e.startswith(f"{xlsx}:MSEL!{held}: Held: 'perhaps'") for e in err)
+    assert any(e.startswith(f"{xlsx}:MSEL!{expects}: Expected player actions: line 1: cannot read") for e in err)
+
+
+def test_a_computed_time_cannot_be_edited_directly(xlsx, capsys):
+    ref = cell_of(xlsx, "TUT-04", "Scenario time")  # TUT-04 is 'after TUT-03 +1h'
+    set_cell(xlsx, ref, "T+09:00")
+    rc, err = run_import(xlsx, capsys)
+    assert rc == 2
+    assert err == [f"{xlsx}:MSEL!{ref}: Scenario time: this row is triggered by 'after TUT-03 +1h', so its time is "
+                   "computed; change the Trigger cell (write 'time' there to fix the row at this time)"]
+
+
+def test_a_loader_problem_in_a_new_row_is_placed_at_the_cell(tmp_path, capsys):
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("MSEL #,Time,From,To,Title\n"
+                     "TUT-09,T+03:00,MEDIA,CSIRT-XX,Rumour\n", encoding="utf-8")
+    rc, err = run_import(sheet, capsys)
+    assert rc == 2 and len(err) == 1
+    assert err[0].startswith(f"{sheet}:2:4: ") and "CSIRT-XX" in err[0]
+
+
+def test_csv_positions_are_row_and_column(tmp_path, capsys):
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("MSEL #,Scenario time,TLP\n"
+                     "TUT-01,T+00:30,TLP:AMBER\n"
+                     ",T+01:00,TLP:AMBER\n"
+                     "TUT-01,T+00:45,TLP:RED\n"
+                     "TUT-02,T+02:00,orange\n", encoding="utf-8")
+    rc, err = run_import(sheet, capsys)
+    assert rc == 2
+    assert err == [f"{sheet}:3:2: this row has no MSEL #; give the inject's id",
+                   f"{sheet}:4:1: 'TUT-01' is also the number of row 2",
+                   f"{sheet}:5:3: TLP: 'orange' is not a TLP 2.0 label; write one of TLP:CLEAR, TLP:GREEN, "
+                   "TLP:AMBER, TLP:AMBER+STRICT, TLP:RED"]
+
+
+def test_header_problems(tmp_path, capsys):
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("Title,Time\nSomething,T+01:00\n", encoding="utf-8")
+    rc, err = run_import(sheet, capsys)
+    assert rc == 2 and err == [f"{sheet}:1:1: no 'MSEL #' column (or 'Inject #', 'ID', 'No'): rows cannot be matched to injects"]
+    sheet.write_text("ID,Sender,From\nTUT-01,MEDIA,MEDIA\n", encoding="utf-8")
+    rc, err = run_import(sheet, capsys)
+    assert rc == 2 and err == [f"{sheet}:1:3: column 'From' means 'From', which column 'Sender' already is"]
+
+
+def test_rows_of_the_wrong_type(tmp_path, capsys):
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("MSEL #,Type,Channel\nDP-SHARE,Decision point,EMAIL\nDP-NEW,Decision point,\nTUT-01,Task,\n",
+                     encoding="utf-8")
+    rc, err = run_import(sheet, capsys)
+    assert rc == 2
+    assert err == [f"{sheet}:2:3: Channel: a decision point has no such field; change its options, deadline and "
+                   "default in the scenario file",
+                   f"{sheet}:3:1: decision point 'DP-NEW' is not in the scenario; a new decision point needs options "
+                   "and a default, so add it to the scenario file",
+                   f"{sheet}:4:2: 'Task' is not a row type; write Inject or Decision point"]
+
+
+def test_files_that_are_not_a_msel(tmp_path, capsys):
+    fake = tmp_path / "m.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    rc, err = run_import(fake, capsys)
+    assert rc == 2 and err[0].startswith(f"{fake}: not an Excel workbook (.xlsx)")
+    latin = tmp_path / "l.csv"
+    latin.write_bytes("MSEL #,Title\nTUT-01,Hôpital\n".encode("latin-1"))
+    rc, err = run_import(latin, capsys)
+    assert rc == 2 and err[0].startswith(f"{latin}:2:1: not UTF-8 text") and "CSV UTF-8" in err[0]
+    other = tmp_path / "m.ods"
+    other.write_text("x", encoding="utf-8")
+    rc, err = run_import(other, capsys)
+    assert rc == 2 and err == [f"{other}: a MSEL is read from .xlsx or .csv"]
