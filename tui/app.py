@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 from textual.app import App
@@ -21,6 +22,8 @@ from textual.binding import Binding
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
+from simulator.scenario.msel import write_msel
+from simulator.scenario.msel.actuals import actuals_from_records
 from simulator.timefmt import format_time
 from tui.choices import Choice, Submission
 from tui.commands import ExerciseCommands
@@ -315,6 +318,19 @@ class CyclesimApp(App[int]):
             self.open_decision(choice)
 
     # ------------------------------------------------------------ help and quitting
+    def export_msel(self) -> Path | None:
+        """Write the MSEL with planned and actual times so far, into the session folder (else the working folder)."""
+        folder = Path(self.session.path) if self.session is not None else Path.cwd()
+        now = self.ex.now
+        path = folder / f"msel-{self.ex.scenario.id}-T{now // 60:02d}{now % 60:02d}.xlsx"
+        try:
+            write_msel(self.ex.scenario, path, actuals=actuals_from_records(self.ex.journal))
+        except (InputError, OSError) as e:
+            self.notify(f"MSEL not written: {e}", severity="error")
+            return None
+        self.notify(f"MSEL with actual times written to {path}.")
+        return path
+
     def open_help(self) -> None:
         self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(HelpScreen())

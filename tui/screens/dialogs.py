@@ -62,6 +62,7 @@ HELP = [
         ("v", "cycle the timeline filter: all, upcoming, delivered, held"),
         ("i", "write an ad-hoc inject (sender, recipients, TLP, text)"),
         ("o", "write an observation (strength / area for improvement) for an objective"),
+        ("x", "export the MSEL with planned and actual times (XLSX, in the session folder)"),
     ]),
     ("Team view", [
         ("d / Enter", "on the Decide tab: take the decision under the cursor (rationale required)"),

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 FACILITATOR = "view-facilitator"
 
-FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe"})
+FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe", "export_msel"})
 TEAM_ACTIONS = frozenset({"decide"})
 
 PREBUILD_AFTER = 1.0
@@ -63,6 +63,7 @@ class PlayScreen(Screen):
         Binding("v", "filter", "Filter", show=False),
         Binding("i", "adhoc", "Inject"),
         Binding("o", "observe", "Note"),
+        Binding("x", "export_msel", "MSEL", show=False),
         Binding("1", "tab(0)", "Tab 1", show=False),
         Binding("2", "tab(1)", "Tab 2", show=False),
         Binding("3", "tab(2)", "Tab 3", show=False),
@@ -284,6 +285,9 @@ class PlayScreen(Screen):
 
     def action_observe(self) -> None:
         self.act("open_observation")
+
+    def action_export_msel(self) -> None:
+        self.sim.export_msel()
 
     def action_help(self) -> None:
         self.act("open_help")
