@@ -57,6 +57,10 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None) -> LoadedS
     if isinstance(data.get("injects"), list):
         injects = []
         for i, item in enumerate(data["injects"]):
+            if isinstance(item, dict) and "template" in item:
+                line, col = doc.position(("injects", i, "template"), key=True)
+                sink.add(doc.path, line, col, "unknown key 'template': cyclesim sets it on library uses; "
+                                              "to use a library template, write 'use: TEMPLATE-ID'")
             if isinstance(item, dict) and "use" in item:
                 inject = expand_ref(item, i, entries, doc, sink)
                 injects.append(inject if inject is not None else _placeholder(item))

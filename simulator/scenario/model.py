@@ -16,9 +16,11 @@ from pydantic import (
     ConfigDict,
     Field,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
+from simulator.scenario.patterns import DURATION_PATTERN, TIME_PATTERN, TLP_PATTERN
 from simulator.timefmt import parse_duration, parse_time
 
 FORMAT = "cyclesim/1"
@@ -30,14 +32,14 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$", descrip
 Time = Annotated[
     int,
     BeforeValidator(parse_time),
-    WithJsonSchema({"type": "string", "pattern": r"^[Tt]\+", "description": "scenario time: 'T+26:00', 'T+3d4h', 'T+90m'"}),
+    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN, "description": "scenario time: 'T+26:00', 'T+3d4h', 'T+90m'"}),
 ]
 """A point in scenario time, held as whole minutes since T+0."""
 
 Duration = Annotated[
     int,
     BeforeValidator(parse_duration),
-    WithJsonSchema({"type": "string", "description": "duration: '26:00', '3d4h', '2h', '45m'"}),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "description": "duration: '26:00', '3d4h', '2h', '45m'"}),
 ]
 """A length of scenario time, held as whole minutes."""
 
@@ -60,7 +62,9 @@ def _tlp(value: object) -> object:
 Tlp = Annotated[
     Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"],
     BeforeValidator(_tlp),
-    WithJsonSchema({"type": "string", "enum": list(TLP_ORDER) + list(_TLP_LABELS)}),
+    WithJsonSchema({"anyOf": [{"type": "string", "enum": list(TLP_ORDER)}, {"type": "string", "pattern": TLP_PATTERN}],
+                    "description": "TLP 2.0 label: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED "
+                                   "(any case; 'TLP:' may be left out)"}),
 ]
 
 Colour = Literal["white", "green", "yellow", "red"]
@@ -89,10 +93,21 @@ SECTORS = (
 """NIS2 Annex I/II sectors, plus defence and Union entities for the exercise kinds that need them."""
 
 
+_NUMBERS = (int, float, int | None, float | None)
+
+
 class Model(BaseModel):
-    """Base: unknown keys are errors, values never change after load."""
+    """Base: unknown keys are errors, values never change after load, true/false is not a number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value, info):
+        # pydantic would read `capacity: true` as 1; the schema (and an author) would not
+        if isinstance(value, bool) and cls.model_fields[info.field_name].annotation in _NUMBERS:
+            raise ValueError(f"expected a number, got {str(value).lower()}")
+        return value
 
 
 class Delay(Model):
@@ -119,8 +134,8 @@ class Objective(Model):
     """An exercise objective the evaluators rate (HSEEP: P/S/M/U)."""
 
     id: Id
-    title: str
-    description: str = ""
+    title: str = Field(description="short name of the objective, as evaluators rate it")
+    description: str = Field("", description="what meeting the objective looks like")
     capability: str = Field("", description="the capability it tests, for the improvement plan")
 
 
@@ -128,10 +143,10 @@ class Team(Model):
     """A group of participants and the actors they play; one team is the facilitator (EXCON)."""
 
     id: Id
-    name: str
+    name: str = Field(description="team name shown to players and in the report")
     plays: list[Id] = Field(default_factory=list, description="actor ids this team plays")
     facilitator: bool = Field(False, description="exercise control: sees everything, may act for simulated actors")
-    organisation: str = ""
+    organisation: str = Field("", description="the organisation the team stands for")
     contact: str = Field("", description="point of contact, for the improvement plan")
 
 
@@ -141,11 +156,11 @@ class Actor(Model):
     """A node of the response network (domain.md §10.1)."""
 
     id: Id
-    name: str
-    kind: ActorKind
-    level: Level
+    name: str = Field(description="display name")
+    kind: ActorKind = Field(description="what the actor is: entity, csirt, cyclone, presidency... (decides who may take which decision)")
+    level: Level = Field(description="Blueprint level: entity, technical, operational, political, external, environment or control")
     ms: str | None = Field(None, description="Member State code, for national actors and entities")
-    sector: str | None = None
+    sector: str | None = Field(None, description="NIS2 sector, for entities, e.g. health")
     capacity: int = Field(4, ge=1, le=1000, description="messages handled at once before a queue forms")
     handling: Delay | None = Field(None, description="time to handle one message, hours")
     essential: bool = Field(False, description="NIS2 essential entity")
@@ -153,25 +168,25 @@ class Actor(Model):
     union_entity: bool = Field(False, description="Union institution, body or agency (reports to CERT-EU)")
     reporting: Literal["auto", "late", "never"] = Field(
         "auto", description="how a simulated entity files its reports: on time (auto), 50% slower (late), or not at all")
-    description: str = ""
+    description: str = Field("", description="free text for planners")
 
 
 class Channel(Model):
     """A way messages travel between actors, with a delay and a capacity."""
 
     id: Id
-    from_: Id = Field(alias="from")
-    to: list[Id] = Field(min_length=1)
-    delay: Delay
+    from_: Id = Field(alias="from", description="id of the actor the channel starts at")
+    to: list[Id] = Field(min_length=1, description="actor ids the channel reaches")
+    delay: Delay = Field(description="time a message takes, hours (triangular min/mode/max)")
     capacity: int = Field(50, ge=1, le=100000, description="messages in transit at once")
-    bidirectional: bool = True
-    description: str = ""
+    bidirectional: bool = Field(True, description="messages also travel back from each recipient to the sender")
+    description: str = Field("", description="free text for planners")
 
 
 class Network(Model):
     """The network a scenario plays on: the bundled EU default, extended or overridden."""
 
-    base: Literal["eu-default", "none"] = "eu-default"
+    base: Literal["eu-default", "none"] = Field("eu-default", description="start from the bundled EU network (eu-default) or from nothing (none)")
     actors: list[Actor] = Field(default_factory=list, description="added, or replacing a default actor of the same id")
     channels: list[Channel] = Field(default_factory=list, description="added, or replacing a default channel of the same id")
     remove: list[Id] = Field(default_factory=list, description="default actors or channels to leave out")
@@ -183,20 +198,20 @@ class Effects(Model):
     """Changes to the exercise state that an inject, incident or decision brings."""
 
     impact: dict[str, Colour] = Field(default_factory=dict, description="'MS/sector': colour, e.g. 'IE/health': red")
-    outlook: Outlook | None = None
-    cross_border: bool | None = None
+    outlook: Outlook | None = Field(None, description="how the situation is expected to evolve: improving, stable, worsening")
+    cross_border: bool | None = Field(None, description="the incident affects more than one Member State")
     capacity_exceeded: list[str] = Field(default_factory=list, description="MS whose response capacity is exceeded")
-    capacity_restored: list[str] = Field(default_factory=list)
-    threat_severity: Literal["none", "low", "medium", "high"] | None = None
-    exposure: Literal["limited", "wide"] | None = None
-    internal_market: bool | None = None
-    public_safety: bool | None = None
-    cross_border_dependency: bool | None = None
-    attribution: Literal["none", "suspected", "assessed", "attributed", "coordinated"] | None = None
-    confidence: Literal["none", "low", "moderate", "high"] | None = None
-    state_actor: bool | None = None
-    criminal_group: bool | None = None
-    partner_attribution: bool | None = None
+    capacity_restored: list[str] = Field(default_factory=list, description="MS whose response capacity is back")
+    threat_severity: Literal["none", "low", "medium", "high"] | None = Field(None, description="threat level for the ECCS: none, low, medium, high")
+    exposure: Literal["limited", "wide"] | None = Field(None, description="how widely the vulnerability or tool is deployed: limited or wide")
+    internal_market: bool | None = Field(None, description="the internal market is affected (ECCS)")
+    public_safety: bool | None = Field(None, description="public safety is at risk (ECCS)")
+    cross_border_dependency: bool | None = Field(None, description="services in other MS depend on the affected ones (ECCS)")
+    attribution: Literal["none", "suspected", "assessed", "attributed", "coordinated"] | None = Field(None, description="how far attribution has gone: none < suspected < assessed < attributed < coordinated")
+    confidence: Literal["none", "low", "moderate", "high"] | None = Field(None, description="confidence of the attribution assessment")
+    state_actor: bool | None = Field(None, description="a State actor is behind the incident")
+    criminal_group: bool | None = Field(None, description="a criminal group is behind the incident")
+    partner_attribution: bool | None = Field(None, description="a partner (e.g. NATO ally) has attributed publicly")
     attributed_by: list[str] = Field(default_factory=list, description="MS that publicly attribute")
     evidence: float | None = Field(None, ge=0, le=1, description="raise the evidence package to at least this")
     cohesion: float | None = Field(None, ge=-1, le=1, description="change of EU cohesion, e.g. +0.1")
@@ -206,13 +221,13 @@ class Effects(Model):
     major: list[Id] = Field(default_factory=list, description="financial entities classifying a major incident: DORA clocks start")
     reported: dict[Id, list[Literal["early_warning", "notification", "final_report", "dora_initial", "dora_intermediate", "dora_final"]]] = Field(
         default_factory=dict, description="reports an entity files: stops those clocks")
-    channels: dict[Id, Literal["up", "degraded", "cut"]] = Field(default_factory=dict)
+    channels: dict[Id, Literal["up", "degraded", "cut"]] = Field(default_factory=dict, description="channel id: up, degraded or cut")
     flags: dict[Id, bool] = Field(default_factory=dict, description="scenario-defined flags, read by flag('name')")
-    cyclone: Literal["none", "informed", "officers", "executives"] | None = None
-    ipcr: Literal["monitoring", "information_sharing", "full"] | None = None
-    art222: bool | None = None
-    art427: bool | None = None
-    reserve_requested: bool | None = None
+    cyclone: Literal["none", "informed", "officers", "executives"] | None = Field(None, description="EU-CyCLONe activation: none < informed < officers < executives")
+    ipcr: Literal["monitoring", "information_sharing", "full"] | None = Field(None, description="IPCR mode: monitoring < information_sharing < full")
+    art222: bool | None = Field(None, description="the solidarity clause (TFEU Art. 222) is invoked")
+    art427: bool | None = Field(None, description="mutual assistance (TEU Art. 42(7)) is invoked")
+    reserve_requested: bool | None = Field(None, description="EU Cybersecurity Reserve support has been requested")
 
     def is_empty(self) -> bool:
         """No change at all (every field at its default: None or empty)."""
@@ -226,22 +241,22 @@ class Effects(Model):
 class ImpactChange(Model):
     """One step of an incident's impact timeline."""
 
-    at: Time
-    ms: str
-    sector: str
-    colour: Colour
-    outlook: Outlook | None = None
+    at: Time = Field(description="when the impact changes")
+    ms: str = Field(description="Member State code, e.g. IE")
+    sector: str = Field(description="NIS2 sector, e.g. health")
+    colour: Colour = Field(description="impact colour: white, green, yellow, red")
+    outlook: Outlook | None = Field(None, description="outlook from then on: improving, stable, worsening")
 
 
 class Incident(Model):
     """What happens in the world: affected entities and impact over time."""
 
     id: Id
-    title: str
-    description: str = ""
-    entities: list[Id] = Field(default_factory=list)
-    root_cause: Literal["system-failure", "natural-phenomena", "human-error", "malicious-action", "third-party-failure"] = "malicious-action"
-    impact: list[ImpactChange] = Field(default_factory=list)
+    title: str = Field(description="short name of the incident")
+    description: str = Field("", description="what happens, for planners and the report")
+    entities: list[Id] = Field(default_factory=list, description="entity actor ids the incident hits")
+    root_cause: Literal["system-failure", "natural-phenomena", "human-error", "malicious-action", "third-party-failure"] = Field("malicious-action", description="NIS2 root-cause category")
+    impact: list[ImpactChange] = Field(default_factory=list, description="impact timeline: colour per MS and sector over time")
 
 
 # ---------------------------------------------------------------- injects
@@ -249,23 +264,23 @@ class Incident(Model):
 class After(Model):
     """Timing relative to another inject's release."""
 
-    inject: Id
-    delay: Duration = 0
+    inject: Id = Field(description="id of the inject whose release starts the delay")
+    delay: Duration = Field(0, description="time after that release, e.g. '1h' (default: at once)")
 
 
 class ExpectedAction(Model):
     """What players should do in response, for rating objectives."""
 
     decision: Id = Field(description="catalogue decision id (D06) or decision-point option id")
-    team: Id | None = None
+    team: Id | None = Field(None, description="team expected to act (default: any)")
     within: Duration | None = Field(None, description="expected within this time of the inject's delivery")
-    objective: Id | None = None
-    description: str = ""
+    objective: Id | None = Field(None, description="objective the action shows")
+    description: str = Field("", description="the expected action in words, for evaluators")
 
 
 class _Timed(Model):
-    at: Time | None = None
-    after: After | None = None
+    at: Time | None = Field(None, description="release at this scenario time, e.g. 'T+02:00'")
+    after: After | None = Field(None, description="release a delay after another inject's release")
     when: str | None = Field(None, description="condition over state, e.g. \"eccs >= 4\"")
 
     @model_validator(mode="after")
@@ -284,57 +299,70 @@ class Inject(_Timed):
     """
 
     id: Id
-    title: str
-    from_: Id = Field(alias="from")
+    title: str = Field(description="subject line the recipients see")
+    from_: Id = Field(alias="from", description="id of the sending actor")
     to: list[Id] = Field(min_length=1, description="recipient actors; 'everyone' = every played actor")
     channel: Id | None = Field(None, description="channel to use; default: the direct channel from sender to each recipient")
-    tlp: Tlp = "TLP:AMBER"
-    body: str = ""
-    effects: Effects = Field(default_factory=Effects)
-    expects: list[ExpectedAction] = Field(default_factory=list)
-    objectives: list[Id] = Field(default_factory=list)
+    tlp: Tlp = Field("TLP:AMBER", description="TLP 2.0 label: who may see it (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)")
+    body: str = Field("", description="the message the recipients read")
+    effects: Effects = Field(default_factory=Effects, description="changes to the exercise state when released")
+    expects: list[ExpectedAction] = Field(default_factory=list, description="what players should do in response, for rating objectives")
+    objectives: list[Id] = Field(default_factory=list, description="objective ids this inject exercises")
     held: bool = Field(False, description="starts held: released only by the facilitator")
     template: str | None = Field(None, description="set by the loader: library template this came from")
 
 
 class InjectRef(Model):
-    """A use of a library template: ``use: media-report`` with parameters and overrides."""
+    """A use of a library template: ``use: media-report`` with parameters and overrides.
 
-    use: Id
-    id: Id
-    with_: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, alias="with")
-    at: Any = None
-    after: Any = None
-    when: Any = None
-    title: Any = None
-    from_: Any = Field(None, alias="from")
-    to: Any = None
-    channel: Any = None
-    tlp: Any = None
-    body: Any = None
-    effects: Any = None
-    expects: Any = None
-    objectives: Any = None
-    held: Any = None
+    Any inject field given here replaces the template's; ``null`` takes the
+    template's timing or channel away (the other fields cannot be empty, as in an
+    inline inject). The loader expands the use and checks the result
+    as an :class:`Inject`, so the override fields have the inject's types;
+    ``cyclesim schema`` shows them so that an editor checks them the same way.
+    """
+
+    use: Id = Field(description="id of a library inject template (under injects/)")
+    id: Id = Field(description="id of this inject in the scenario")
+    with_: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, alias="with", description="values of the template's parameters, e.g. {entity: HOSP-IE-1}")
+    at: Time | None = Field(None, description="instead of the template's timing: release at this scenario time, e.g. 'T+02:00'")
+    after: After | None = Field(None, description="instead of the template's timing: release a delay after another inject's release")
+    when: str | None = Field(None, description="instead of the template's timing: release when this condition holds, e.g. \"eccs >= 4\"")
+    title: str = Field(None, description="instead of the template's subject line")  # type: ignore[assignment]
+    from_: Id = Field(None, alias="from",  # type: ignore[assignment]
+                      description="instead of the template's sender: id of the sending actor")
+    to: list[Id] = Field(None, min_length=1,  # type: ignore[assignment]
+                         description="instead of the template's recipients: actor ids; 'everyone' = every played actor")
+    channel: Id | None = Field(None, description="instead of the template's channel; default: the direct channel")
+    tlp: Tlp = Field(None, description="instead of the template's TLP 2.0 label")  # type: ignore[assignment]
+    body: str = Field(None,  # type: ignore[assignment]
+                      description="instead of the template's message text")
+    effects: Effects = Field(None,  # type: ignore[assignment]
+                             description="instead of the template's effects on the exercise state")
+    expects: list[ExpectedAction] = Field(None,  # type: ignore[assignment]
+                                          description="instead of the template's expected player actions")
+    objectives: list[Id] = Field(None,  # type: ignore[assignment]
+                                 description="instead of the template's objectives: objective ids")
+    held: bool = Field(None, description="starts held: released only by the facilitator")  # type: ignore[assignment]
 
 
 class TemplateParam(Model):
-    description: str = ""
-    default: Union[str, int, float, bool, None] = None
+    description: str = Field("", description="what the parameter is for")
+    default: Union[str, int, float, bool, None] = Field(None, description="value used when a scenario gives none")
 
 
 class InjectTemplate(Model):
     """A reusable inject in the library under ``injects/``."""
 
     id: Id
-    title: str
-    description: str = ""
-    params: dict[str, TemplateParam] = Field(default_factory=dict)
+    title: str = Field(description="name of the template")
+    description: str = Field("", description="what the template is for")
+    params: dict[str, TemplateParam] = Field(default_factory=dict, description="parameters a scenario gives under with:")
     inject: dict[str, Any] = Field(description="inject fields; strings may use ${param}")
 
 
 class InjectLibraryFile(Model):
-    templates: list[InjectTemplate]
+    templates: list[InjectTemplate] = Field(description="the templates in this file")
 
 
 # ---------------------------------------------------------------- decisions
@@ -342,44 +370,44 @@ class InjectLibraryFile(Model):
 class Param(Model):
     """A parameter a decision takes (e.g. the content of a Reserve request)."""
 
-    type: Literal["text", "bool", "ms", "number"] = "text"
-    description: str = ""
-    required: bool = False
+    type: Literal["text", "bool", "ms", "number"] = Field("text", description="kind of value: text, bool, ms (a Member State code) or number")
+    description: str = Field("", description="what the parameter is for")
+    required: bool = Field(False, description="the decision cannot be taken without it")
     choices: list[str] = Field(default_factory=list, description="the only values allowed, when given")
 
 
 class Requirement(Model):
     """A precondition: an expression over state, and why it exists."""
 
-    expr: str
-    because: str = ""
+    expr: str = Field(description="condition over the decider's picture, e.g. \"eccs >= 4\"")
+    because: str = Field("", description="why the precondition exists, shown when it fails")
 
 
 class Voting(Model):
-    rule: Literal["none", "consensus", "unanimity"] = "none"
+    rule: Literal["none", "consensus", "unanimity"] = Field("none", description="how Member States agree: none, consensus or unanimity")
     rounds: int = Field(3, ge=1, le=10, description="failed rounds before the downgrade")
-    round_delay: Delay = Field(default_factory=lambda: Delay(min=24, mode=48, max=72))
+    round_delay: Delay = Field(default_factory=lambda: Delay(min=24, mode=48, max=72), description="time between two voting rounds, hours")
     downgrade_to: Id | None = Field(None, description="decision taken instead after the last failed round")
-    topic: Literal["attribution", "sanctions", "statement", "general"] = "general"
+    topic: Literal["attribution", "sanctions", "statement", "general"] = Field("general", description="which stance Member States vote with")
 
 
 class CatalogueDecision(Model):
     """An entry of the decision catalogue (escalation ladder or Toolbox)."""
 
     id: Id
-    name: str
-    ladder: Literal["technical", "escalation", "toolbox", "national", "custom"]
-    level: Level
+    name: str = Field(description="name shown to players")
+    ladder: Literal["technical", "escalation", "toolbox", "national", "custom"] = Field(description="which ladder the decision belongs to")
+    level: Level = Field(description="Blueprint level at which it is taken")
     by: list[ActorKind] = Field(description="actor kinds whose team may take it")
     source: str = Field("", description="where the rule comes from (domain.md section)")
-    description: str = ""
-    requires: list[Requirement] = Field(default_factory=list)
-    params: dict[str, Param] = Field(default_factory=dict)
-    voting: Voting = Field(default_factory=Voting)
+    description: str = Field("", description="what the decision does, shown to players")
+    requires: list[Requirement] = Field(default_factory=list, description="preconditions on the decider's picture")
+    params: dict[str, Param] = Field(default_factory=dict, description="parameters the decider gives")
+    voting: Voting = Field(default_factory=Voting, description="whether Member States vote, and how")
     delay: Delay = Field(default_factory=lambda: Delay(min=0, mode=0, max=0), description="until it takes effect, hours")
-    effects: Effects = Field(default_factory=Effects)
-    fires: list[Id] = Field(default_factory=list)
-    repeatable: bool = False
+    effects: Effects = Field(default_factory=Effects, description="changes to the exercise state once effective")
+    fires: list[Id] = Field(default_factory=list, description="injects released once effective")
+    repeatable: bool = Field(False, description="may be taken more than once")
     overrides: bool = Field(False, description="a scenario entry that knowingly replaces the catalogue entry of the same id")
 
 
@@ -387,26 +415,26 @@ class Option(Model):
     """One choice at a decision point."""
 
     id: Id
-    label: str
+    label: str = Field(description="the choice as players read it")
     decision: Id | None = Field(None, description="catalogue decision this option takes")
-    params: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict)
+    params: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, description="parameters of the catalogue decision")
     fires: list[Id] = Field(default_factory=list, description="injects released when chosen")
     cancels: list[Id] = Field(default_factory=list, description="injects that will not happen when chosen")
-    effects: Effects = Field(default_factory=Effects)
-    description: str = ""
+    effects: Effects = Field(default_factory=Effects, description="changes to the exercise state when chosen")
+    description: str = Field("", description="more about the choice, for players")
 
 
 class DecisionPoint(_Timed):
     """A moment where a team must decide, with a deadline and a default."""
 
     id: Id
-    team: Id
-    prompt: str
-    options: list[Option] = Field(min_length=1)
+    team: Id = Field(description="id of the team that decides")
+    prompt: str = Field(description="the question the team is asked")
+    options: list[Option] = Field(min_length=1, description="the choices")
     within: Duration | None = Field(None, description="deadline, after the point opens")
     deadline: Time | None = Field(None, description="deadline as an absolute time")
     default: Id = Field(description="option applied when the deadline passes")
-    objectives: list[Id] = Field(default_factory=list)
+    objectives: list[Id] = Field(default_factory=list, description="objective ids this point exercises")
 
     @model_validator(mode="after")
     def _one_deadline(self):
@@ -430,7 +458,7 @@ class Stance(Model):
 class Council(Model):
     """The unanimity model: stances and the political climate."""
 
-    stances: dict[str, Stance] = Field(default_factory=dict)
+    stances: dict[str, Stance] = Field(default_factory=dict, description="stance per Member State code")
     default_stance: Stance | None = Field(None, description="for MS without a stance; unset means they agree")
     k: float = Field(4.0, gt=0, le=50, description="steepness of the agreement curve")
 
@@ -440,30 +468,31 @@ class Council(Model):
 class Scenario(Model):
     """A complete, validated exercise scenario."""
 
-    format: Literal["cyclesim/1"]
+    format: Literal["cyclesim/1"] = Field(description="format version: cyclesim/1")
     id: Id
-    title: str
+    title: str = Field(description="title of the exercise")
     summary: str = Field(description="one line, shown by 'cyclesim list'")
-    description: str = ""
-    tlp: Tlp = "TLP:GREEN"
+    description: str = Field("", description="the storyline, for the briefing")
+    tlp: Tlp = Field("TLP:GREEN", description="TLP 2.0 label of the scenario as a whole; prompts inherit it")
     kind: str = Field("", description="exercise kind, e.g. 'BlueOLEx-style executive'")
     start: str = Field(description="calendar date-time of T+0, ISO 8601, e.g. '2026-03-02T08:00:00+01:00'")
-    duration: Time
-    objectives: list[Objective] = Field(default_factory=list)
-    teams: list[Team] = Field(min_length=1)
-    network: Network = Field(default_factory=Network)
-    member_states: list[str] = Field(default_factory=list)
-    sectors: list[str] = Field(default_factory=list)
+    duration: Time = Field(description="when the exercise ends, e.g. 'T+30:00'")
+    objectives: list[Objective] = Field(default_factory=list, description="exercise objectives the evaluators rate")
+    teams: list[Team] = Field(min_length=1, description="the teams that play, and exercise control")
+    network: Network = Field(default_factory=Network, description="actors and channels: the EU default, extended or overridden")
+    member_states: list[str] = Field(default_factory=list, description="Member State codes that take part, e.g. [IE, BE]")
+    sectors: list[str] = Field(default_factory=list, description="NIS2 sectors in play, e.g. [health]")
     initial: Effects = Field(default_factory=Effects, description="state at T+0")
-    incidents: list[Incident] = Field(default_factory=list)
-    injects: list[Inject] = Field(default_factory=list)
-    decision_points: list[DecisionPoint] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list, description="what happens in the world: entities hit and impact over time")
+    injects: list[Inject] = Field(default_factory=list, description="the MSEL: messages to the players, inline or library uses (use:)")
+    decision_points: list[DecisionPoint] = Field(default_factory=list, description="moments where a team must decide, with a deadline and a default")
     decisions: list[CatalogueDecision] = Field(default_factory=list, description="scenario-specific decisions added to the catalogue")
-    council: Council = Field(default_factory=Council)
+    council: Council = Field(default_factory=Council, description="Member State stances for unanimity votes")
     libraries: list[str] = Field(default_factory=list, description="extra inject library folders, inside the scenario's folder")
 
 
 class RawScenario(Scenario):
     """The scenario as written: injects may still be library references."""
 
-    injects: list[Union[InjectRef, Inject]] = Field(default_factory=list)  # type: ignore[assignment]
+    injects: list[Union[InjectRef, Inject]] = Field(  # type: ignore[assignment]
+        default_factory=list, description="the MSEL: messages to the players, inline or library uses (use:)")
