@@ -32,14 +32,16 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$", descrip
 Time = Annotated[
     int,
     BeforeValidator(parse_time),
-    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN, "description": "scenario time: 'T+26:00', 'T+3d4h', 'T+90m'"}),
+    WithJsonSchema({"type": "string", "pattern": TIME_PATTERN, "description": "scenario time: 'T+26:00', 'T+3d4h', 'T+90m'",
+                    "patternErrorMessage": "not a scenario time; write 'T+26:00', 'T+3d4h' or 'T+90m'"}),
 ]
 """A point in scenario time, held as whole minutes since T+0."""
 
 Duration = Annotated[
     int,
     BeforeValidator(parse_duration),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "description": "duration: '26:00', '3d4h', '2h', '45m'"}),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "description": "duration: '26:00', '3d4h', '2h', '45m'",
+                    "patternErrorMessage": "not a duration; write '26:00', '3d4h', '2h' or '45m'"}),
 ]
 """A length of scenario time, held as whole minutes."""
 
@@ -62,7 +64,8 @@ def _tlp(value: object) -> object:
 Tlp = Annotated[
     Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"],
     BeforeValidator(_tlp),
-    WithJsonSchema({"anyOf": [{"type": "string", "enum": list(TLP_ORDER)}, {"type": "string", "pattern": TLP_PATTERN}],
+    WithJsonSchema({"anyOf": [{"type": "string", "enum": list(TLP_ORDER)},
+                              {"type": "string", "pattern": TLP_PATTERN, "patternErrorMessage": "not a TLP 2.0 label"}],
                     "description": "TLP 2.0 label: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED "
                                    "(any case; 'TLP:' may be left out)"}),
 ]
