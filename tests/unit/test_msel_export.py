@@ -99,3 +99,11 @@ def test_planned_vs_actual_from_a_run(tmp_path, capsys):
     assert rows["DP-SHARE"]["Status"].startswith("closed at ")
     assert main(["msel", "export", "vital-signs", "--journal", str(out / "events.jsonl"), "-o", str(sheet)]) == 2
     assert "is a run of 'tutorial'" in capsys.readouterr().err
+
+
+def test_docs_describe_every_column():
+    from simulator.scenario.msel.columns import LIVE_COLUMNS
+
+    text = (ROOT / "docs" / "msel.md").read_text(encoding="utf-8")
+    missing = [c.header for c in COLUMNS + LIVE_COLUMNS if f"`{c.header}`" not in text]
+    assert missing == []
