@@ -107,3 +107,29 @@ def test_docs_describe_every_column():
     text = (ROOT / "docs" / "msel.md").read_text(encoding="utf-8")
     missing = [c.header for c in COLUMNS + LIVE_COLUMNS if f"`{c.header}`" not in text]
     assert missing == []
+
+
+def test_a_played_msel_has_ad_hoc_injects_and_imports_back(tmp_path, capsys):
+    from simulator.engine.exercise import Exercise
+    from simulator.engine.plan import Plan
+    from simulator.scenario.msel.actuals import actuals_from_records
+
+    loaded = load(TUTORIAL)
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1)
+    ex.run(until=90)
+    ex.hold("TUT-02")
+    ident = ex.add_inject(sender="EXCON", to=["CSIRT-IE"], title="Call from the vendor", body="=2+2 is not a formula")
+    ex.run(until=200)
+    sheet = write_msel(loaded.scenario, tmp_path / "played.csv", actuals=actuals_from_records(ex.journal))
+    with sheet.open(encoding="utf-8", newline="") as f:
+        rows = {r["MSEL #"]: r for r in csv.DictReader(f)}
+    assert rows["TUT-01"]["Actual time"] == "T+00:30" and rows["TUT-02"]["Status"].startswith("held")
+    adhoc = rows[ident]
+    assert adhoc["Type"] == "Ad-hoc inject" and adhoc["Actual time"] == "T+01:30" and adhoc["Scenario time"] == ""
+    assert adhoc["Status"] == "released (facilitator)" and adhoc["Message"] == "'=2+2 is not a formula"
+    assert list(rows)[-1] == ident
+    new = tmp_path / "next-year.yaml"
+    assert main(["msel", "import", str(sheet), "--into", str(TUTORIAL), "-o", str(new)]) == 0
+    assert f"added {ident}" in capsys.readouterr().out
+    added = {i.id: i for i in load(new).scenario.injects}[ident]
+    assert added.at is None and added.after is None and added.body == "=2+2 is not a formula"

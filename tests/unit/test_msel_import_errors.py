@@ -146,3 +146,16 @@ def test_files_that_are_not_a_msel(tmp_path, capsys):
     other.write_text("x", encoding="utf-8")
     rc, err = run_import(other, capsys)
     assert rc == 2 and err == [f"{other}: a MSEL is read from .xlsx or .csv"]
+
+
+def test_a_workbook_that_unpacks_too_big_is_refused_unread(tmp_path, capsys, monkeypatch):
+    import zipfile
+
+    from simulator.scenario.msel import sheet as sheet_module
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", "<sst>" + "a" * 2_000_000 + "</sst>")
+    monkeypatch.setattr(sheet_module, "MAX_UNPACKED_BYTES", 1_000_000)
+    rc, err = run_import(bomb, capsys)
+    assert rc == 2 and err == [f"{bomb}: the workbook unpacks to 2000011 bytes; the limit is 1000000"]

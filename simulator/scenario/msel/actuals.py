@@ -14,14 +14,23 @@ from simulator.timefmt import format_time
 
 
 def actuals_from_records(records: Iterable) -> dict[str, Actual]:
-    """Row id -> when it was released (or opened) and what became of it, in record order."""
+    """Row id -> when it was released (or opened) and what became of it, in record order.
+
+    Injects the facilitator wrote during the session come with their fields, so
+    the export can give them rows of their own.
+    """
     out: dict[str, Actual] = {}
+    adhoc: dict[str, dict] = {}
     for r in records:
         kind = r.kind
-        if kind == "inject.released":
+        if kind == "facilitator.injected":
+            spec = r.get("inject") or {}
+            adhoc[spec.get("id")] = spec
+        elif kind == "inject.released":
             cause = r.get("cause") or ""
             how = "" if cause == "timeline" else f" ({cause})"
-            out[r.get("inject")] = Actual(r.t, f"released{how}")
+            ident = r.get("inject")
+            out[ident] = Actual(r.t, f"released{how}", adhoc.get(ident))
         elif kind == "inject.cancelled":
             out[r.get("inject")] = Actual(None, f"cancelled at {format_time(r.t)} ({r.get('cause')})")
         elif kind == "inject.held":

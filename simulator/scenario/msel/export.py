@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.errors import InputError
-from simulator.scenario.model import Scenario
+from simulator.scenario.model import Inject, Scenario
 from simulator.scenario.msel.columns import COLUMNS, LIVE_COLUMNS, Column
-from simulator.scenario.msel.rows import MselRow, effects_text, msel_rows, trigger_text
+from simulator.scenario.msel.rows import ADHOC, MselRow, effects_text, inject_row, msel_rows, start_of, trigger_text
 from simulator.timefmt import format_duration, format_time
 
 MSEL_SHEET = "MSEL"
@@ -50,6 +50,8 @@ class Actual:
 
     time: int | None
     status: str
+    adhoc: dict | None = None
+    """For an inject written during the session: its fields as the facilitator gave them."""
 
 
 def write_msel(scenario: Scenario, path: str | Path, *, actuals: Mapping[str, Actual] | None = None) -> Path:
@@ -59,6 +61,8 @@ def write_msel(scenario: Scenario, path: str | Path, *, actuals: Mapping[str, Ac
     if suffix not in (".xlsx", ".csv"):
         raise InputError(f"{path}: the MSEL is written as .xlsx or .csv, not {path.suffix or 'a file without extension'!r}")
     rows = msel_rows(scenario)
+    if actuals:
+        rows += _adhoc_rows(scenario, rows, actuals)
     columns = COLUMNS + (LIVE_COLUMNS if actuals is not None else ())
     table = [[_cell(row, c, actuals) for c in columns] for row in rows]
     for row, values in zip(rows, table):
@@ -71,6 +75,23 @@ def write_msel(scenario: Scenario, path: str | Path, *, actuals: Mapping[str, Ac
         data = _xlsx_bytes(scenario, rows, columns, table)
     _write_atomic(path, data)
     return path
+
+
+def _adhoc_rows(scenario: Scenario, rows: list[MselRow], actuals: Mapping[str, Actual]) -> list[MselRow]:
+    """Rows for the injects the facilitator wrote during the session, after the planned ones."""
+    planned = {r.number for r in rows}
+    objectives = {o.id: o for o in scenario.objectives}
+    extra = []
+    for ident, actual in actuals.items():
+        if actual.adhoc is None or ident in planned:
+            continue
+        try:
+            inj = Inject.model_validate(actual.adhoc)
+        except ValueError:
+            continue  # the engine refused it too: it was never sent
+        row = inject_row(inj, None, ["facilitator (ad-hoc)"], objectives, start_of(scenario))
+        extra.append(MselRow(row.number, ADHOC, None, {**row.cells, "kind": ADHOC}, row.tlp))
+    return extra
 
 
 def _cell(row: MselRow, column: Column, actuals: Mapping[str, Actual] | None) -> str:

@@ -127,7 +127,7 @@ class _Import:
         kind = read.norm(read.text(kind_cell.value)).lower() if kind_cell else ""
         if kind in ("decision point", "decision", "point", "dp", "decision-point"):
             kind = POINT
-        elif kind in ("inject", "injects", "event", "message", ""):
+        elif kind in ("inject", "injects", "event", "message", "ad-hoc inject", "adhoc inject", "ad-hoc", ""):
             kind = INJECT if kind or ident not in self.points else POINT
         else:
             self.problem(kind_cell, f"{read.text(kind_cell.value)!r} is not a row type; write Inject or Decision point")

@@ -16,6 +16,7 @@ from simulator.timefmt import calendar, format_duration, format_time
 
 INJECT = "Inject"
 POINT = "Decision point"
+ADHOC = "Ad-hoc inject"
 CALENDAR_FORMAT = "%Y-%m-%d %H:%M"
 
 

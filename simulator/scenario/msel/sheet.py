@@ -20,6 +20,8 @@ from pathlib import Path
 from simulator.errors import InputError, Problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""What the parts of a workbook may add up to once unpacked (a zip bomb is refused before it is read)."""
 MAX_ROWS = 10_000
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 32767
@@ -93,6 +95,13 @@ def _read_xlsx(path: Path, shown: str) -> Table:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise _fail(shown, f"not an Excel workbook (.xlsx) that can be read: {e}") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _fail(shown, f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES}")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
