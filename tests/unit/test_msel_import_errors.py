@@ -159,3 +159,31 @@ def test_a_workbook_that_unpacks_too_big_is_refused_unread(tmp_path, capsys, mon
     monkeypatch.setattr(sheet_module, "MAX_UNPACKED_BYTES", 1_000_000)
     rc, err = run_import(bomb, capsys)
     assert rc == 2 and err == [f"{bomb}: the workbook unpacks to 2000011 bytes; the limit is 1000000"]
+
+
+def test_a_title_row_above_the_header_is_skipped(tmp_path, capsys):
+    sheet = tmp_path / "m.csv"
+    sheet.write_text("LOCKED WARD — MSEL v3 (draft),,\n,,\nInject #,Time,Description\n"
+                     "TUT-02,T+02:00,Ambulances diverted.\nTUT-05,T+06:00,x\n", encoding="utf-8")
+    out = tmp_path / "first.yaml"
+    assert main(["msel", "import", str(sheet), "--into", str(TUTORIAL), "-o", str(out)]) == 0
+    assert "updated TUT-02: body" in capsys.readouterr().out
+    sheet.write_text("LOCKED WARD,,\nInject #,Time,Description\nTUT-02,T+2h,\nTUT-05,T+06:00,x\nTUT-06,soon,\n",
+                     encoding="utf-8")
+    rc, err = run_import(sheet, capsys)
+    assert rc == 2 and err == [f"{sheet}:5:2: Scenario time: cannot read 'soon' as a time; "
+                               "write a time as 'T+26:00', 'T+3d4h' or 'T+90m'"]
+
+
+def test_a_cleared_cell_clears_the_field(xlsx, tmp_path, capsys):
+    set_cell(xlsx, cell_of(xlsx, "TUT-04", "Objectives"), None)
+    out = tmp_path / "cleared.yaml"
+    assert main(["msel", "import", str(xlsx), "--into", str(TUTORIAL), "-o", str(out)]) == 0
+    assert "updated TUT-04: objectives" in capsys.readouterr().out
+    from simulator.scenario.loader import load
+
+    assert {i.id: i.objectives for i in load(out).scenario.injects}["TUT-04"] == []
+    ref = cell_of(xlsx, "TUT-04", "Event / inject")
+    set_cell(xlsx, ref, None)
+    rc, err = run_import(xlsx, capsys)
+    assert rc == 2 and err == [f"{xlsx}:MSEL!{ref}: Event / inject: an inject needs a title"]

@@ -111,7 +111,12 @@ class _Import:
             row = {self.columns[c.col]: c for c in cells if c.col in self.columns}
             if not any(read.norm(read.text(c.value)) for c in row.values()):
                 continue
-            number = row.get("number")
+            line = cells[0].row
+            for col, key in self.columns.items():  # a cleared cell is a change to empty, not a missing column
+                row.setdefault(key, self.table.empty(line, col))
+            number = row["number"]
+            if not read.norm(read.text(number.value)):
+                number = None
             if number is None:
                 self.problem(cells[0], f"this row has no {BY_KEY['number'].header}; give the inject's id")
                 continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.errors import InputError, Problem
+from simulator.scenario.msel.columns import column_for
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -26,6 +27,8 @@ MAX_ROWS = 10_000
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 32767
 PREFERRED_SHEET = "MSEL"
+HEADER_SEARCH = 10
+"""Rows looked at for the header (exercise title rows above it are common)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +67,15 @@ class Table:
     sheet: str | None
     header: list[Cell]
     rows: list[list[Cell]]
+
+    def empty(self, row: int, col: int) -> Cell:
+        """The cell at ``row``, ``col`` that holds nothing (a cleared cell, or one past a short CSV line)."""
+        where = ""
+        if self.sheet is not None:
+            from openpyxl.utils import get_column_letter
+
+            where = f"{self.sheet}!{get_column_letter(col)}{row}"
+        return Cell("", row, col, where)
 
     def problem(self, cell: Cell | None, message: str) -> SheetProblem:
         if cell is None:
@@ -161,6 +173,10 @@ def _read_csv(path: Path, shown: str) -> Table:
     return _table(shown, None, grid)
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
 def _unquote(text: str) -> str:
     """Take off the apostrophe the export puts before formula-like texts."""
     if text.startswith("'") and len(text) > 1 and (text[1] in "=+-@\t\r'"):
@@ -171,7 +187,12 @@ def _unquote(text: str) -> str:
 def _table(shown: str, sheet: str | None, grid: list[list[Cell]]) -> Table:
     while grid and not grid[-1]:
         grid.pop()
-    start = next((i for i, cells in enumerate(grid) if cells), None)
+    filled = [i for i, cells in enumerate(grid) if cells]
+    if not filled:
+        raise _fail(shown, "the sheet is empty: expected a header row (MSEL #, Scenario time, Event / inject, ...)")
+    # the header is the first row naming the number column (a title row may sit above it), else the first row
+    start = next((i for i in filled[:HEADER_SEARCH] if any(column_for(_text(c.value)) == "number" for c in grid[i])),
+                 filled[0])
     if start is None:
         raise _fail(shown, "the sheet is empty: expected a header row (MSEL #, Scenario time, Event / inject, ...)")
     return Table(shown, sheet, grid[start], [cells for cells in grid[start + 1:]])
