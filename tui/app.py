@@ -98,7 +98,7 @@ class CyclesimApp(App[int]):
             "toggle_run": self.toggle_run, "jump_to_next_inject": self.jump_to_next_inject,
             "open_decision": self.open_decision, "fire": self.fire, "hold_or_release": self.hold_or_release,
             "open_adhoc": self.open_adhoc, "open_observation": self.open_observation,
-            "open_help": self.open_help, "request_quit": self.request_quit,
+            "open_help": self.open_help, "request_quit": self.request_quit, "export_msel": self.export_msel,
         }
         handler = handlers[message.action]
         if message.argument is None:

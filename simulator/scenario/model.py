@@ -319,8 +319,8 @@ class InjectRef(Model):
     """A use of a library template: ``use: media-report`` with parameters and overrides.
 
     Any inject field given here replaces the template's; ``null`` takes the
-    template's timing or channel away (the other fields cannot be empty, as in an
-    inline inject). The loader expands the use and checks the result
+    template's timing or channel away. The other fields cannot be null after
+    expansion, as in an inline inject; the schema says so (``scenario_schema``). The loader expands the use and checks the result
     as an :class:`Inject`, so the override fields have the inject's types;
     ``cyclesim schema`` shows them so that an editor checks them the same way.
     """
@@ -331,22 +331,16 @@ class InjectRef(Model):
     at: Time | None = Field(None, description="instead of the template's timing: release at this scenario time, e.g. 'T+02:00'")
     after: After | None = Field(None, description="instead of the template's timing: release a delay after another inject's release")
     when: str | None = Field(None, description="instead of the template's timing: release when this condition holds, e.g. \"eccs >= 4\"")
-    title: str = Field(None, description="instead of the template's subject line")  # type: ignore[assignment]
-    from_: Id = Field(None, alias="from",  # type: ignore[assignment]
-                      description="instead of the template's sender: id of the sending actor")
-    to: list[Id] = Field(None, min_length=1,  # type: ignore[assignment]
-                         description="instead of the template's recipients: actor ids; 'everyone' = every played actor")
+    title: str | None = Field(None, description="instead of the template's subject line")
+    from_: Id | None = Field(None, alias="from", description="instead of the template's sender: id of the sending actor")
+    to: list[Id] | None = Field(None, min_length=1, description="instead of the template's recipients: actor ids; 'everyone' = every played actor")
     channel: Id | None = Field(None, description="instead of the template's channel; default: the direct channel")
-    tlp: Tlp = Field(None, description="instead of the template's TLP 2.0 label")  # type: ignore[assignment]
-    body: str = Field(None,  # type: ignore[assignment]
-                      description="instead of the template's message text")
-    effects: Effects = Field(None,  # type: ignore[assignment]
-                             description="instead of the template's effects on the exercise state")
-    expects: list[ExpectedAction] = Field(None,  # type: ignore[assignment]
-                                          description="instead of the template's expected player actions")
-    objectives: list[Id] = Field(None,  # type: ignore[assignment]
-                                 description="instead of the template's objectives: objective ids")
-    held: bool = Field(None, description="starts held: released only by the facilitator")  # type: ignore[assignment]
+    tlp: Tlp | None = Field(None, description="instead of the template's TLP 2.0 label")
+    body: str | None = Field(None, description="instead of the template's message text")
+    effects: Effects | None = Field(None, description="instead of the template's effects on the exercise state")
+    expects: list[ExpectedAction] | None = Field(None, description="instead of the template's expected player actions")
+    objectives: list[Id] | None = Field(None, description="instead of the template's objectives: objective ids")
+    held: bool | None = Field(None, description="starts held: released only by the facilitator")
 
 
 class TemplateParam(Model):

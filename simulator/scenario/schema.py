@@ -40,6 +40,7 @@ def scenario_schema() -> dict:
             defs[model]["properties"].pop(name, None)
             if name in defs[model].get("required", []):
                 defs[model]["required"].remove(name)
+    _no_null_where_the_inject_has_none(defs["InjectRef"], defs["Inject"])
     schema["properties"]["injects"]["items"] = {
         "if": {"type": "object", "required": ["use"]},
         "then": {"$ref": "#/$defs/InjectRef"},
@@ -53,6 +54,21 @@ def scenario_schema() -> dict:
     schema["title"] = "cyclesim scenario (format cyclesim/1)"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def _no_null_where_the_inject_has_none(ref: dict, inject: dict) -> None:
+    """An override may be null only where the expanded inject may be (timing, channel): the loader checks the expansion."""
+    for name, spec in ref["properties"].items():
+        target = inject["properties"].get(name)
+        if target is None or _allows_null(target) or "anyOf" not in spec:
+            continue
+        kept = [b for b in spec["anyOf"] if b != {"type": "null"}]
+        rest = {k: v for k, v in spec.items() if k != "anyOf"}
+        ref["properties"][name] = {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _allows_null(spec: dict) -> bool:
+    return spec.get("type") == "null" or any(b.get("type") == "null" for b in spec.get("anyOf", []))
 
 
 def _given(key: str) -> dict:

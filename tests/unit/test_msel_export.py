@@ -111,8 +111,8 @@ def test_docs_describe_every_column():
 
 def test_a_played_msel_has_ad_hoc_injects_and_imports_back(tmp_path, capsys):
     from simulator.engine.exercise import Exercise
-    from simulator.engine.plan import Plan
     from simulator.scenario.msel.actuals import actuals_from_records
+    from simulator.scenario.plan import Plan
 
     loaded = load(TUTORIAL)
     ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1)

@@ -17,9 +17,9 @@ import pytest
 
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.players.policies import POLICIES
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.scenario.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[2]

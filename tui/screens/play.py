@@ -287,7 +287,7 @@ class PlayScreen(Screen):
         self.act("open_observation")
 
     def action_export_msel(self) -> None:
-        self.sim.export_msel()
+        self.act("export_msel")
 
     def action_help(self) -> None:
         self.act("open_help")

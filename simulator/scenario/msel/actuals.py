@@ -25,7 +25,8 @@ def actuals_from_records(records: Iterable) -> dict[str, Actual]:
         kind = r.kind
         if kind == "facilitator.injected":
             spec = r.get("inject") or {}
-            adhoc[spec.get("id")] = spec
+            if isinstance(spec.get("id"), str):
+                adhoc[spec["id"]] = spec
         elif kind == "inject.released":
             cause = r.get("cause") or ""
             how = "" if cause == "timeline" else f" ({cause})"

@@ -201,7 +201,7 @@ def _points_table(scenario: Scenario):
     widths = [14, 10, 40, 22, 16, 12, 16, 32, 10, 18, 18, 32, 14]
     body = []
     for dp in scenario.decision_points:
-        deadline = (f"within {format_duration(dp.within)}" if dp.within is not None else format_time(dp.deadline))
+        deadline = (f"within {format_duration(dp.within)}" if dp.within is not None else format_time(dp.deadline or 0))
         for opt in dp.options:
             body.append([dp.id, dp.team, dp.prompt, trigger_text(dp), deadline, dp.default, opt.id, opt.label,
                          opt.decision or "", ", ".join(opt.fires), ", ".join(opt.cancels), effects_text(opt.effects),

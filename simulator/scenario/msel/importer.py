@@ -57,6 +57,7 @@ def import_msel(sheet_path: str | Path, scenario_path: str | Path, output: str |
     table = read_table(sheet_path, sheet_display)
     loaded = load(scenario_path)
     raw = load_yaml_file(scenario_path).data
+    assert isinstance(raw, dict), "the loader has checked that a scenario is a mapping"
     job = _Import(table, loaded, copy.deepcopy(raw))
     job.run()
     if job.problems:
@@ -114,8 +115,8 @@ class _Import:
             line = cells[0].row
             for col, key in self.columns.items():  # a cleared cell is a change to empty, not a missing column
                 row.setdefault(key, self.table.empty(line, col))
-            number = row["number"]
-            if not read.norm(read.text(number.value)):
+            number: Cell | None = row["number"]
+            if number is not None and not read.norm(read.text(number.value)):
                 number = None
             if number is None:
                 self.problem(cells[0], f"this row has no {BY_KEY['number'].header}; give the inject's id")
@@ -135,7 +136,8 @@ class _Import:
         elif kind in ("inject", "injects", "event", "message", "ad-hoc inject", "adhoc inject", "ad-hoc", ""):
             kind = INJECT if kind or ident not in self.points else POINT
         else:
-            self.problem(kind_cell, f"{read.text(kind_cell.value)!r} is not a row type; write Inject or Decision point")
+            self.problem(kind_cell, f"{read.text(kind_cell.value if kind_cell else '')!r} is not a row type; "
+                                    "write Inject or Decision point")
             return
         if kind == POINT:
             if ident in self.injects:
@@ -340,7 +342,7 @@ class _Import:
             return ["at"]
         if time_changed:
             cell = row.get("time") if self.changed(ident, row, "time") else row.get("calendar")
-            if read.norm(read.text(cell.value)):
+            if cell is not None and read.norm(read.text(cell.value)):
                 label = read.norm(self.original[ident].cells.get("trigger", "")) if not trigger_changed else kind
                 self.problem(cell, f"{BY_KEY[self.columns[cell.col]].header}: this row is triggered by {label!r}, so its "
                                    "time is computed; change the Trigger cell (write 'time' there to fix the row at this time)")
@@ -439,7 +441,7 @@ def _place(p: Problem, doc: YamlDoc, job: _Import, output: str) -> Problem:
             continue
         item = items[owner[1]]
         ident = item.get("id") if isinstance(item, dict) else None
-        row = job.row_of.get(ident)
+        row = job.row_of.get(ident) if isinstance(ident, str) else None
         if row is None or not isinstance(item, dict):
             continue
         keys = sorted(((doc.position((section, owner[1], k), key=True)[0], k) for k in item), reverse=True)

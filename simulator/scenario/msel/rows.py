@@ -8,6 +8,7 @@ reader in :mod:`.cells` that turns the text back into the YAML value.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -101,7 +102,7 @@ def calendar_text(start: datetime | None, minutes: int | None) -> str:
     return calendar(start, minutes).strftime(CALENDAR_FORMAT)
 
 
-def trigger_text(item: Inject | DecisionPoint, fired_by: list[str] = ()) -> str:
+def trigger_text(item: Inject | DecisionPoint, fired_by: Sequence[str] = ()) -> str:
     if item.at is not None:
         return "time"
     if item.after is not None:
@@ -179,7 +180,7 @@ def inject_row(inj: Inject, planned: int | None, fired_by: list[str], objectives
 
 def point_row(dp: DecisionPoint, planned: int | None, objectives: dict, start: datetime | None) -> MselRow:
     deadline = (f"within {format_duration(dp.within).replace(' ', '')}" if dp.within is not None
-                else f"deadline {format_time(dp.deadline)}")
+                else f"deadline {format_time(dp.deadline or 0)}")
     options = " | ".join(f"{o.id}" + (f" ({o.decision})" if o.decision else "") for o in dp.options)
     cells = {
         "number": dp.id,
