@@ -37,7 +37,13 @@ def load_scenario(path: str | Path, *, library_dirs: list[Path] | None = None) -
     return load(path, library_dirs=library_dirs).scenario
 
 
-def load(path: str | Path, *, library_dirs: list[Path] | None = None) -> LoadedScenario:
+def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone: bool = False) -> LoadedScenario:
+    """Load and validate a scenario file.
+
+    ``standalone``: the file is a copy cyclesim wrote (:mod:`simulator.scenario.standalone`),
+    whose expanded injects keep the loader-internal ``template`` field; an author's
+    file may not set it.
+    """
     path = Path(path)
     display = _display(path)
     if not path.is_file():
@@ -57,7 +63,7 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None) -> LoadedS
     if isinstance(data.get("injects"), list):
         injects = []
         for i, item in enumerate(data["injects"]):
-            if isinstance(item, dict) and "template" in item:
+            if isinstance(item, dict) and "template" in item and not standalone:
                 line, col = doc.position(("injects", i, "template"), key=True)
                 sink.add(doc.path, line, col, "unknown key 'template': cyclesim sets it on library uses; "
                                               "to use a library template, write 'use: TEMPLATE-ID'")

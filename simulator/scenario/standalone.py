@@ -49,7 +49,7 @@ def load_text(text: str, name: str = "scenario.yaml") -> LoadedScenario:
     with tempfile.TemporaryDirectory(prefix="cyclesim-copy-") as tmp:
         path = Path(tmp) / name
         path.write_text(text, encoding="utf-8")
-        return load(path, library_dirs=[])
+        return load(path, library_dirs=[], standalone=True)
 
 
 # ---------------------------------------------------------------- model walk
