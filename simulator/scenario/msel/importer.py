@@ -449,4 +449,4 @@ def _place(p: Problem, doc: YamlDoc, job: _Import, output: str) -> Problem:
         cell = row.get(key_column.get(field_key, "number")) or row["number"]
         message = p.message
         return job.table.problem(cell, message)
-    return SheetProblem(output, p.line, p.col, p.message)
+    return SheetProblem(output, p.line, p.col, f"{p.message} (in the scenario as imported; nothing was written)")
