@@ -318,17 +318,27 @@ class CyclesimApp(App[int]):
             self.open_decision(choice)
 
     # ------------------------------------------------------------ help and quitting
-    def export_msel(self) -> Path | None:
-        """Write the MSEL with planned and actual times so far, into the session folder (else the working folder)."""
+    def export_msel(self) -> Path:
+        """Write the MSEL with planned and actual times so far, into the session folder (else the working folder).
+
+        The actual times are read from the journal here, at once; the workbook is
+        written by a thread worker from that snapshot and the immutable scenario,
+        so a large MSEL never holds up the clock or the keys.
+        """
         folder = Path(self.session.path) if self.session is not None else Path.cwd()
         now = self.ex.now
         path = folder / f"msel-{self.ex.scenario.id}-T{now // 60:02d}{now % 60:02d}.xlsx"
-        try:
-            write_msel(self.ex.scenario, path, actuals=actuals_from_records(self.ex.journal))
-        except (InputError, OSError) as e:
-            self.notify(f"MSEL not written: {e}", severity="error")
-            return None
-        self.notify(f"MSEL with actual times written to {path}.")
+        scenario, actuals = self.ex.scenario, actuals_from_records(self.ex.journal)
+
+        def write() -> None:
+            try:
+                write_msel(scenario, path, actuals=actuals)
+            except (InputError, OSError) as e:
+                self.call_from_thread(self.notify, f"MSEL not written: {e}", severity="error")
+                return
+            self.call_from_thread(self.notify, f"MSEL with actual times written to {path}.")
+
+        self.run_worker(write, thread=True, group="msel-export", name=f"MSEL {path.name}")
         return path
 
     def open_help(self) -> None:

@@ -13,6 +13,7 @@ async def test_x_writes_the_msel_with_actual_times(make_app, clock, tmp_path, mo
         await start(app, pilot)
         await run_until(app, pilot, clock, 150)
         await pilot.press("x")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         written = sorted(tmp_path.glob("msel-tutorial-T*.xlsx"))
         assert [p.name for p in written] == [f"msel-tutorial-T{app.ex.now // 60:02d}{app.ex.now % 60:02d}.xlsx"]
@@ -35,5 +36,6 @@ async def test_the_msel_key_is_a_facilitator_key(make_app, clock, tmp_path, monk
         await pilot.pause()
         assert app.play.active_team is not None
         await pilot.press("x")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert list(tmp_path.glob("*.xlsx")) == []
