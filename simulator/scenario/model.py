@@ -136,7 +136,7 @@ class Delay(Model):
 class Objective(Model):
     """An exercise objective the evaluators rate (HSEEP: P/S/M/U)."""
 
-    id: Id
+    id: Id = Field(description="objective id, e.g. OBJ-1 (injects and points name it)")
     title: str = Field(description="short name of the objective, as evaluators rate it")
     description: str = Field("", description="what meeting the objective looks like")
     capability: str = Field("", description="the capability it tests, for the improvement plan")
@@ -145,7 +145,7 @@ class Objective(Model):
 class Team(Model):
     """A group of participants and the actors they play; one team is the facilitator (EXCON)."""
 
-    id: Id
+    id: Id = Field(description="team id, used by decision points and decisions scripts")
     name: str = Field(description="team name shown to players and in the report")
     plays: list[Id] = Field(default_factory=list, description="actor ids this team plays")
     facilitator: bool = Field(False, description="exercise control: sees everything, may act for simulated actors")
@@ -158,7 +158,7 @@ class Team(Model):
 class Actor(Model):
     """A node of the response network (domain.md §10.1)."""
 
-    id: Id
+    id: Id = Field(description="actor id, e.g. CSIRT-IE (senders, recipients and channels name it)")
     name: str = Field(description="display name")
     kind: ActorKind = Field(description="what the actor is: entity, csirt, cyclone, presidency... (decides who may take which decision)")
     level: Level = Field(description="Blueprint level: entity, technical, operational, political, external, environment or control")
@@ -177,7 +177,7 @@ class Actor(Model):
 class Channel(Model):
     """A way messages travel between actors, with a delay and a capacity."""
 
-    id: Id
+    id: Id = Field(description="channel id, named by injects and by effects")
     from_: Id = Field(alias="from", description="id of the actor the channel starts at")
     to: list[Id] = Field(min_length=1, description="actor ids the channel reaches")
     delay: Delay = Field(description="time a message takes, hours (triangular min/mode/max)")
@@ -254,7 +254,7 @@ class ImpactChange(Model):
 class Incident(Model):
     """What happens in the world: affected entities and impact over time."""
 
-    id: Id
+    id: Id = Field(description="incident id")
     title: str = Field(description="short name of the incident")
     description: str = Field("", description="what happens, for planners and the report")
     entities: list[Id] = Field(default_factory=list, description="entity actor ids the incident hits")
@@ -301,7 +301,7 @@ class Inject(_Timed):
     decision option or by the facilitator.
     """
 
-    id: Id
+    id: Id = Field(description="inject id: the MSEL number, e.g. TUT-04")
     title: str = Field(description="subject line the recipients see")
     from_: Id = Field(alias="from", description="id of the sending actor")
     to: list[Id] = Field(min_length=1, description="recipient actors; 'everyone' = every played actor")
@@ -351,7 +351,7 @@ class TemplateParam(Model):
 class InjectTemplate(Model):
     """A reusable inject in the library under ``injects/``."""
 
-    id: Id
+    id: Id = Field(description="template id, what a scenario writes after use:")
     title: str = Field(description="name of the template")
     description: str = Field("", description="what the template is for")
     params: dict[str, TemplateParam] = Field(default_factory=dict, description="parameters a scenario gives under with:")
@@ -391,7 +391,7 @@ class Voting(Model):
 class CatalogueDecision(Model):
     """An entry of the decision catalogue (escalation ladder or Toolbox)."""
 
-    id: Id
+    id: Id = Field(description="decision id, e.g. D07")
     name: str = Field(description="name shown to players")
     ladder: Literal["technical", "escalation", "toolbox", "national", "custom"] = Field(description="which ladder the decision belongs to")
     level: Level = Field(description="Blueprint level at which it is taken")
@@ -411,7 +411,7 @@ class CatalogueDecision(Model):
 class Option(Model):
     """One choice at a decision point."""
 
-    id: Id
+    id: Id = Field(description="option id, unique within the point")
     label: str = Field(description="the choice as players read it")
     decision: Id | None = Field(None, description="catalogue decision this option takes")
     params: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, description="parameters of the catalogue decision")
@@ -424,7 +424,7 @@ class Option(Model):
 class DecisionPoint(_Timed):
     """A moment where a team must decide, with a deadline and a default."""
 
-    id: Id
+    id: Id = Field(description="decision point id, e.g. DP-SHARE")
     team: Id = Field(description="id of the team that decides")
     prompt: str = Field(description="the question the team is asked")
     options: list[Option] = Field(min_length=1, description="the choices")
@@ -466,7 +466,7 @@ class Scenario(Model):
     """A complete, validated exercise scenario."""
 
     format: Literal["cyclesim/1"] = Field(description="format version: cyclesim/1")
-    id: Id
+    id: Id = Field(description="scenario id: the file name without .yaml")
     title: str = Field(description="title of the exercise")
     summary: str = Field(description="one line, shown by 'cyclesim list'")
     description: str = Field("", description="the storyline, for the briefing")
