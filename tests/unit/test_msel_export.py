@@ -130,6 +130,7 @@ def test_a_played_msel_has_ad_hoc_injects_and_imports_back(tmp_path, capsys):
     assert list(rows)[-1] == ident
     new = tmp_path / "next-year.yaml"
     assert main(["msel", "import", str(sheet), "--into", str(TUTORIAL), "-o", str(new)]) == 0
-    assert f"added {ident}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"added {ident}" in out and "updated" not in out, "planned rows of a played MSEL are unchanged"
     added = {i.id: i for i in load(new).scenario.injects}[ident]
     assert added.at is None and added.after is None and added.body == "=2+2 is not a formula"

@@ -187,3 +187,36 @@ def test_a_cleared_cell_clears_the_field(xlsx, tmp_path, capsys):
     set_cell(xlsx, ref, None)
     rc, err = run_import(xlsx, capsys)
     assert rc == 2 and err == [f"{xlsx}:MSEL!{ref}: Event / inject: an inject needs a title"]
+
+
+CELLS = ["", "TUT-01", "TUT-04", "DP-SHARE", "NEW-1", "T+", "T+99:00", "T+01:30", "2026-03-02 09:00", "2026-13-40",
+         "after", "after TUT-99 +1h", "when", "when eccs >=", "option x", "=1+1", "'", "yes", "maybe", "amber",
+         "D04 by", "D04 by ie within 2h for OBJ-1: x", "a,b;c", "everyone", "CSIRT-IE", "Inject", "Decision point",
+         "1.5", "\n", "time", "facilitator"]
+HEADERS = ["MSEL #", "Type", "Scenario time", "Calendar time", "Event / inject", "From", "To", "Channel", "TLP",
+           "Message", "Expected player actions", "Objectives", "Trigger", "Held"]
+
+
+def test_any_sheet_gives_a_result_or_located_problems_never_a_crash(tmp_path_factory, capsys):
+    import csv as csv_module
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.lists(st.sampled_from(CELLS), min_size=len(HEADERS), max_size=len(HEADERS)), max_size=3),
+           st.permutations(HEADERS))
+    def check(rows, headers):
+        folder = tmp_path_factory.mktemp("fuzz")
+        sheet = folder / "m.csv"
+        with sheet.open("w", encoding="utf-8", newline="") as f:
+            csv_module.writer(f).writerows([headers] + rows)
+        rc = main(["msel", "import", str(sheet), "--into", str(TUTORIAL), "-o", str(folder / "new.yaml")])
+        err = capsys.readouterr().err
+        assert rc in (0, 2)
+        if rc == 2:
+            assert err and all(line.startswith(str(sheet)) or line.startswith(str(folder / "new.yaml"))
+                               for line in err.strip().splitlines()), err
+            assert not (folder / "new.yaml").exists()
+
+    check()
