@@ -9,7 +9,8 @@ from simulator.commands import (
     resume,
     schema,
     sessions,
+    sweep,
     validate,
 )
 
-COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report]
+COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, sweep]
