@@ -77,11 +77,19 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
     return Markup("".join(out))
 
 
+def _headline(measures: list[str], rows: list[dict[str, Any]]) -> str | None:
+    """The first measure that varies across the runs (the representative runs differ on it), else the first."""
+    for m in measures:
+        if len({r.get(m) for r in rows}) > 1:
+            return m
+    return measures[0] if measures else None
+
+
 def page_data(meta: dict[str, Any], columns: list[str], rows: list[dict[str, Any]], replay) -> dict[str, Any]:
     vary = list(meta.get("vary", []))
     measures = measure_columns(columns, vary)
     by_group = groups(rows, vary)
-    headline = measures[0] if measures else None
+    headline = _headline(measures, rows)
     tables = []
     for m in measures:
         entries = []
