@@ -2,6 +2,7 @@
 
 from simulator.commands import (
     export,
+    forecast,
     list_cmd,
     play,
     replay,
@@ -13,4 +14,4 @@ from simulator.commands import (
     validate,
 )
 
-COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, sweep]
+COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, sweep, forecast]

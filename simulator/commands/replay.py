@@ -22,6 +22,7 @@ EPILOG = """examples:
   cyclesim replay vital-signs --policy doctrine --out out/vs
   cyclesim replay tutorial --decisions my-decisions.yaml --out out/tut
   cyclesim replay tutorial --until T+12:00 --json
+  cyclesim replay vital-signs --seed 7 --policy doctrine --vary network.channels.doh-ie.delay.mode=2
 The same scenario, seed and decisions always give the same event log (same sha256)."""
 
 
@@ -29,6 +30,8 @@ def add_arguments(p) -> None:
     p.add_argument("scenario", nargs="?", help="scenario file or bundled id (default: the tutorial)")
     p.add_argument("--seed", type=int, help="random seed (default: the decisions script's seed, else 1)")
     p.add_argument("--until", help="stop at this scenario time, e.g. T+24:00")
+    p.add_argument("--vary", metavar="PATH=V", action="append", default=[],
+                   help="set one scenario value first, as a sweep's --vary does (repeatable)")
     p.add_argument("--out", metavar="DIR", help="write DIR/events.jsonl (and reports when available)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--decisions", metavar="FILE", help="decisions script to play (see docs/decisions.md)")
@@ -41,6 +44,8 @@ def add_arguments(p) -> None:
 def play(args):
     """Run the replay described by args; return (exercise, loaded scenario)."""
     loaded, plan = load_plan(args.scenario)
+    if getattr(args, "vary", None):
+        loaded, plan = _varied(loaded, args.vary)
     sources = []
     seed = args.seed
     if args.decisions:
@@ -62,6 +67,20 @@ def play(args):
     with batch_gc():
         ex.run(until=until)
     return ex, loaded
+
+
+def _varied(loaded, specs: list[str]):
+    from simulator.engine.plan import Plan
+    from simulator.sweep.vary import apply, parse_vary
+
+    assignments = []
+    for spec in specs:
+        v = parse_vary(spec)
+        if len(v.values) != 1:
+            raise InputError(f"--vary {spec!r}: replay takes one value per PATH (a sweep takes several)")
+        assignments.append((v.path, v.values[0]))
+    changed = apply(loaded, assignments)
+    return changed, Plan.of(changed.scenario, changed.content_hash)
 
 
 def run(args) -> int:

@@ -100,6 +100,8 @@ class SweepPlan:
     seeds: tuple[int, ...]
     vary_paths: tuple[str, ...] = field(default=())
     until: int | None = None
+    fork: Any = None
+    """a :class:`~simulator.sweep.forecast.Fork` for a forecast: each run starts from a session's past"""
 
     @property
     def size(self) -> int:
@@ -131,7 +133,7 @@ class SweepPlan:
 
 
 def build_plan(loaded: LoadedScenario, scenario_ref: str, seeds: list[int], policies: list[str],
-               scripts: list[str], varies: list[Vary], until: int | None = None) -> SweepPlan:
+               scripts: list[str], varies: list[Vary], until: int | None = None, fork: Any = None) -> SweepPlan:
     """Check every part of a sweep and fix its runs; raises InputError before anything runs."""
     from simulator.players.policies import POLICIES
 
@@ -169,7 +171,7 @@ def build_plan(loaded: LoadedScenario, scenario_ref: str, seeds: list[int], poli
         texts = tuple((v.path, t) for v, (_val, t) in zip(varies, combo))
         changed = apply(loaded, list(values))
         variants.append(Variant(values, texts, changed.scenario, changed.content_hash))
-    plan = SweepPlan(scenario_ref, tuple(variants), tuple(players), tuple(seeds), tuple(paths), until)
+    plan = SweepPlan(scenario_ref, tuple(variants), tuple(players), tuple(seeds), tuple(paths), until, fork)
     _check_scripts(plan)
     return plan
 

@@ -38,7 +38,12 @@ class Runner:
 
         player = self.plan.players[job.player]
         variant = self.plan.variants[job.variant]
-        ex = Exercise(self.engine_plan(job.variant), seed=job.seed, sources=[player.source()])
+        if self.plan.fork is not None:
+            from simulator.sweep.forecast import start_future
+
+            ex = start_future(self.engine_plan(job.variant), self.plan.fork, job.seed, player)
+        else:
+            ex = Exercise(self.engine_plan(job.variant), seed=job.seed, sources=[player.source()])
         ex.run(until=self.plan.until)
         row: dict[str, Any] = {"run": job.index, "seed": job.seed, "player": player.label}
         row.update(variant.texts)
