@@ -85,7 +85,12 @@ def _headline(measures: list[str], rows: list[dict[str, Any]]) -> str | None:
     return measures[0] if measures else None
 
 
+META_DEFAULTS = {"kind": "sweep", "scenario": "", "title": "", "players": [], "seeds": "", "vary": [], "until": None,
+                 "planned": None, "interrupted": False, "command": "", "source": "", "fork_at": ""}
+
+
 def page_data(meta: dict[str, Any], columns: list[str], rows: list[dict[str, Any]], replay) -> dict[str, Any]:
+    meta = {**META_DEFAULTS, **meta}
     vary = list(meta.get("vary", []))
     measures = measure_columns(columns, vary)
     by_group = groups(rows, vary)
