@@ -7,12 +7,8 @@ import json
 from pathlib import Path
 
 from simulator.commands.common import load_plan
-from simulator.engine.batch import batch_gc
-from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
-from simulator.journal.summary import render_text, summarize
-from simulator.players.policies import POLICIES
-from simulator.players.script import ScriptSource, load_script
+from simulator.players import POLICY_NAMES
 from simulator.timefmt import parse_time
 
 NAME = "replay"
@@ -35,7 +31,7 @@ def add_arguments(p) -> None:
     p.add_argument("--out", metavar="DIR", help="write DIR/events.jsonl (and reports when available)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--decisions", metavar="FILE", help="decisions script to play (see docs/decisions.md)")
-    source.add_argument("--policy", choices=sorted(POLICIES), help="automatic player: passive or doctrine")
+    source.add_argument("--policy", choices=POLICY_NAMES, help="automatic player: passive or doctrine")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--quiet", action="store_true", help="print only the sha256 of the event log")
     out.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -43,6 +39,11 @@ def add_arguments(p) -> None:
 
 def play(args):
     """Run the replay described by args; return (exercise, loaded scenario)."""
+    from simulator.engine.batch import batch_gc
+    from simulator.engine.exercise import Exercise
+    from simulator.players.policies import POLICIES
+    from simulator.players.script import ScriptSource, load_script
+
     loaded, plan = load_plan(args.scenario)
     if getattr(args, "vary", None):
         loaded, plan = _varied(loaded, args.vary)
@@ -70,7 +71,7 @@ def play(args):
 
 
 def _varied(loaded, specs: list[str]):
-    from simulator.engine.plan import Plan
+    from simulator.scenario.plan import Plan
     from simulator.sweep.vary import apply, parse_vary
 
     assignments = []
@@ -84,6 +85,8 @@ def _varied(loaded, specs: list[str]):
 
 
 def run(args) -> int:
+    from simulator.journal.summary import render_text, summarize
+
     ex, loaded = play(args)
     data = ex.journal.export_bytes()
     sha = hashlib.sha256(data).hexdigest()
@@ -111,4 +114,4 @@ def write_reports(ex, out: Path) -> None:
         from simulator.report import render_files
     except ImportError:
         return
-    render_files(ex.journal, out)
+    render_files(ex.journal, out, plan=ex.plan)  # the plan just played: no second load of the scenario

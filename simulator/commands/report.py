@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 from simulator.errors import InputError
-from simulator.scenario.model import TLP_ORDER
+
+TLP_LABELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+"""TLP 2.0 labels for --help (simulator.scenario.model.TLP_ORDER, without importing the format models)."""
 
 NAME = "report"
 HELP = "write the after-action report (HTML or Markdown) of a session or an events.jsonl"
@@ -27,7 +29,7 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("html", "md"),
                    help="html (default; charts included) or md; default from -o's suffix")
     p.add_argument("--audience", metavar="TLP",
-                   help="TLP label of the readers: " + ", ".join(TLP_ORDER) + " (default: the scenario's)")
+                   help="TLP label of the readers: " + ", ".join(TLP_LABELS) + " (default: the scenario's)")
     p.add_argument("--team", metavar="T", help="only what team T received and decided")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
     p.add_argument("--sweep", metavar="DIR",

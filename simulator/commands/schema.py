@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from simulator.scenario.schema import scenario_schema
 
 NAME = "schema"
 HELP = "print the JSON Schema of the scenario format (for editor completion and checks)"
@@ -19,6 +18,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.scenario.schema import scenario_schema
+
     text = json.dumps(scenario_schema(), indent=2, sort_keys=True) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:

@@ -179,7 +179,7 @@ def build_plan(loaded: LoadedScenario, scenario_ref: str, seeds: list[int], poli
 def _check_scripts(plan: SweepPlan) -> None:
     """A decisions script must fit every variant (its points, options, times): check once, here."""
     from simulator.engine.exercise import Exercise
-    from simulator.engine.plan import Plan
+    from simulator.scenario.plan import Plan
     from simulator.players.script import check_against
 
     for variant in plan.variants:

@@ -1,7 +1,7 @@
 """One run of a sweep as a pure function: (variant, player, seed) -> a result row.
 
 A :class:`Runner` lives in a worker process for the whole sweep and builds
-each variant's engine :class:`~simulator.engine.plan.Plan` the first time it
+each variant's engine :class:`~simulator.scenario.plan.Plan` the first time it
 needs it, so the plan is built once per worker, not once per run. Only the
 row (a few numbers and the journal's sha256) goes back to the parent; the
 journal itself stays in the worker and is dropped.
@@ -26,7 +26,7 @@ class Runner:
     def engine_plan(self, variant: int):
         built = self._plans.get(variant)
         if built is None:
-            from simulator.engine.plan import Plan
+            from simulator.scenario.plan import Plan
 
             v = self.plan.variants[variant]
             built = self._plans[variant] = Plan.of(v.scenario, v.content_hash)

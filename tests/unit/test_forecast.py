@@ -9,7 +9,7 @@ import pytest
 from simulator.cli import main
 from simulator.commands.common import scenario_path
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
+from simulator.scenario.plan import Plan
 from simulator.errors import InputError
 from simulator.scenario.loader import load
 from simulator.session.session import Session

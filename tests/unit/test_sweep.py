@@ -169,10 +169,24 @@ def test_sweep_sha_is_the_journal_sha(tutorial):
     plan = build_plan(tutorial, "tutorial", [3], ["doctrine"], [], [])
     row = Runner(plan).run(plan.jobs()[0])
     from simulator.engine.exercise import Exercise
-    from simulator.engine.plan import Plan
+    from simulator.scenario.plan import Plan
     from simulator.players.policies import POLICIES
 
     ex = Exercise(Plan.of(tutorial.scenario, tutorial.content_hash), seed=3, sources=[POLICIES["doctrine"]()])
     ex.run()
     assert row["sha256"] == hashlib.sha256(ex.journal.export_bytes()).hexdigest()
     assert {k: row[k] for k in outcome(ex.journal)} == outcome(ex.journal)
+
+
+def test_policy_names_for_the_command_line_are_the_policies():
+    from simulator.players import POLICY_NAMES
+    from simulator.players.policies import POLICIES
+
+    assert POLICY_NAMES == tuple(sorted(POLICIES))
+
+
+def test_report_help_labels_are_the_formats_tlp_labels():
+    from simulator.commands.report import TLP_LABELS
+    from simulator.scenario.model import TLP_ORDER
+
+    assert TLP_LABELS == TLP_ORDER
