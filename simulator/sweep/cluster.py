@@ -51,7 +51,7 @@ def run_cluster(plan: SweepPlan, jobs: list[Job], address: Any) -> Iterator[Rows
     from distributed import as_completed
 
     client = connect(address)
-    own = client is not address
+    own = client is not address and isinstance(address, str)
     try:
         [shared] = client.scatter([plan], broadcast=True, hash=False)
         futures = [client.submit(_run_chunk, shared, task, pure=False) for task in chunks(jobs, workers_of(client))]

@@ -32,10 +32,12 @@ def run_sweep(plan: SweepPlan, out: Path, *, workers: int = 1, scheduler: Any = 
     """Run every job of ``plan`` and write ``out/runs.csv``; return the rows written."""
     out.mkdir(parents=True, exist_ok=True)
     jobs = plan.jobs()
+    client = None
     if scheduler is not None:
-        from simulator.sweep.cluster import run_cluster
+        from simulator.sweep.cluster import connect, run_cluster
 
-        batches = run_cluster(plan, jobs, scheduler)
+        client = connect(scheduler)  # a wrong or unreachable address fails here, before runs.csv is touched
+        batches = run_cluster(plan, jobs, client)
         backend = "dask"
     else:
         from simulator.sweep.pool import run_local
@@ -60,6 +62,8 @@ def run_sweep(plan: SweepPlan, out: Path, *, workers: int = 1, scheduler: Any = 
             except KeyboardInterrupt:
                 interrupted = True
         writer.close()
+        if client is not None and client is not scheduler:
+            client.close()
     seconds = time.perf_counter() - started
     columns, rows = read_runs(out / "runs.csv") if writer.written else ([], [])
     return SweepResult(rows, columns, seconds, interrupted, workers, backend)
