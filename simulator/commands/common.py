@@ -30,9 +30,9 @@ def scenario_path(arg: str | None) -> Path:
     raise InputError(f"no scenario file {arg!r} (and no bundled scenario with that id; see 'cyclesim list')")
 
 
-def load_plan(arg: str | None) -> tuple["LoadedScenario", "Plan"]:
-    from simulator.scenario.plan import Plan
+def load_plan(arg: str | None) -> tuple[LoadedScenario, Plan]:
     from simulator.scenario.loader import load
+    from simulator.scenario.plan import Plan
 
     loaded = load(scenario_path(arg))
     return loaded, Plan.of(loaded.scenario, loaded.content_hash)

@@ -26,18 +26,16 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    import shlex
     import tempfile
     from pathlib import Path
 
     from simulator.errors import InputError
     from simulator.report.source import open_source
+    from simulator.scenario.loader import LoadedScenario
+    from simulator.scenario.plan import Plan
     from simulator.sweep.forecast import check_past, fork_of
     from simulator.sweep.plan import build_plan, parse_seeds
-    from simulator.sweep.pool import default_workers
-    from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
-    from simulator.sweep.write import finish
-    from simulator.timefmt import format_time, parse_duration
+    from simulator.timefmt import parse_duration
 
     if args.seeds is None and not 1 <= args.runs <= 100_000:
         raise InputError(f"--runs {args.runs}: give 1 to 100000")
@@ -54,23 +52,35 @@ def run(args) -> int:
         raise InputError(f"{source.where}: the scenario this session played was not found (or has changed); "
                          "a forecast needs it to play the future")
     fork = fork_of(source.journal, source.where, source.clock)
-    check_past(source.plan, fork, source.journal)
     seeds = parse_seeds(args.seeds) if args.seeds else list(range(1, args.runs + 1))
     until = fork.at + horizon
-    scenario = source.plan.scenario
-
-    class _Loaded:  # the session's validated scenario, as build_plan takes it
-        pass
-
-    loaded = _Loaded()
-    loaded.scenario, loaded.content_hash = scenario, source.plan.content_hash
+    played: Plan = source.plan  # type: ignore[assignment]  # a Plan whenever it is not None
+    scenario = played.scenario
+    loaded = LoadedScenario(scenario, Path(source.where), played.content_hash)
+    check_past(played, fork, source.journal)
     plan = build_plan(loaded, args.session, seeds, [args.policy], [], [],
                       until=until if until < scenario.duration else None, fork=fork)
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cyclesim-forecast-"))
+    scratch = None if args.out else tempfile.TemporaryDirectory(prefix="cyclesim-forecast-")  # the table is printed
+    out = Path(args.out) if args.out else Path(scratch.name)  # type: ignore[union-attr]
+    try:
+        return _run(args, plan, out, fork, played, scenario, until, source.where)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _run(args, plan, out, fork, played, scenario, until, where) -> int:
+    import shlex
+
+    from simulator.sweep.pool import default_workers
+    from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
+    from simulator.sweep.write import finish
+    from simulator.timefmt import format_time
+
     ahead = format_time(min(until, scenario.duration))
-    meta = {"kind": "forecast", "scenario": scenario.id, "title": scenario.title, "source": source.where,
+    meta = {"kind": "forecast", "scenario": scenario.id, "title": scenario.title, "source": where,
             "fork_at": format_time(fork.at), "until": ahead, "seeds": args.seeds or f"1-{args.runs}",
-            "players": [args.policy], "vary": [], "planned": plan.size, "content_hash": source.plan.content_hash,
+            "players": [args.policy], "vary": [], "planned": plan.size, "content_hash": played.content_hash,
             "command": "cyclesim forecast " + " ".join(shlex.quote(a) for a in
                                                         [args.session, "--horizon", args.horizon, "--policy", args.policy])}
 
@@ -80,7 +90,7 @@ def run(args) -> int:
 
     result = finish(plan, out, meta, workers=args.workers or default_workers(), scheduler=args.scheduler,
                     show_progress=False if args.no_progress else None, replay=replay)
-    print(f"forecast of {source.where} from {format_time(fork.at)} to {ahead}: {len(result.rows)} futures "
+    print(f"forecast of {where} from {format_time(fork.at)} to {ahead}: {len(result.rows)} futures "
           f"under {args.policy}, in {result.seconds:.2f} s")
     measures = measure_columns(result.columns)
     width = max((len(m) for m in measures), default=8)

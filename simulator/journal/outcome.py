@@ -24,7 +24,8 @@ read from the records that exist (docs/engine.md, "Journal records"):
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 DISRUPTED = frozenset({"yellow", "red"})
 """Impact colours that count as disrupted service."""

@@ -9,7 +9,8 @@ once per worker process. Needs the optional extra: ``pip install 'cyclesim[clust
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from simulator.errors import InputError, SimulatorError
 from simulator.sweep.plan import Job, SweepPlan

@@ -9,9 +9,10 @@ finished row and says the sweep was interrupted.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from simulator.sweep.plan import SweepPlan
 from simulator.sweep.table import RowWriter, read_runs

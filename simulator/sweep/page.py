@@ -85,7 +85,7 @@ def _headline(measures: list[str], rows: list[dict[str, Any]]) -> str | None:
     return measures[0] if measures else None
 
 
-META_DEFAULTS = {"kind": "sweep", "scenario": "", "title": "", "players": [], "seeds": "", "vary": [], "until": None,
+META_DEFAULTS: dict[str, Any] = {"kind": "sweep", "scenario": "", "title": "", "players": [], "seeds": "", "vary": [], "until": None,
                  "planned": None, "interrupted": False, "command": "", "source": "", "fork_at": ""}
 
 

@@ -179,8 +179,8 @@ def build_plan(loaded: LoadedScenario, scenario_ref: str, seeds: list[int], poli
 def _check_scripts(plan: SweepPlan) -> None:
     """A decisions script must fit every variant (its points, options, times): check once, here."""
     from simulator.engine.exercise import Exercise
-    from simulator.scenario.plan import Plan
     from simulator.players.script import check_against
+    from simulator.scenario.plan import Plan
 
     for variant in plan.variants:
         if not any(p.script is not None for p in plan.players):

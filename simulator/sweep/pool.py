@@ -12,7 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from simulator.sweep.plan import Job, SweepPlan
 from simulator.sweep.runner import Runner

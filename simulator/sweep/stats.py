@@ -9,8 +9,9 @@ no recovery before the end) are left out of a distribution and counted.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from simulator.sweep.runner import FIXED_COLUMNS
 

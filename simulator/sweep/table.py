@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any, IO
+from typing import IO, Any
 
 from simulator.errors import InputError
 

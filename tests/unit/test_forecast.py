@@ -9,9 +9,9 @@ import pytest
 from simulator.cli import main
 from simulator.commands.common import scenario_path
 from simulator.engine.exercise import Exercise
-from simulator.scenario.plan import Plan
 from simulator.errors import InputError
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 from simulator.sweep.forecast import check_past, fork_of, replay_past
 

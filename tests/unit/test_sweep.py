@@ -11,8 +11,8 @@ import pytest
 from simulator.cli import main
 from simulator.commands.common import scenario_path
 from simulator.errors import InputError
-from simulator.journal.outcome import outcome
 from simulator.journal.journal import Journal
+from simulator.journal.outcome import outcome
 from simulator.scenario.loader import load
 from simulator.sweep import execute
 from simulator.sweep.plan import build_plan, parse_seeds
@@ -169,8 +169,8 @@ def test_sweep_sha_is_the_journal_sha(tutorial):
     plan = build_plan(tutorial, "tutorial", [3], ["doctrine"], [], [])
     row = Runner(plan).run(plan.jobs()[0])
     from simulator.engine.exercise import Exercise
-    from simulator.scenario.plan import Plan
     from simulator.players.policies import POLICIES
+    from simulator.scenario.plan import Plan
 
     ex = Exercise(Plan.of(tutorial.scenario, tutorial.content_hash), seed=3, sources=[POLICIES["doctrine"]()])
     ex.run()
