@@ -12,6 +12,8 @@ Figures printed, for the same sweep plan (built once, outside the timing):
 - ``speedup_2_vs_1``: wall time with 1 worker over wall time with 2, measured
   in the same run (target >= 1.8 on 2 idle cores);
 - ``identical``: whether every backend wrote the same runs.csv, byte for byte;
+- ``max_worker_rss_mb``: the largest ru_maxrss of a finished worker process
+  (the local pool's workers; target under 150 MB per worker);
 - ``cli_wall_s``: ``cyclesim sweep vital-signs --seeds 1-500 --policy
   passive,doctrine --workers 2 --out D`` from a shell (target under 6 s on 2 cores).
 """
@@ -75,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             walls[name] = best
             print(f"{name}: wall_s {best:.2f}  runs_per_s {plan.size / best:.0f}  runs_per_min {60 * plan.size / best:,.0f}  "
                   f"cpu_s {cpu:.2f}  (load average {_load()})")
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"max_worker_rss_mb: {kids:.1f}  (largest finished child process; this process: "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f})")
         if "workers=1" in walls and "workers=2" in walls:
             print(f"speedup_2_vs_1: {walls['workers=1'] / walls['workers=2']:.2f}")
         print(f"identical: {len(set(outputs.values())) == 1}  ({len(outputs)} backends)")
