@@ -47,3 +47,4 @@ def test_summary_carries_the_outcome():
     j = _journal((0, "exercise.started", {"scenario": "x", "seed": 1}), (5, "exercise.ended", {}))
     s = summarize(j)
     assert s["outcome"]["peak_eccs"] == 0 and s["outcome"]["time_to_recovery"] is None
+
