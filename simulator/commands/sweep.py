@@ -61,7 +61,15 @@ def run(args) -> int:
     plan = build_plan(loaded, args.scenario, seeds, policies, args.decisions, varies, until)
     workers = args.workers or default_workers()
     out = Path(args.out)
-    command = "cyclesim sweep " + " ".join(shlex.quote(a) for a in sys.argv[1:][1:]) if sys.argv[1:2] == ["sweep"] else ""
+    parts = ["cyclesim", "sweep", args.scenario, "--seeds", args.seeds]
+    parts += ["--policy", args.policy] if args.policy else []
+    for d in args.decisions:
+        parts += ["--decisions", d]
+    for v in args.vary:
+        parts += ["--vary", v]
+    parts += ["--until", args.until] if args.until else []
+    parts += ["--scheduler", args.scheduler] if args.scheduler else ["--workers", str(workers)]
+    command = " ".join(shlex.quote(p) for p in [*parts, "--out", str(out)])
     meta = {"kind": "sweep", "scenario": loaded.scenario.id, "title": loaded.scenario.title, "command": command,
             "seeds": args.seeds, "players": [p.label for p in plan.players], "vary": list(plan.vary_paths),
             "until": args.until, "planned": plan.size, "content_hash": loaded.content_hash}
