@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 from simulator.commands import COMMANDS
 from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, SimulatorError
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only for --version: 30 ms on every start otherwise
+
     try:
         return version("cyclesim")
     except PackageNotFoundError:  # running from a source tree
         return "0+unknown"
+
+
+class _Version(argparse.Action):
+    """``--version``, looking the version up only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"cyclesim {_version()}")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'cyclesim COMMAND --help' for examples. Docs: docs/ in the project.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"cyclesim {_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMANDS:
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, epilog=module.EPILOG,

@@ -2,6 +2,7 @@
 
 from simulator.commands import (
     export,
+    forecast,
     list_cmd,
     msel,
     play,
@@ -10,7 +11,8 @@ from simulator.commands import (
     resume,
     schema,
     sessions,
+    sweep,
     validate,
 )
 
-COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel]
+COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel, sweep, forecast]

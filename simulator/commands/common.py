@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.bundled import scenarios_dir
 from simulator.errors import InputError
-from simulator.scenario.loader import LoadedScenario, load
-from simulator.scenario.plan import Plan
+
+if TYPE_CHECKING:  # the loader and the plan are imported by the commands that run them, not by --help
+    from simulator.scenario.loader import LoadedScenario
+    from simulator.scenario.plan import Plan
 
 SCENARIOS_DIR = scenarios_dir()
 """Bundled scenarios (top-level ``scenarios/``, package data in a wheel)."""
@@ -28,6 +31,9 @@ def scenario_path(arg: str | None) -> Path:
 
 
 def load_plan(arg: str | None) -> tuple[LoadedScenario, Plan]:
+    from simulator.scenario.loader import load
+    from simulator.scenario.plan import Plan
+
     loaded = load(scenario_path(arg))
     return loaded, Plan.of(loaded.scenario, loaded.content_hash)
 

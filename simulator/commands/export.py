@@ -6,11 +6,6 @@ import json
 from pathlib import Path
 
 from simulator.errors import InputError
-from simulator.journal.journal import Journal, canonical
-from simulator.journal.store import read_session, resolve
-from simulator.players.script import export_script, load_script
-from simulator.scenario.loader import load
-from simulator.scenario.standalone import dump_yaml
 
 NAME = "export"
 HELP = "write a session's decisions script, canonical event log or scenario copy"
@@ -30,6 +25,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.journal.journal import Journal
+    from simulator.journal.store import read_session, resolve
+
     if not (args.decisions or args.events or args.scenario):
         raise InputError("say what to export: --decisions FILE, --events FILE and/or --scenario FILE")
     folder = resolve(args.session)
@@ -47,6 +45,9 @@ def run(args) -> int:
         Path(args.scenario).write_text(meta.standalone, encoding="utf-8")
         print(f"wrote {args.scenario}: scenario {meta.scenario} as played (content hash {meta.content_hash[:12]})")
     if args.decisions:
+        from simulator.players.script import export_script
+        from simulator.scenario.standalone import dump_yaml
+
         script = export_script(journal, meta.scenario, meta.seed)
         header = (f"# Inputs of session {folder.name} ({meta.scenario}, seed {meta.seed}): "
                   f"'cyclesim replay SCENARIO --seed {meta.seed} --decisions FILE' reproduces its journal.\n")
@@ -59,6 +60,9 @@ def run(args) -> int:
 
 def _check_written(path: str, script: dict) -> None:
     """The script must read back to exactly the inputs written (no value may change type in YAML)."""
+    from simulator.journal.journal import canonical
+    from simulator.players.script import load_script
+
     back = load_script(path)
     got = [canonical(i.model_dump()) for i in back.inputs]
     want = [canonical(i) for i in script["inputs"]]
@@ -69,6 +73,8 @@ def _check_written(path: str, script: dict) -> None:
 
 
 def _scenario_arg(meta) -> str:
+    from simulator.scenario.loader import load
+
     source = Path(meta.source_path)
     try:
         if source.is_file() and load(source).content_hash == meta.content_hash:

@@ -9,7 +9,6 @@ everything the command needs from the engine has been built.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Any, Callable
 
 from simulator.errors import InputError
@@ -19,6 +18,8 @@ GROUP = "cyclesim.frontends"
 
 def terminal_ui() -> Callable[..., int]:
     """The function that runs the terminal UI: ``run(exercise, session=...) -> exit code``."""
+    from importlib.metadata import entry_points
+
     found = entry_points(group=GROUP, name="tui")
     if not found:
         raise InputError("the terminal UI is not installed (no 'tui' entry point in the group "

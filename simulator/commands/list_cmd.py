@@ -6,7 +6,6 @@ import sys
 
 from simulator.commands.common import bundled_scenarios
 from simulator.errors import InputError
-from simulator.scenario.loader import load
 
 NAME = "list"
 HELP = "list the bundled scenarios with their title and a one-line summary"
@@ -20,6 +19,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.scenario.loader import load
+
     rows = []
     for path in bundled_scenarios():
         try:

@@ -6,9 +6,6 @@ from pathlib import Path
 
 from simulator.commands.common import scenario_path
 from simulator.errors import EXIT_OK, InputError
-from simulator.scenario.loader import load
-from simulator.scenario.msel import import_msel, write_msel
-from simulator.scenario.msel.actuals import actuals_from_records
 
 NAME = "msel"
 HELP = "export the MSEL as XLSX/CSV for review, or import an edited one into a scenario"
@@ -45,6 +42,11 @@ def run(args) -> int:
 
 
 def _export(args) -> int:
+    # imported here, not at the top: --help of every command stays quick
+    from simulator.scenario.loader import load
+    from simulator.scenario.msel import write_msel
+    from simulator.scenario.msel.actuals import actuals_from_records
+
     loaded = load(scenario_path(args.scenario))
     actuals = None
     if args.journal:
@@ -62,6 +64,8 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
+    from simulator.scenario.msel import import_msel
+
     result = import_msel(args.file, scenario_path(args.into), args.output)
     for ident, fields in result.updated.items():
         print(f"updated {ident}: {', '.join(fields)}")

@@ -10,9 +10,7 @@ from pathlib import Path
 
 from simulator.commands.common import load_plan, need_terminal
 from simulator.commands.frontend import terminal_ui
-from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
-from simulator.session.session import Session
 
 NAME = "play"
 HELP = "run a facilitated session in the terminal UI"
@@ -32,6 +30,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.engine.exercise import Exercise
+    from simulator.session.session import Session
+
     loaded, plan = load_plan(args.scenario)
     if args.session and Path(args.session).exists():
         raise InputError(f"{args.session} already exists: a session is never overwritten; choose a new --session "

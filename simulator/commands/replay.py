@@ -7,12 +7,8 @@ import json
 from pathlib import Path
 
 from simulator.commands.common import load_plan
-from simulator.engine.batch import batch_gc
-from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
-from simulator.journal.summary import render_text, summarize
-from simulator.players.policies import POLICIES
-from simulator.players.script import ScriptSource, load_script
+from simulator.players import POLICY_NAMES
 from simulator.timefmt import parse_time
 
 NAME = "replay"
@@ -22,6 +18,7 @@ EPILOG = """examples:
   cyclesim replay vital-signs --policy doctrine --out out/vs
   cyclesim replay tutorial --decisions my-decisions.yaml --out out/tut
   cyclesim replay tutorial --until T+12:00 --json
+  cyclesim replay vital-signs --seed 7 --policy doctrine --vary network.channels.doh-ie.delay.mode=2
 The same scenario, seed and decisions always give the same event log (same sha256)."""
 
 
@@ -29,10 +26,12 @@ def add_arguments(p) -> None:
     p.add_argument("scenario", nargs="?", help="scenario file or bundled id (default: the tutorial)")
     p.add_argument("--seed", type=int, help="random seed (default: the decisions script's seed, else 1)")
     p.add_argument("--until", help="stop at this scenario time, e.g. T+24:00")
+    p.add_argument("--vary", metavar="PATH=V", action="append", default=[],
+                   help="set one scenario value first, as a sweep's --vary does (repeatable)")
     p.add_argument("--out", metavar="DIR", help="write DIR/events.jsonl (and reports when available)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--decisions", metavar="FILE", help="decisions script to play (see docs/decisions.md)")
-    source.add_argument("--policy", choices=sorted(POLICIES), help="automatic player: passive or doctrine")
+    source.add_argument("--policy", choices=POLICY_NAMES, help="automatic player: passive or doctrine")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--quiet", action="store_true", help="print only the sha256 of the event log")
     out.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -40,7 +39,14 @@ def add_arguments(p) -> None:
 
 def play(args):
     """Run the replay described by args; return (exercise, loaded scenario)."""
+    from simulator.engine.batch import batch_gc
+    from simulator.engine.exercise import Exercise
+    from simulator.players.policies import POLICIES
+    from simulator.players.script import ScriptSource, load_script
+
     loaded, plan = load_plan(args.scenario)
+    if getattr(args, "vary", None):
+        loaded, plan = _varied(loaded, args.vary)
     sources = []
     seed = args.seed
     if args.decisions:
@@ -64,7 +70,23 @@ def play(args):
     return ex, loaded
 
 
+def _varied(loaded, specs: list[str]):
+    from simulator.scenario.plan import Plan
+    from simulator.sweep.vary import apply, parse_vary
+
+    assignments = []
+    for spec in specs:
+        v = parse_vary(spec)
+        if len(v.values) != 1:
+            raise InputError(f"--vary {spec!r}: replay takes one value per PATH (a sweep takes several)")
+        assignments.append((v.path, v.values[0]))
+    changed = apply(loaded, assignments)
+    return changed, Plan.of(changed.scenario, changed.content_hash)
+
+
 def run(args) -> int:
+    from simulator.journal.summary import render_text, summarize
+
     ex, loaded = play(args)
     data = ex.journal.export_bytes()
     sha = hashlib.sha256(data).hexdigest()
@@ -92,4 +114,4 @@ def write_reports(ex, out: Path) -> None:
         from simulator.report import render_files
     except ImportError:
         return
-    render_files(ex.journal, out)
+    render_files(ex.journal, out, plan=ex.plan)  # the plan just played: no second load of the scenario

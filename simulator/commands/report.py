@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 from simulator.errors import InputError
-from simulator.scenario.model import TLP_ORDER
+
+TLP_LABELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+"""TLP 2.0 labels for --help (simulator.scenario.model.TLP_ORDER, without importing the format models)."""
 
 NAME = "report"
 HELP = "write the after-action report (HTML or Markdown) of a session or an events.jsonl"
@@ -16,6 +18,7 @@ EPILOG = """examples:
   cyclesim report ~/sessions/vs-003 --audience TLP:CLEAR -o public.html
   cyclesim report out/tut/events.jsonl --team ie -o ie.html       what team ie received and decided
   cyclesim report out/tut/events.jsonl --template-dir my-templates -o aar.html
+  cyclesim report vs-003 --sweep out/vs-sweep -o aar.html       the outcome against doctrine and passive runs
 The report is marked with its audience (default: the scenario's TLP); content marked
 above it is left out, and the report says how much. See docs/reports.md."""
 
@@ -26,9 +29,11 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("html", "md"),
                    help="html (default; charts included) or md; default from -o's suffix")
     p.add_argument("--audience", metavar="TLP",
-                   help="TLP label of the readers: " + ", ".join(TLP_ORDER) + " (default: the scenario's)")
+                   help="TLP label of the readers: " + ", ".join(TLP_LABELS) + " (default: the scenario's)")
     p.add_argument("--team", metavar="T", help="only what team T received and decided")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    p.add_argument("--sweep", metavar="DIR",
+                   help="a 'cyclesim sweep' folder: place the played outcome in its doctrine and passive distributions")
     p.add_argument("--template-dir", metavar="DIR",
                    help="your own report.html.j2 / report.md.j2 (rendered sandboxed, in a child process)")
 
@@ -49,6 +54,12 @@ def run(args) -> int:
         # the report is a pure function of the journal: a record without the fields cyclesim writes
         raise InputError(f"{source.where}: not a complete cyclesim event log ({type(e).__name__}: {e}); "
                          "was it edited by hand or written by another version?") from None
+    if getattr(args, "sweep", None):
+        from simulator.sweep.compare import placement
+        from simulator.sweep.write import read_sweep
+
+        meta, columns, rows = read_sweep(args.sweep)
+        data["sweep"] = placement(source.journal, args.sweep, meta, columns, rows)
     if args.template_dir:
         charts = {k: str(v) for k, v in chart_svgs(data).items()} if fmt == "html" else {}
         text = render_user(args.template_dir, fmt, data, charts)

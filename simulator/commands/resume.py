@@ -9,7 +9,6 @@ import sys
 from simulator.commands.common import need_terminal
 from simulator.commands.frontend import terminal_ui
 from simulator.errors import SimulatorError
-from simulator.session.session import Session
 from simulator.timefmt import format_time
 
 NAME = "resume"
@@ -36,6 +35,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.session.session import Session
+
     if not args.check and importlib.util.find_spec("tui.app") is None:
         raise SimulatorError("the terminal UI (tui.app) is not installed; 'cyclesim resume SESSION --check' "
                              "verifies the session without it")

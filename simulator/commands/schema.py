@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from simulator.errors import InputError
-from simulator.scenario.schema import scenario_schema
 
 NAME = "schema"
 HELP = "print the JSON Schema of the scenario format (for editor completion and checks)"
@@ -30,6 +29,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.scenario.schema import scenario_schema
+
     text = json.dumps(scenario_schema(), indent=2, sort_keys=True) + "\n"
     if args.install is not None:
         folder = Path(args.install) if args.install else (Path("scenarios") if Path("scenarios").is_dir() else Path("."))

@@ -7,7 +7,6 @@ import sys
 
 from simulator.commands.common import scenario_path
 from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, Problem
-from simulator.scenario.loader import load
 
 NAME = "validate"
 HELP = "check scenario files; print every problem as path:line:col: message"
@@ -25,6 +24,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.scenario.loader import load
+
     problems: list[Problem] = []
     valid = []
     for name in args.files:

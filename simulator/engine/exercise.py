@@ -88,6 +88,7 @@ class Exercise:
         self._soon: list[Callable[[], None]] = []
         self._point_listeners: list[Callable[[str], None]] = []
         self._stepped_inputs: list[ScheduledInput] = []
+        self._context_cache: list | None = None  # [(state version, eccs), variables, context without params]
         self._timed_inputs: list[ScheduledInput] = []
         self.desk = DecisionDesk(self)
         for inp in inputs:
@@ -297,16 +298,29 @@ class Exercise:
 
     # ---------------------------------------------------------- reading
     def context(self, params: dict | None = None) -> Context:
-        variables = self.state.variables()
-        variables["eccs"] = self.severity.level
-        return Context(
-            variables,
+        # The variables only change when the state or the severity does; the engine, the desk
+        # and the doctrine ask after every record (a tenth of a short replay, cProfile), so the
+        # variables (and, without params, the whole context) are kept until then. Nothing
+        # writes to a context's variables; the callbacks (taken, delivered, impact) stay live.
+        key = (self.state.version(), self.severity.level)
+        cached = self._context_cache
+        if cached is None or cached[0] != key:
+            variables = self.state.variables()
+            variables["eccs"] = self.severity.level
+            cached = self._context_cache = [key, variables, None]
+        if params is None and cached[2] is not None:
+            return cached[2]
+        ctx = Context(
+            cached[1],
             taken=self.desk.taken,
             delivered=lambda i: i in self.transport.delivered,
             impact=lambda ms: self.state.ms_colours().get(ms, "white"),
             flags=self.state.flags,
             params=params,
         )
+        if params is None:
+            cached[2] = ctx
+        return ctx
 
     def open_points(self) -> dict[str, dict[str, Any]]:
         return dict(self._open_points)

@@ -178,7 +178,13 @@ class WorldState:
         if e.flags:
             merged = {**self.flags, **e.flags}
             setv("flags", dict(sorted(merged.items())))
+        if changes:
+            self.__dict__["_version"] = self.version() + 1
         return changes
+
+    def version(self) -> int:
+        """How many times :meth:`apply` changed something: equal versions, equal state (readers cache on it)."""
+        return self.__dict__.get("_version", 0)
 
 
 def _plain(value: Any) -> Any:

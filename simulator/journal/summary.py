@@ -6,11 +6,12 @@ from collections import Counter
 from typing import Any
 
 from simulator.journal.journal import Journal
+from simulator.journal.outcome import outcome
 from simulator.timefmt import format_time
 
 
 def summarize(journal: Journal) -> dict[str, Any]:
-    """Injects, peak severity, escalation, Toolbox measures and clocks of one run."""
+    """Injects, peak severity, escalation, Toolbox measures, clocks and the outcome measures of one run."""
     started = journal[0].data if len(journal) else {}
     delivered = {r["inject"] for r in journal.of_kind("inject.delivered") if not str(r["inject"]).startswith("report:")}
     peak, peak_t, peak_reason = 0, 0, "no confirmed impact"
@@ -46,6 +47,7 @@ def summarize(journal: Journal) -> dict[str, Any]:
         "clocks": {"met": clocks.get("met", 0), "missed": clocks.get("missed", 0), "pending": clocks.get("pending", 0)},
         "clocks_missed": missed,
         "tlp_breaches": len(journal.of_kind("tlp.breach")),
+        "outcome": outcome(journal),
     }
 
 
@@ -71,5 +73,7 @@ def render_text(s: dict[str, Any], sha: str) -> str:
         lines.append(f"refused decisions: {s['refused']}")
     if s["tlp_breaches"]:
         lines.append(f"TLP breaches: {s['tlp_breaches']}")
+    if "outcome" in s:
+        lines.append("outcome: " + ", ".join(f"{k} {'-' if v is None else v}" for k, v in s["outcome"].items()))
     lines.append(f"sha256 {sha}")
     return "\n".join(lines)

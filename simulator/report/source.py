@@ -35,6 +35,8 @@ class Source:
     journal: Journal
     plan: object | None
     where: str
+    clock: int | None = None
+    """a session's clock mark (minutes): how far play had got, which may be past the last record"""
 
 
 def open_source(arg: str) -> Source:
@@ -65,7 +67,7 @@ def _open_session(arg: str) -> Source:
         plan = _plan_from_text(meta.standalone, meta.content_hash, f"{meta.scenario}.yaml")
     if plan is None:
         plan = find_plan(journal, [Path(meta.source_path)] if getattr(meta, "source_path", "") else [])
-    return Source(journal, plan, str(folder))
+    return Source(journal, plan, str(folder), getattr(meta, "clock", None))
 
 
 def _plan_from_text(text: str, content_hash: str, name: str):

@@ -44,6 +44,11 @@ def standalone_text(loaded: LoadedScenario) -> str | None:
     return None
 
 
+def source_data(scenario: Scenario) -> dict:
+    """The scenario as the data of a scenario file (times written back as text), ready to change and reload."""
+    return _to_source(scenario.model_dump(mode="json", by_alias=True), Scenario)
+
+
 def load_text(text: str, name: str = "scenario.yaml") -> LoadedScenario:
     """Load a standalone scenario from text (no inject library: references are expanded)."""
     with tempfile.TemporaryDirectory(prefix="cyclesim-copy-") as tmp:

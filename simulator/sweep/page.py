@@ -1,0 +1,131 @@
+"""``sweep.html``: a self-contained page of a sweep's distributions.
+
+For each outcome measure, one inline SVG with a histogram per group (player
+and varied values) on a shared scale, the median marked; a table of
+percentiles; and, per group, the runs closest to the median and at the
+extremes of the first measure, each with the command that replays it. No
+script, no network; every text is escaped (Jinja2 autoescape, and
+:func:`markupsafe.escape` in the SVG).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from simulator.sweep.stats import PERCENTILES, distribution, fmt, groups, measure_columns, representative
+
+TEMPLATES = Path(__file__).parent / "templates"
+W = 920
+BINS = 20
+ROW_H = 46
+LABEL_W = 260
+PALETTE = ("#2b6cb0", "#b0402b", "#3c9a3c", "#7b3fa0", "#d08c00", "#17808a", "#8a8a8a", "#c2185b")
+
+
+def _n(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Markup:
+    """One histogram row per group, all on the same x scale, with the median as a line."""
+    dists = {g: distribution(rows, measure) for g, rows in by_group.items()}
+    lows = [d.lo for d in dists.values() if d.values]
+    highs = [d.hi for d in dists.values() if d.values]
+    lo, hi = (min(lows), max(highs)) if lows else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    x0, x1 = LABEL_W, W - 20
+    scale = (x1 - x0) / (hi - lo)
+    width = (hi - lo) / BINS
+    height = 30 + ROW_H * len(dists) + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" '
+           f'aria-label="{escape(measure)} by group" font-family="system-ui, sans-serif" font-size="12">',
+           f"<title>{escape(measure)}: distribution per group</title>"]
+    for i, (label, d) in enumerate(dists.items()):
+        top = 20 + i * ROW_H
+        base = top + ROW_H - 10
+        colour = PALETTE[i % len(PALETTE)]
+        out.append(f'<text x="4" y="{base - 12}">{escape(label)}</text>')
+        out.append(f'<text x="4" y="{base + 2}" fill="#666" font-size="10">n={len(d.values)}'
+                   f'{escape(f" ({d.missing} none)") if d.missing else ""}</text>')
+        counts = [0] * BINS
+        for v in d.values:
+            counts[min(BINS - 1, int((v - lo) / width))] += 1
+        most = max(counts) or 1
+        for b, c in enumerate(counts):
+            if not c:
+                continue
+            h = (ROW_H - 14) * c / most
+            bx = x0 + b * width * scale
+            out.append(f'<rect x="{_n(bx + 0.5)}" y="{_n(base - h)}" width="{_n(max(1.0, width * scale - 1))}" '
+                       f'height="{_n(h)}" fill="{colour}" fill-opacity="0.75"><title>{c} run(s) in '
+                       f'[{escape(fmt(lo + b * width))}, {escape(fmt(lo + (b + 1) * width))})</title></rect>')
+        if d.values:
+            mx = x0 + (d.percentiles[50] - lo) * scale
+            out.append(f'<line x1="{_n(mx)}" x2="{_n(mx)}" y1="{top + 2}" y2="{base}" stroke="#111" stroke-width="2">'
+                       f'<title>median {escape(fmt(d.percentiles[50]))}</title></line>')
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{base}" y2="{base}" stroke="#999"/>')
+    axis = 20 + ROW_H * len(dists) + 4
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        x = x0 + (v - lo) * scale
+        out.append(f'<text x="{_n(x)}" y="{axis + 12}" text-anchor="middle" fill="#444">{escape(fmt(v))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _headline(measures: list[str], rows: list[dict[str, Any]]) -> str | None:
+    """The first measure that varies across the runs (the representative runs differ on it), else the first."""
+    for m in measures:
+        if len({r.get(m) for r in rows}) > 1:
+            return m
+    return measures[0] if measures else None
+
+
+META_DEFAULTS: dict[str, Any] = {"kind": "sweep", "scenario": "", "title": "", "players": [], "seeds": "", "vary": [], "until": None,
+                 "planned": None, "interrupted": False, "command": "", "source": "", "fork_at": ""}
+
+
+def page_data(meta: dict[str, Any], columns: list[str], rows: list[dict[str, Any]], replay) -> dict[str, Any]:
+    meta = {**META_DEFAULTS, **meta}
+    vary = list(meta.get("vary", []))
+    measures = measure_columns(columns, vary)
+    by_group = groups(rows, vary)
+    headline = _headline(measures, rows)
+    tables = []
+    for m in measures:
+        entries = []
+        for g, grows in by_group.items():
+            d = distribution(grows, m)
+            entries.append({"group": g, "n": len(d.values), "missing": d.missing, "mean": fmt(d.mean),
+                            "min": fmt(d.lo), "max": fmt(d.hi),
+                            "p": [fmt(d.percentiles[q]) for q in PERCENTILES]})
+        tables.append({"measure": m, "svg": histogram_svg(m, by_group), "rows": entries})
+    reps = []
+    if headline:
+        for g, grows in by_group.items():
+            for which, r in representative(grows, headline).items():
+                reps.append({"group": g, "which": which, "run": r["run"], "seed": r["seed"], "value": fmt(r[headline]),
+                             "sha": r["sha256"][:12], "command": replay(r)})
+    return {"meta": meta, "measures": measures, "tables": tables, "headline": headline, "reps": reps,
+            "percentiles": PERCENTILES, "runs": len(rows), "groups": list(by_group)}
+
+
+def render_page(data: dict[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("sweep.html.j2").render(**data)
+
+
+def write_page(out: Path, meta: dict[str, Any], columns: list[str], rows: list[dict[str, Any]], replay) -> Path:
+    path = out / "sweep.html"
+    path.write_text(render_page(page_data(meta, columns, rows, replay)), encoding="utf-8")
+    return path
+
+
+__all__ = ["write_page", "page_data", "render_page", "histogram_svg"]

@@ -1,0 +1,83 @@
+"""cyclesim forecast: a session forked at its clock, the same past in every run, fresh futures."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from simulator.cli import main
+from simulator.commands.common import scenario_path
+from simulator.engine.exercise import Exercise
+from simulator.errors import InputError
+from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
+from simulator.session.session import Session
+from simulator.sweep.forecast import check_past, fork_of, replay_past
+
+
+@pytest.fixture
+def session(tmp_path):
+    loaded = load(scenario_path("tutorial"))
+    folder = tmp_path / "sess"
+    s = Session.create(loaded, 4, folder)
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=4, journal=s.journal)
+    ex.run(until=3 * 60)
+    ex.note(text="watching the first hours", kind="note", author="eva")
+    ex.run(until=5 * 60)
+    s.mark_clock(ex.now)
+    n = len(ex.journal)
+    s.close()
+    return folder, n
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_past_replays_exactly(session):
+    from simulator.report.source import open_source
+
+    folder, n = session
+    src = open_source(str(folder))
+    fork = fork_of(src.journal, src.where, src.clock)
+    assert fork.at == 300 and fork.records == n and len(fork.inputs) == 1
+    check_past(src.plan, fork, src.journal)  # raises if it does not
+    assert len(replay_past(src.plan, fork).journal) == n
+
+
+def test_forecast_runs_share_the_past_and_differ_ahead(session, tmp_path, capsys):
+    folder, n = session
+    out = tmp_path / "fc"
+    assert main(["forecast", str(folder), "--runs", "4", "--horizon", "20h", "--workers", "1",
+                 "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "from T+05:00 to T+25:00: 4 futures under doctrine" in text and "downtime_hours" in text
+    rows = _rows(out / "runs.csv")
+    assert [r["seed"] for r in rows] == ["1", "2", "3", "4"]
+    assert len({r["sha256"] for r in rows}) > 1  # fresh streams: the futures differ
+    # one future again, by its seed
+    assert main(["forecast", str(folder), "--seeds", "3", "--horizon", "20h", "--workers", "1",
+                 "--out", str(tmp_path / "one"), "--no-progress"]) == 0
+    assert _rows(tmp_path / "one" / "runs.csv")[0]["sha256"] == rows[2]["sha256"]
+
+
+def test_a_forecast_needs_a_future(tmp_path, capsys):
+    assert main(["replay", "tutorial", "--out", str(tmp_path / "r")]) == 0
+    capsys.readouterr()
+    assert main(["forecast", str(tmp_path / "r" / "events.jsonl"), "--runs", "2"]) == 2
+    assert "the session has ended" in capsys.readouterr().err
+
+
+def test_bad_horizon_is_exit_2(session, capsys):
+    folder, _n = session
+    assert main(["forecast", str(folder), "--horizon", "soon"]) == 2
+    assert "--horizon" in capsys.readouterr().err
+
+
+def test_fork_refuses_a_journal_without_start():
+    from simulator.journal.journal import Journal
+
+    with pytest.raises(InputError, match="not a cyclesim journal"):
+        fork_of(Journal(), "x")
