@@ -3,6 +3,7 @@
 from simulator.commands import (
     export,
     forecast,
+    join,
     list_cmd,
     msel,
     play,
@@ -10,9 +11,10 @@ from simulator.commands import (
     report,
     resume,
     schema,
+    serve,
     sessions,
     sweep,
     validate,
 )
 
-COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel, sweep, forecast]
+COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel, sweep, forecast, serve, join]

@@ -26,3 +26,13 @@ def terminal_ui() -> Callable[..., int]:
                          f"{GROUP!r}): install cyclesim with pip, e.g. 'pip install -e .'")
     run: Any = next(iter(found)).load()
     return run
+
+
+def frontend(name: str) -> Callable[..., int]:
+    """A named UI of the group: ``tui`` (one terminal on an exercise) or ``seat`` (a seat of a served session)."""
+    found = entry_points(group=GROUP, name=name)
+    if not found:
+        raise InputError(f"the terminal UI {name!r} is not installed (no {name!r} entry point in the group "
+                         f"{GROUP!r}): install cyclesim with pip, e.g. 'pip install -e .'")
+    run: Any = next(iter(found)).load()
+    return run
