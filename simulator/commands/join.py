@@ -112,7 +112,10 @@ def _read_stdin(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue) -> None:
     """Read stdin lines in a thread (pipes and terminals alike), bounded to one frame each."""
     stream = sys.stdin.buffer
     while True:
-        line = stream.readline(P.MAX_FRAME + 1)
+        try:
+            line = stream.readline(P.MAX_FRAME + 1)
+        except (OSError, ValueError):  # stdin closed or not readable: nothing more to send
+            break
         if not line:
             break
         if len(line) > P.MAX_FRAME and not line.endswith(b"\n"):
@@ -121,8 +124,17 @@ def _read_stdin(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue) -> None:
                 if not rest or rest.endswith(b"\n"):
                     break
             line = b"\x00oversized"
+        if not _hand_over(loop, lines, line):
+            return
+    _hand_over(loop, lines, None)
+
+
+def _hand_over(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue, line: bytes | None) -> bool:
+    try:
         loop.call_soon_threadsafe(lines.put_nowait, line)
-    loop.call_soon_threadsafe(lines.put_nowait, None)
+        return True
+    except RuntimeError:  # the client has finished and its loop is closed
+        return False
 
 
 def stdin_frame(raw: bytes, n: int) -> tuple[dict, str]:

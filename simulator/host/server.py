@@ -161,11 +161,12 @@ class Host:
         while True:
             try:
                 self.pacer.tick()
-            except SimulatorError as e:
+                if self.session is not None and hasattr(self.session, "mark_clock"):
+                    self.session.mark_clock(self.ex.now)
+            except Exception as e:  # an engine or store failure must not silently stop the clock: pause and say so
                 self.pacer.pause()
-                self._alert("engine.error", None, "", str(e))
-            if self.session is not None and hasattr(self.session, "mark_clock"):
-                self.session.mark_clock(self.ex.now)
+                self.log(f"cyclesim serve: the clock is paused: {type(e).__name__}: {e}")
+                self._alert("engine.error", None, "", f"the clock is paused: {e}")
             self._maybe_send_clock()
             if self.ex.ended and self.linger is not None:
                 if self._ended_at is None:
