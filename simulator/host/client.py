@@ -84,7 +84,7 @@ class SeatClient:
                 return
             self._state("reconnecting")
             await asyncio.sleep(pause)
-            pause = min(pause * 2, 2.0)
+            pause = min(pause * 2, 1.0)
             if not first:
                 deadline = loop.time() + 3600  # once joined, keep trying while the host restarts
 
