@@ -413,12 +413,9 @@ class Host:
                 conn.put(P.encode(self.seats_frame()))
                 return True, [], {}
             if frame.type == "commcheck":
-                self.commcheck += 1
-                self._broadcast(self._commcheck_frame(), roles=("team",))
-                self._seats_changed()
-                return True, [], {"id": self.commcheck}
+                return True, [], {"id": self.send_commcheck()}
             if frame.type == "start":
-                return self._start(f["force"])
+                return self.start(f["force"])
             if frame.type == "clock":
                 return self._clock(f)
             if ex.ended:
@@ -461,7 +458,15 @@ class Host:
         self.pacer.drain()
         return outcome.accepted, ([outcome.reason] if outcome.reason else []), {"seq": len(self.ex.journal) - 1}
 
-    def _start(self, force: bool) -> tuple[bool, list[str], dict]:
+    def send_commcheck(self) -> int:
+        """Send a new comm check to every team seat; returns its id (acknowledgements of older ones no longer count)."""
+        self.commcheck += 1
+        self._broadcast(self._commcheck_frame(), roles=("team",))
+        self._seats_changed()
+        return self.commcheck
+
+    def start(self, force: bool = False) -> tuple[bool, list[str], dict]:
+        """STARTEX: once every team seat acknowledged the comm check, or at once when forced."""
         if self.started:
             return False, ["the exercise has already started"], {}
         teams = [s for s, seat in self.seats.items() if seat.role == "team"]

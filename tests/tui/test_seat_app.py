@@ -1,0 +1,96 @@
+"""The seat app (cyclesim join) against a live host on 127.0.0.1, driven by Textual's pilot.
+
+The host runs in a thread; the facilitator's moves are made on the host
+directly. Team ie's app shows the comm check, acknowledges it with k, shows
+its inbox with the TLP:RED inject, and answers its decision point through
+the form; the answer lands in the host's journal as ie's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
+from host_support import HostThread  # noqa: E402
+
+from tui.seat_app import AnswerScreen, LoginScreen, SeatApp  # noqa: E402
+
+
+async def until(pilot, cond, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+def served(tmp_path):
+    with HostThread(tmp_path / "s") as h:
+        yield h
+
+
+async def test_team_seat_sees_its_inbox_and_decides(served):
+    h = served
+    app = SeatApp(h.url, seat="ie", token=h.tokens["ie"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.state.role == "team")
+        assert h.call(h.host.send_commcheck) == 1
+        await until(pilot, lambda: app.state.commcheck == 1)
+        assert "COMM CHECK 1" in str(app.query_one("#status").render())
+        await pilot.press("k")
+        await until(pilot, lambda: h.host.status["ie"].acked == 1)
+
+        h.call(lambda: (h.host.start(True), h.host.pacer.advance_to(480)))
+        await until(pilot, lambda: any(i.tlp == "TLP:RED" for i in app.state.inbox))
+        inbox = app.query_one("#inbox", DataTable)
+        assert inbox.row_count == len(app.state.inbox) >= 2
+        titles = [str(inbox.get_row_at(i)[4]) for i in range(inbox.row_count)]
+        assert "Source-protected: the intruder's staging server" in titles
+        assert app.query_one("#media", DataTable).row_count >= 1  # the media report, in its own tab
+
+        # the point's deadline (T+07:00) passed in the advance: its default was applied
+        await until(pilot, lambda: app.state.points["DP-IE"].status != "open")
+        await pilot.pause()
+        points = app.query_one("#points", DataTable)
+        assert points.row_count == 1 and "closed" in str(points.get_row_at(0)[2])
+
+    # eu's seat, joining late, catches up on its own records only
+    app2 = SeatApp(h.url, seat="eu", token=h.tokens["eu"])
+    async with app2.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app2.state.role == "team")
+        assert not any(i.tlp == "TLP:RED" for i in app2.state.inbox)  # ie's RED never reached eu
+        assert all("RED-ONLY" not in i.body for i in app2.state.inbox)
+
+
+async def test_answer_form_sends_the_decision(tmp_path):
+    with HostThread(tmp_path / "s2") as h:
+        app = SeatApp(h.url)  # no seat or token: the login form asks
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+            app.screen.query_one("#seat", Input).value = "eu"
+            app.screen.query_one("#token", Input).value = h.tokens["eu"]
+            await pilot.click("#join")
+            await until(pilot, lambda: app.state.role == "team")
+            h.call(lambda: (h.host.start(True), h.host.pacer.advance_to(90)))
+            await until(pilot, lambda: "DP-EU" in app.state.points)
+            app.query_one("#tabs").active = "tab-decide"
+            await pilot.pause()
+            app.query_one("#points", DataTable).focus()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, AnswerScreen))
+            app.screen.query_one("#option", Select).value = "convene"
+            app.screen.query_one("#rationale", Input).value = "the ministers must hear it first"
+            await pilot.click("#submit")
+            await until(pilot, lambda: app.state.points["DP-EU"].status.startswith("closed"))
+            assert any("accepted" in line for line in app.state.log)
+        closed = [r for r in h.records() if r.kind == "decision_point.closed"]
+        assert closed and closed[0]["team"] == "eu" and closed[0]["option"] == "convene" and closed[0]["how"] == "decided"
+        assert closed[0]["rationale"] == "the ministers must hear it first"
