@@ -186,11 +186,16 @@ class SeatApp(App[int]):
                 yield RichLog(id="alerts", max_lines=400, wrap=True)
         yield Footer()
 
+    def _main(self, selector, expect=None):
+        """A widget of the main screen, whatever modal is on top (host messages arrive at any time)."""
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        return screen.query_one(selector, expect) if expect is not None else screen.query_one(selector)
+
     def on_mount(self) -> None:
-        self.query_one("#inbox", DataTable).add_columns("time", "TLP", "to", "from", "title")
-        self.query_one("#media", DataTable).add_columns("time", "from", "title")
-        self.query_one("#points", DataTable).add_columns("point", "decide by", "status", "prompt")
-        self.query_one("#seats", DataTable).add_columns("seat", "connected", "last seen", "comm check", "label")
+        self._main("#inbox", DataTable).add_columns("time", "TLP", "to", "from", "title")
+        self._main("#media", DataTable).add_columns("time", "from", "title")
+        self._main("#points", DataTable).add_columns("point", "decide by", "status", "prompt")
+        self._main("#seats", DataTable).add_columns("seat", "connected", "last seen", "comm check", "label")
         if self.seat_name and self._token:
             self._connect(self.seat_name, self._token)
         else:
@@ -228,10 +233,10 @@ class SeatApp(App[int]):
         if moved.seats:
             self._fill_seats()
         if moved.feed:
-            self._tail(self.query_one("#feed", RichLog), self.state.feed, "_fed")
-            self._tail(self.query_one("#alerts", RichLog), self.state.alerts, "_alerted")
+            self._tail(self._main("#feed", RichLog), self.state.feed, "_fed")
+            self._tail(self._main("#alerts", RichLog), self.state.alerts, "_alerted")
         if moved.log:
-            self._tail(self.query_one("#log", RichLog), self.state.log, "_logged")
+            self._tail(self._main("#log", RichLog), self.state.log, "_logged")
         if moved.toast and self.state.role:
             self.notify(moved.toast, timeout=4)
         self._status()
@@ -248,7 +253,7 @@ class SeatApp(App[int]):
 
     # ------------------------------------------------------------ attributes down
     def _show_role(self) -> None:
-        tabs = self.query_one(TabbedContent)
+        tabs = self._main(TabbedContent)
         team = self.state.role == "team"
         for pane, visible in (("tab-inbox", team), ("tab-decide", team), ("tab-media", team),
                               ("tab-seats", self.state.role == "facilitator")):
@@ -268,27 +273,27 @@ class SeatApp(App[int]):
             check = f" · COMM CHECK {s.commcheck}: press k"
         text = (f"{s.label or self.seat_name} · {format_time(c.get('now', 0))} · {c.get('state', '')} {speed_text}"
                 f" · {s.connection}{check}")
-        self.query_one("#status", Static).update(text)
+        self._main("#status", Static).update(text)
 
     def _fill_inbox(self) -> None:
-        table = self.query_one("#inbox", DataTable)
+        table = self._main("#inbox", DataTable)
         for item in self.state.inbox[table.row_count:]:
             table.add_row(format_time(item.t), item.tlp, item.to, item.sender, item.title, key=str(item.seq))
         self._show_body()
 
     def _fill_media(self) -> None:
-        table = self.query_one("#media", DataTable)
+        table = self._main("#media", DataTable)
         for item in self.state.media[table.row_count:]:
             table.add_row(format_time(item.t), item.sender, item.title, key=str(item.seq))
 
     def _fill_points(self) -> None:
-        table = self.query_one("#points", DataTable)
+        table = self._main("#points", DataTable)
         table.clear()
         for p in self.state.points.values():
             table.add_row(p.point, format_time(p.deadline), p.status, p.prompt, key=p.point)
 
     def _fill_seats(self) -> None:
-        table = self.query_one("#seats", DataTable)
+        table = self._main("#seats", DataTable)
         table.clear()
         for row in self.state.seats:
             seen = "-" if row.get("last_seen") is None else f"{row['last_seen']:.0f} s ago"
@@ -303,12 +308,12 @@ class SeatApp(App[int]):
 
     @on(DataTable.RowHighlighted, "#inbox")
     def _show_body(self, event=None) -> None:
-        table = self.query_one("#inbox", DataTable)
+        table = self._main("#inbox", DataTable)
         if not self.state.inbox:
             return
         row = min(max(table.cursor_row, 0), len(self.state.inbox) - 1)
         item = self.state.inbox[row]
-        self.query_one("#body", Static).update(f"[{item.tlp}] {item.title}\nfrom {item.sender} to {item.to}\n\n{item.body}")
+        self._main("#body", Static).update(f"[{item.tlp}] {item.title}\nfrom {item.sender} to {item.to}\n\n{item.body}")
 
     # ------------------------------------------------------------ actions (inputs go to the host)
     def send(self, frame: dict) -> str:
@@ -322,7 +327,7 @@ class SeatApp(App[int]):
     def action_answer(self, event=None) -> None:
         if self.state.role != "team":
             return
-        table = self.query_one("#points", DataTable)
+        table = self._main("#points", DataTable)
         open_points = list(self.state.points.values())
         if not open_points or table.cursor_row < 0:
             return

@@ -53,6 +53,8 @@ class SeatClient:
         self._closing = False
         self.connections = 0
         self.dropped_duplicates = 0
+        self.raw = ""
+        """The text of the message being delivered (the host's compact JSON), for clients that pass it on."""
 
     async def run(self) -> None:
         """Connect and deliver messages until closed, the host says bye, or a refusal."""
@@ -90,6 +92,7 @@ class SeatClient:
 
     async def _read(self, ws: ClientConnection) -> str:
         async for raw in ws:
+            self.raw = raw if isinstance(raw, str) else ""
             try:
                 msg = json.loads(raw)
             except ValueError:

@@ -24,6 +24,7 @@ import json
 import sys
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -130,6 +131,7 @@ class Host:
         self._last_clock = 0.0
         self._clock_sent: tuple = ()
         self._ended_at: float | None = None
+        self._held: list[tuple[Conn, str]] | None = None
         exercise.journal.subscribe(self._on_record)
 
     # ------------------------------------------------------------ running
@@ -160,9 +162,10 @@ class Host:
     async def _clock_loop(self) -> None:
         while True:
             try:
-                self.pacer.tick()
-                if self.session is not None and hasattr(self.session, "mark_clock"):
-                    self.session.mark_clock(self.ex.now)
+                with self._committed():
+                    self.pacer.tick()
+                    if self.session is not None and hasattr(self.session, "mark_clock"):
+                        self.session.mark_clock(self.ex.now)
             except Exception as e:  # an engine or store failure must not silently stop the clock: pause and say so
                 self.pacer.pause()
                 self.log(f"cyclesim serve: the clock is paused: {type(e).__name__}: {e}")
@@ -177,8 +180,33 @@ class Host:
             await asyncio.sleep(TICK)
 
     # ------------------------------------------------------------ records out
+    @contextmanager
+    def _committed(self):
+        """One transaction for a clock tick's records; seats get them only once it is committed.
+
+        A tick at high speed appends hundreds of records; committing each on
+        its own (one sync to disk each) would hold the loop, and every seat's
+        frames, for seconds. Inputs from seats are not inside: they are
+        committed on their own, as they come.
+        """
+        store = getattr(self.session, "store", None)
+        batch = getattr(store, "batch", None)
+        if batch is None:
+            yield
+            return
+        self._held = []
+        try:
+            with batch():
+                yield
+        except BaseException:
+            self._held = None  # not committed: nobody may see them
+            raise
+        held, self._held = self._held, None
+        for conn, frame in held:
+            conn.put(frame)
+
     def _on_record(self, record: Record) -> None:
-        """Called as each record is journalled (already committed): filter it for every seat and queue it."""
+        """Called as each record is journalled: filter it for every seat and queue it (after the commit)."""
         self.filter.learn(record)
         if not self.conns:
             return
@@ -192,7 +220,10 @@ class Host:
                 frame = "" if view is None else P.encode({**view, "type": "record", "at": at})
                 cache[key] = frame
             if frame:
-                conn.put(frame)
+                if self._held is not None:
+                    self._held.append((conn, frame))
+                else:
+                    conn.put(frame)
 
     def _clock_frame(self) -> dict:
         return {"type": "clock", "now": self.ex.now, "duration": self.ex.duration, "state": self.clock_state,
