@@ -118,6 +118,7 @@ def run(args) -> int:
         tokens = load_or_create(tokens_path, list(seats_of(exercise.plan)), reuse=reuse)
         host = Host(exercise, tokens, session=session, host=host_name, port=port, ssl=tls, speed=speed,
                     autostart=args.autostart, events_path=session.path / "host-events.jsonl", linger=args.linger)
+        host.cafile = args.cert  # browser seats (--web) trust the host's own certificate
         if exercise.ended:
             print(f"cyclesim serve: the exercise has ended; seats may still join to read it", file=sys.stderr)
         return asyncio.run(_serve(host, session.path, tokens_path, web))
@@ -132,10 +133,20 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
             loop.add_signal_handler(sig, host.stop)
         except (NotImplementedError, RuntimeError):  # not the main thread (in-process tests)
             pass
-    web_task = None
+    web_runner = None
+
+    async def start_web(url: str) -> None:
+        nonlocal web_runner
+        from simulator.host.web import serve_web
+        try:
+            web_runner = await serve_web(url, web, lambda page: print(
+                f"cyclesim serve: seats in a browser at {page} (each tab asks for its seat and token)",
+                file=sys.stderr, flush=True), cafile=host.cafile)
+        except (OSError, InputError) as e:
+            print(f"cyclesim serve: --web failed: {e}", file=sys.stderr, flush=True)
+            host.stop()
 
     def ready(url: str) -> None:
-        nonlocal web_task
         (folder / "host.json").write_text(json.dumps({"url": url, "pid": os.getpid()}) + "\n", encoding="utf-8")
         if host.host not in ("127.0.0.1", "localhost", "::1") and host.ssl is None:
             print("cyclesim serve: warning: listening beyond this machine without TLS; tokens and injects travel "
@@ -143,11 +154,10 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
         print(f"cyclesim serve: {host.plan.scenario.id} on {url}; session {folder}; tokens in {tokens_path}",
               file=sys.stderr, flush=True)
         if web is not None:
-            from simulator.host.web import serve_web
-            web_task = asyncio.ensure_future(serve_web(url, web, host.stop))
+            asyncio.ensure_future(start_web(url))
     try:
         await host.serve(ready)
     finally:
-        if web_task is not None:
-            web_task.cancel()
+        if web_runner is not None:
+            await web_runner.cleanup()
     return 0

@@ -127,6 +127,8 @@ class Host:
         self.commcheck = 0
         self.alerts: deque[dict] = deque(maxlen=ALERTS_KEPT)
         self.url = ""
+        self.cafile: str | None = None
+        """The certificate browser seats (--web) trust when the host serves TLS."""
         self._stop: asyncio.Event | None = None  # made in serve(), inside the loop
         self._last_clock = 0.0
         self._clock_sent: tuple = ()
