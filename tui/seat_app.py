@@ -47,10 +47,13 @@ class LoginScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login"):
-            yield Label("Join a cyclesim session: your seat (team id, facilitator or evaluator) and its token")
+            yield Label("Join a cyclesim session\nseat: a team id, facilitator or evaluator; then its token")
             yield Input(self.seat, placeholder="seat, e.g. ie", id="seat")
             yield Input(placeholder="token", password=True, id="token")
             yield Button("Join", id="join", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#token" if self.seat else "#seat", Input).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#join")
@@ -215,7 +218,10 @@ class SeatApp(App[int]):
     def check_action(self, action: str, parameters) -> bool | None:
         role_only = {a for acts in self.ROLE_ACTIONS.values() for a in acts}
         if action in role_only:
-            return action in self.ROLE_ACTIONS.get(self.state.role, set())
+            allowed = action in self.ROLE_ACTIONS.get(self.state.role, set())
+            if action == "ack":
+                return allowed and bool(self.state.commcheck) and self.state.acked != self.state.commcheck
+            return allowed
         return True
 
     # ------------------------------------------------------------ messages up
@@ -237,6 +243,8 @@ class SeatApp(App[int]):
             self._tail(self._main("#alerts", RichLog), self.state.alerts, "_alerted")
         if moved.log:
             self._tail(self._main("#log", RichLog), self.state.log, "_logged")
+        if moved.commcheck or moved.log:
+            self.refresh_bindings()  # the comm check key shows only while a check waits for us
         if moved.toast and self.state.role:
             self.notify(moved.toast, timeout=4)
         self._status()
@@ -271,7 +279,10 @@ class SeatApp(App[int]):
         check = ""
         if s.role == "team" and s.commcheck and s.acked != s.commcheck:
             check = f" · COMM CHECK {s.commcheck}: press k"
-        text = (f"{s.label or self.seat_name} · {format_time(c.get('now', 0))} · {c.get('state', '')} {speed_text}"
+        state = c.get("state", "")
+        if state in ("running", "advancing") and speed_text:
+            state = f"{state} ({speed_text})"
+        text = (f"{s.label or self.seat_name} · {format_time(c.get('now', 0))} · {state}"
                 f" · {s.connection}{check}")
         self._main("#status", Static).update(text)
 

@@ -125,6 +125,8 @@ class SeatState:
             self.ended = moved.ended = True
         if self.role == "team":
             self._team_record(kind, r, moved)
+            if "at" not in r:
+                moved.toast = ""  # catching up on the past: the tables show it, no toast for each
         line = describe_line(r)
         if line:
             self.feed.append(line)

@@ -53,7 +53,8 @@ def run(args) -> int:
         return asyncio.run(_jsonl(args, token, ssl_ctx))
     from simulator.commands.common import need_terminal
     from simulator.commands.frontend import frontend
-    need_terminal("join")
+    if "web_driver" not in os.environ.get("TEXTUAL_DRIVER", ""):  # a browser tab (serve --web) has no terminal
+        need_terminal("join")
     return frontend("seat")(args.url, seat=args.seat, token=token, ssl=ssl_ctx)
 
 
