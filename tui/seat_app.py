@@ -228,6 +228,8 @@ class SeatApp(App[int]):
     @on(HostMessage)
     def _host(self, event: HostMessage) -> None:
         moved = self.state.feed_message(event.msg)
+        if not self.screen_stack:  # closing down: keep the state, draw nothing
+            return
         if moved.welcome:
             self._show_role()
         if moved.inbox:
@@ -252,7 +254,8 @@ class SeatApp(App[int]):
     @on(LinkState)
     def _link(self, event: LinkState) -> None:
         self.state.connection = event.state
-        self._status()
+        if self.screen_stack:
+            self._status()
 
     @on(HostGone)
     def _gone(self, event: HostGone) -> None:
@@ -319,9 +322,9 @@ class SeatApp(App[int]):
 
     @on(DataTable.RowHighlighted, "#inbox")
     def _show_body(self, event=None) -> None:
-        table = self._main("#inbox", DataTable)
-        if not self.state.inbox:
+        if not self.state.inbox or not self.screen_stack:
             return
+        table = self._main("#inbox", DataTable)
         row = min(max(table.cursor_row, 0), len(self.state.inbox) - 1)
         item = self.state.inbox[row]
         self._main("#body", Static).update(f"[{item.tlp}] {item.title}\nfrom {item.sender} to {item.to}\n\n{item.body}")
