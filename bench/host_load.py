@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from simulator.engine.exercise import Exercise  # noqa: E402
-from simulator.engine.plan import Plan  # noqa: E402
 from simulator.host.seats import SeatFilter, seats_of  # noqa: E402
 from simulator.journal.store import Store  # noqa: E402
 from simulator.scenario.loader import load  # noqa: E402
+from simulator.scenario.plan import Plan  # noqa: E402
 
 MS = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
       "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]

@@ -118,8 +118,7 @@ class FieldsScreen(ModalScreen[dict | None]):
     def _send(self, event=None) -> None:
         out: dict[str, Any] = {"type": self.frame}
         for name, _hint, choices in self.fields:
-            widget = self.query_one(f"#f-{name}")
-            value = widget.value
+            value = self.query_one(f"#f-{name}", Select).value if choices else self.query_one(f"#f-{name}", Input).value
             if not choices and not str(value).strip():
                 self.notify(f"{name} is needed.", severity="warning")
                 return
@@ -333,6 +332,11 @@ class SeatApp(App[int]):
     def send(self, frame: dict) -> str:
         return self.driver.send(frame) if self.driver is not None else ""
 
+    def _send_form(self, frame: dict | None) -> None:
+        """What a form returned (None: cancelled) goes to the host."""
+        if frame:
+            self.send(frame)
+
     def action_ack(self) -> None:
         if self.state.commcheck:
             self.send({"type": "ack", "id": self.state.commcheck})
@@ -349,7 +353,7 @@ class SeatApp(App[int]):
         if point.status != "open":
             self.notify(f"{point.point} is {point.status}.", severity="warning")
             return
-        self.push_screen(AnswerScreen(point), lambda frame: frame and self.send(frame))
+        self.push_screen(AnswerScreen(point), self._send_form)
 
     def action_toggle_clock(self) -> None:
         running = self.state.clock.get("state") in ("running", "advancing")
@@ -377,16 +381,16 @@ class SeatApp(App[int]):
 
     def action_fire(self) -> None:
         self.push_screen(FieldsScreen("Fire an inject now", "fire", [("inject", "inject id, e.g. TUT-04", None)]),
-                         lambda frame: frame and self.send(frame))
+                         self._send_form)
 
     def action_channel(self) -> None:
         fields = [("channel", "channel id", None), ("status", "", ["degraded", "cut", "up"])]
         self.push_screen(FieldsScreen("Degrade, cut or restore a channel", "channel", fields),
-                         lambda frame: frame and self.send(frame))
+                         self._send_form)
 
     def action_observe(self) -> None:
         fields = [("text", "what you observed", None), ("category", "", ["note", "strength", "improvement"])]
-        self.push_screen(FieldsScreen("Observation", "observe", fields), lambda frame: frame and self.send(frame))
+        self.push_screen(FieldsScreen("Observation", "observe", fields), self._send_form)
 
 
 def run_seat(url: str, *, seat: str | None = None, token: str | None = None, ssl: Any = None) -> int:

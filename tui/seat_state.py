@@ -16,6 +16,7 @@ from typing import Any
 from simulator.timefmt import format_time
 from tui.describe import describe
 
+
 @dataclass
 class Delivery:
     seq: int
@@ -118,7 +119,7 @@ class SeatState:
         return moved
 
     def _record(self, r: dict[str, Any], moved: Moved) -> None:
-        kind, t = r.get("kind"), r.get("t", 0)
+        kind = r.get("kind")
         if kind == "exercise.started":
             self.briefing = r
         elif kind == "exercise.ended":
@@ -148,7 +149,7 @@ class SeatState:
                                                 r.get("default", ""), list(r.get("options", [])))
             moved.points, moved.toast = True, f"Decision point {r['point']} is open: {r.get('prompt', '')}"
         elif kind in ("decision_point.closed", "decision_point.unresolved"):
-            point = self.points.get(r.get("point"))
+            point = self.points.get(str(r.get("point")))
             if point is not None:
                 point.status = f"closed: {r.get('option', '')} ({r.get('how', 'unresolved')})"
                 moved.points = True

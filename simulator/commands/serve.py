@@ -120,7 +120,7 @@ def run(args) -> int:
                     autostart=args.autostart, events_path=session.path / "host-events.jsonl", linger=args.linger)
         host.cafile = args.cert  # browser seats (--web) trust the host's own certificate
         if exercise.ended:
-            print(f"cyclesim serve: the exercise has ended; seats may still join to read it", file=sys.stderr)
+            print("cyclesim serve: the exercise has ended; seats may still join to read it", file=sys.stderr)
         return asyncio.run(_serve(host, session.path, tokens_path, web))
     finally:
         session.close()
@@ -135,7 +135,7 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
             pass
     web_runner = None
 
-    async def start_web(url: str) -> None:
+    async def start_web(url: str, web: tuple[str, int]) -> None:
         nonlocal web_runner
         from simulator.host.web import serve_web
         try:
@@ -154,7 +154,7 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
         print(f"cyclesim serve: {host.plan.scenario.id} on {url}; session {folder}; tokens in {tokens_path}",
               file=sys.stderr, flush=True)
         if web is not None:
-            asyncio.ensure_future(start_web(url))
+            asyncio.ensure_future(start_web(url, web))
     try:
         await host.serve(ready)
     finally:

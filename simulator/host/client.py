@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl as ssl_lib
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -75,7 +76,7 @@ class SeatClient:
                 raise
             except InvalidURI as e:
                 raise InputError(f"not a WebSocket URL: {e}") from None
-            except (OSError, InvalidHandshake, ConnectionClosed, TimeoutError, asyncio.TimeoutError) as e:
+            except (OSError, InvalidHandshake, ConnectionClosed, TimeoutError) as e:
                 if first and loop.time() > deadline:
                     raise HostUnreachable(f"no cyclesim host answered at {self.url}: {e}") from None
             finally:
@@ -133,7 +134,7 @@ class SeatClient:
         """Send a frame once connected; False if no connection came up in time."""
         try:
             await asyncio.wait_for(self.connected.wait(), timeout)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             return False
         ws = self._ws
         if ws is None:

@@ -11,7 +11,7 @@ and tests). Pausing and speed changes re-anchor, so paused time never counts.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from simulator.engine.exercise import Exercise
 

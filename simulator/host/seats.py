@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.engine.plan import Plan
 from simulator.host.protocol import EVALUATOR, FACILITATOR
 from simulator.journal.journal import Record
 from simulator.scenario.crossref import EVERYONE
+from simulator.scenario.plan import Plan
 
 MEDIA_KINDS = frozenset({"media"})
 """Actor kinds whose messages are the public sphere: shown in a team's media feed."""

@@ -24,10 +24,11 @@ import json
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -336,7 +337,7 @@ class Host:
     async def _hello(self, ws: ServerConnection, peer: str) -> tuple[Seat | None, int]:
         try:
             raw = await asyncio.wait_for(ws.recv(), HELLO_TIMEOUT)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             await self._refuse(ws, None, peer, "connection.refused", f"no hello within {HELLO_TIMEOUT:g} s")
             return None, -1
         except ConnectionClosed as e:
@@ -486,6 +487,8 @@ class Host:
             return False, [reason], {}
         if not self.started:
             return False, ["the exercise has not started yet (STARTEX): wait for the facilitator"], {}
+        if seat.team is None:
+            return False, [f"seat {seat.name} plays no team"], {}
         outcome = self.ex.submit(seat.team, decision=f["decision"], point=f["point"], option=f["option"],
                                  rationale=f["rationale"], params=f["params"])
         self.pacer.drain()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from simulator.errors import InputError
 
@@ -41,7 +41,8 @@ async def serve_web(host_url: str, listen: tuple[str, int], on_ready: Callable[[
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port
+    sockets = getattr(site._server, "sockets", None) or []  # the port bound when asked for port 0
+    bound = sockets[0].getsockname()[1] if sockets else port
     url = f"http://{host}:{bound}"
     server.public_url = url
     if on_ready is not None:

@@ -65,7 +65,7 @@ class HostThread:
             self.error = e
             self._ready.set()
 
-    def __enter__(self) -> "HostThread":
+    def __enter__(self) -> HostThread:
         self.thread.start()
         assert self._ready.wait(DEADLINE), "host did not start"
         if self.error:

@@ -98,7 +98,7 @@ def test_sigkill_then_resume_restores_every_record_and_seats_catch_up(tmp_path, 
         plan = session.scenario_to_play(use_stored=True)[0]
     finally:
         session.close()
-    from simulator.engine.plan import Plan
+    from simulator.scenario.plan import Plan
     p = Plan.of(plan.scenario, plan.content_hash)
     filt, seat = SeatFilter(p), seats_of(p)["ie"]
     expected = []

@@ -7,6 +7,7 @@ import os
 import stat
 
 import pytest
+from host_support import TWO_ROOMS
 
 from simulator.commands.common import load_plan
 from simulator.engine.exercise import Exercise
@@ -17,8 +18,6 @@ from simulator.host.seats import SeatFilter, seats_of
 from simulator.host.tokens import load_or_create, matches, read_tokens, write_tokens
 from simulator.journal.journal import Journal, Record
 from simulator.session.session import Session
-
-from host_support import TWO_ROOMS
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ the form; the answer lands in the host's journal as ie's.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from pathlib import Path
@@ -17,9 +16,9 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
-from host_support import HostThread  # noqa: E402
+from host_support import HostThread
 
-from tui.seat_app import AnswerScreen, LoginScreen, SeatApp  # noqa: E402
+from tui.seat_app import AnswerScreen, LoginScreen, SeatApp
 
 
 async def until(pilot, cond, timeout=10.0):
