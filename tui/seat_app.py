@@ -150,13 +150,16 @@ class SeatApp(App[int]):
         Binding("s", "start", "STARTEX"),
         Binding("S", "force_start", "Force start"),
         Binding("f", "fire", "Fire inject"),
+        Binding("h", "hold", "Hold inject"),
+        Binding("r", "release", "Release inject"),
+        Binding("a", "adhoc", "Ad-hoc inject"),
         Binding("x", "channel", "Channel"),
         Binding("o", "observe", "Observation"),
     ]
     ROLE_ACTIONS = {
         "team": {"ack", "answer"},
-        "facilitator": {"toggle_clock", "faster", "slower", "commcheck", "start", "force_start", "fire", "channel",
-                        "observe"},
+        "facilitator": {"toggle_clock", "faster", "slower", "commcheck", "start", "force_start", "fire", "hold",
+                        "release", "adhoc", "channel", "observe"},
         "evaluator": {"observe"},
     }
 
@@ -382,6 +385,25 @@ class SeatApp(App[int]):
     def action_fire(self) -> None:
         self.push_screen(FieldsScreen("Fire an inject now", "fire", [("inject", "inject id, e.g. TUT-04", None)]),
                          self._send_form)
+
+    def action_hold(self) -> None:
+        self.push_screen(FieldsScreen("Hold an inject when its time comes", "hold", [("inject", "inject id", None)]),
+                         self._send_form)
+
+    def action_release(self) -> None:
+        self.push_screen(FieldsScreen("Release a held inject", "release", [("inject", "inject id", None)]),
+                         self._send_form)
+
+    def action_adhoc(self) -> None:
+        fields = [("from", "sender actor, e.g. EXCON", None), ("to", "recipients, comma separated", None),
+                  ("title", "title", None), ("body", "text", None),
+                  ("tlp", "", ["TLP:AMBER", "TLP:GREEN", "TLP:CLEAR", "TLP:AMBER+STRICT", "TLP:RED"])]
+
+        def send(frame: dict | None) -> None:
+            if frame:
+                frame["to"] = [r.strip() for r in frame["to"].split(",") if r.strip()]
+                self.send(frame)
+        self.push_screen(FieldsScreen("Ad-hoc inject", "inject", fields), send)
 
     def action_channel(self) -> None:
         fields = [("channel", "channel id", None), ("status", "", ["degraded", "cut", "up"])]

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
 from host_support import HostThread
 
-from tui.seat_app import AnswerScreen, LoginScreen, SeatApp
+from tui.seat_app import AnswerScreen, FieldsScreen, LoginScreen, SeatApp
 
 
 async def until(pilot, cond, timeout=10.0):
@@ -93,3 +93,37 @@ async def test_answer_form_sends_the_decision(tmp_path):
         closed = [r for r in h.records() if r.kind == "decision_point.closed"]
         assert closed and closed[0]["team"] == "eu" and closed[0]["option"] == "convene" and closed[0]["how"] == "decided"
         assert closed[0]["rationale"] == "the ministers must hear it first"
+
+
+async def test_facilitator_seat_runs_the_comm_check_and_pulls_the_levers(tmp_path):
+    with HostThread(tmp_path / "s3") as h:
+        app = SeatApp(h.url, seat="facilitator", token=h.tokens["facilitator"])
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, lambda: app.state.role == "facilitator" and app.state.seats)
+            seats = app.query_one("#seats", DataTable)
+            assert {str(seats.get_row_at(i)[0]) for i in range(seats.row_count)} == {"ie", "eu", "facilitator", "evaluator"}
+            await pilot.press("c")
+            await until(pilot, lambda: h.host.commcheck == 1)
+            await pilot.press("s")  # nobody acknowledged: refused, with the reason in the log
+            await until(pilot, lambda: any("STARTEX needs" in line for line in app.state.log))
+            assert not h.host.started
+            await pilot.press("S")
+            await until(pilot, lambda: h.host.started)
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, FieldsScreen))
+            app.screen.query_one("#f-channel", Input).value = "excon"
+            app.screen.query_one("#f-status", Select).value = "cut"
+            await pilot.click("#send")
+            await until(pilot, lambda: any(r.kind == "channel.changed" for r in h.records()))
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, FieldsScreen))
+            for name, value in (("from", "EXCON"), ("to", "CYCLONE, PRESIDENCY"), ("title", "Press asks"),
+                                ("body", "A journalist calls the Presidency.")):
+                app.screen.query_one(f"#f-{name}", Input).value = value
+            await pilot.click("#send")
+            await until(pilot, lambda: any(r.kind == "facilitator.injected" for r in h.records()))
+            await until(pilot, lambda: any("channel.changed" in line or "excon" in line for line in app.state.feed))
+        changed = next(r for r in h.records() if r.kind == "channel.changed")
+        assert changed["channel"] == "excon" and changed["to"] == "cut" and changed["cause"] == "facilitator"
+        injected = next(r for r in h.records() if r.kind == "facilitator.injected")
+        assert injected["inject"]["to"] == ["CYCLONE", "PRESIDENCY"]
