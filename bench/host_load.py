@@ -186,7 +186,7 @@ async def main() -> int:
     print(f"seats {len(seats)} ({teams} teams, facilitator, {seat_names.count('evaluator')} evaluators); "
           f"{args.hours} h storyline at --speed max")
     print(f"records journalled: {len(records)}; frames delivered to seats: {frames}")
-    print(f"delivery latency (journal commit -> seat stdout): median {statistics.median(lat) * 1000:.1f} ms, "
+    print(f"delivery latency (journal append, commit included, -> seat stdout): median {statistics.median(lat) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms, max {lat[-1] * 1000:.1f} ms over {len(lat)} live frames")
     print(f"host: {cpu1 - cpu0:.2f} CPU s during play, peak RSS {peak / 1024:.0f} MiB; wall {wall:.2f} s")
     print(f"baseline (bare in-process replay, same scenario and seed): {baseline:.3f} s; host wall / baseline = "
