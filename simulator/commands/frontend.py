@@ -30,6 +30,8 @@ def terminal_ui() -> Callable[..., int]:
 
 def frontend(name: str) -> Callable[..., int]:
     """A named UI of the group: ``tui`` (one terminal on an exercise) or ``seat`` (a seat of a served session)."""
+    from importlib.metadata import entry_points
+
     found = entry_points(group=GROUP, name=name)
     if not found:
         raise InputError(f"the terminal UI {name!r} is not installed (no {name!r} entry point in the group "

@@ -16,11 +16,7 @@ import sys
 from pathlib import Path
 
 from simulator.commands.common import load_plan
-from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
-from simulator.host.seats import seats_of
-from simulator.host.tokens import load_or_create
-from simulator.session.session import Session
 
 NAME = "serve"
 HELP = "host a session for several rooms: teams, facilitator and evaluator join over WebSockets"
@@ -92,7 +88,12 @@ def server_ssl(cert: str | None, key: str | None) -> ssl.SSLContext | None:
 
 
 def run(args) -> int:
-    from simulator.host.server import Host  # websockets is imported only by the commands that use it
+    # the engine, the store and websockets are imported only when the command runs (cyclesim --help stays light)
+    from simulator.engine.exercise import Exercise
+    from simulator.host.seats import seats_of
+    from simulator.host.server import Host
+    from simulator.host.tokens import load_or_create
+    from simulator.session.session import Session
 
     host_name, port = parse_listen(args.listen)
     speed = parse_speed(args.speed)

@@ -20,8 +20,15 @@ TOKEN_BYTES = 24
 
 
 def new_tokens(seats: list[str]) -> dict[str, str]:
-    """A fresh random token for each seat."""
-    return {seat: secrets.token_urlsafe(TOKEN_BYTES) for seat in seats}
+    """A fresh random token for each seat (never starting with '-', which a command line would take for an option)."""
+    return {seat: _token() for seat in seats}
+
+
+def _token() -> str:
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 def write_tokens(path: Path, tokens: dict[str, str]) -> None:

@@ -56,3 +56,10 @@ def test_half_a_tls_setup_is_refused(capsys):
     assert "--speed 'fast'" in capsys.readouterr().err
     assert main(["join", "http://127.0.0.1:1", "--team", "ie", "--token", "x", "--jsonl"]) == 2
     assert "not a host URL" in capsys.readouterr().err
+
+
+def test_the_seat_ui_is_found_by_its_entry_point():
+    from simulator.commands.frontend import frontend
+    from tui.seat_app import run_seat
+
+    assert frontend("seat") is run_seat

@@ -15,7 +15,7 @@ from simulator.errors import InputError
 from simulator.host import protocol as P
 from simulator.host.pacing import Pacer
 from simulator.host.seats import SeatFilter, seats_of
-from simulator.host.tokens import load_or_create, matches, read_tokens, write_tokens
+from simulator.host.tokens import load_or_create, matches, new_tokens, read_tokens, write_tokens
 from simulator.journal.journal import Journal, Record
 from simulator.session.session import Session
 
@@ -67,6 +67,7 @@ def test_tokens_file_is_private_random_and_reused(tmp_path):
     first = load_or_create(path, ["ie", "facilitator"], reuse=False)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert len(set(first.values())) == 2 and all(len(t) >= 30 for t in first.values())
+    assert not any(t.startswith("-") for _ in range(200) for t in new_tokens(["a", "b"]).values())
     assert load_or_create(path, ["ie", "facilitator"], reuse=True) == first
     assert load_or_create(path, ["ie", "facilitator"], reuse=False) != first
     assert matches(first["ie"], first["ie"]) and not matches(first["ie"][:-1] + "?", first["ie"])

@@ -67,13 +67,15 @@ def test_browser_tab_joins_as_a_team_and_shows_its_inbox(tmp_path):
                         page.wait_for_timeout(100)
                     return False
                 assert seen("Join a cyclesim session", 15), "the login screen never arrived"
+                page.wait_for_selector("body.-first-byte", timeout=15000)
+                page.wait_for_timeout(1500)  # the terminal fits itself to the page and the app redraws: let it settle
                 page.mouse.click(1100, 150)  # give the page the keyboard (keys need a click first); not on the footer
-                page.wait_for_timeout(300)
+                page.wait_for_timeout(500)
                 page.keyboard.type("ie")
                 page.keyboard.press("Tab")
                 page.keyboard.type(token)
                 page.keyboard.press("Enter")
-                if not seen("Ireland national team", 15):
+                if not seen("Ireland national team", 20):
                     page.screenshot(path=str(tmp_path / "not-joined.png"))
                     raise AssertionError(f"the seat never joined (screenshot: {tmp_path / 'not-joined.png'})")
                 assert seen("Source-protected: the intruder", 10), "ie's inbox (its TLP:RED inject) never showed"
