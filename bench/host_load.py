@@ -10,7 +10,7 @@ evaluators for the rest. The facilitator forces STARTEX; the run ends when
 every seat has the exercise.ended record (or at --timeout, which fails).
 
 Prints: records journalled, frames delivered, delivery latency (host
-journal commit to the line read from the seat's stdout) median and 99th
+journal append, through the tick's commit, to the line read from the seat's stdout) median and 99th
 percentile, host CPU seconds and peak resident memory, and the host's wall
 time as a ratio to a bare in-process replay of the same scenario and seed
 (the baseline, measured in the same run). Checks every seat received exactly
