@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from simulator.errors import InputError
+from simulator.text import printable
 
 TLP_LABELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 """TLP 2.0 labels for --help (simulator.scenario.model.TLP_ORDER, without importing the format models)."""
@@ -77,5 +78,5 @@ def run(args) -> int:
     meta = data["meta"]
     left = f"; left out above {meta['audience']}: {meta['withheld_total']} item(s)" if meta["withheld_total"] else ""
     view = f"; view of team {meta['team']}" if meta["team"] else ""
-    print(f"wrote {out} ({fmt}, {meta['audience']}{view}{left})")
+    print(printable(f"wrote {out} ({fmt}, {meta['audience']}{view}{left})", one_line=True))
     return 0
