@@ -16,6 +16,7 @@ from simulator.scenario.catalogue import bundled, catalogue_for
 from simulator.scenario.conditions import ConditionError, parse, referenced_ids
 from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject, Scenario
 from simulator.scenario.network import resolve
+from simulator.timefmt import EARLIEST_START, LATEST_START
 from simulator.scenario.yamlio import YamlDoc
 from simulator.timefmt import format_time
 
@@ -69,6 +70,9 @@ class _Checker:
             return
         if when.tzinfo is None:
             self.add(("start",), "start needs a UTC offset, e.g. '2026-03-02T08:00:00+01:00', so times read the same everywhere")
+        elif not EARLIEST_START <= when.replace(tzinfo=None) <= LATEST_START:
+            self.add(("start",), f"start {self.s.start!r} is outside the calendar the reports can show "
+                                 f"({EARLIEST_START.year} to {LATEST_START.year})")
         if self.s.duration <= 0:
             self.add(("duration",), "duration must be after T+0")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from simulator.errors import ProblemSink, ScenarioError
+from simulator.files import escapes, not_regular
 from simulator.scenario import crossref
 from simulator.scenario.library import BUNDLED_DIR, expand_ref, load_library
 from simulator.scenario.model import Scenario
@@ -46,8 +47,11 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone
     """
     path = Path(path)
     display = _display(path)
-    if not path.is_file():
+    why = not_regular(path)
+    if why == "does not exist":
         raise ScenarioError("missing file", [_problem(display, f"no such scenario file: {path}")])
+    if why is not None:
+        raise ScenarioError("not a file", [_problem(display, f"cannot read the scenario: {path} {why}")])
     doc = load_yaml_file(path, display_path=display)
     sink = ProblemSink()
     data = doc.data
@@ -112,7 +116,12 @@ def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> li
     dirs = [BUNDLED_DIR]
     local = base / "injects"
     if local.is_dir() and local.resolve() != BUNDLED_DIR:
-        dirs.append(local)
+        outside = escapes(local, base)
+        if outside is not None:  # a symlinked folder would read templates from anywhere on the disk
+            sink.add(doc.path, 1, 1, f"the library folder {_display(local)} is a symlink leading outside the "
+                                     f"scenario's folder (to {outside}); only folders inside it are read")
+        else:
+            dirs.append(local)
     extra = data.get("libraries") or []
     if isinstance(extra, list):
         for i, entry in enumerate(extra):

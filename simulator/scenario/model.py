@@ -21,9 +21,11 @@ from pydantic import (
 )
 
 from simulator.scenario.patterns import DURATION_PATTERN, TIME_PATTERN, TLP_PATTERN
-from simulator.timefmt import parse_duration, parse_time
+from simulator.timefmt import MAX_MINUTES, parse_duration, parse_time
 
 FORMAT = "cyclesim/1"
+MAX_HOURS = MAX_MINUTES // 60
+"""Longest delay in hours (delays are written in hours; times and durations in minutes are bounded by the parser)."""
 
 # ---------------------------------------------------------------- scalar types
 
@@ -116,9 +118,9 @@ class Model(BaseModel):
 class Delay(Model):
     """A triangular delay in hours (domain.md §10.2): min <= mode <= max."""
 
-    min: float = Field(ge=0, allow_inf_nan=False, description="shortest delay, hours")
-    mode: float = Field(ge=0, allow_inf_nan=False, description="most likely delay, hours")
-    max: float = Field(ge=0, allow_inf_nan=False, description="longest delay, hours")
+    min: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="shortest delay, hours")
+    mode: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="most likely delay, hours")
+    max: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="longest delay, hours")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Delay":
@@ -450,7 +452,7 @@ class Stance(Model):
     """A Member State's stance in unanimity votes (domain.md §10.3)."""
 
     stance: float = Field(0.5, ge=-1, le=1, description="-1 hostile to acting, +1 eager")
-    topics: dict[Literal["attribution", "sanctions", "statement", "general"], float] = Field(
+    topics: dict[Literal["attribution", "sanctions", "statement", "general"], Annotated[float, Field(ge=-1, le=1)]] = Field(
         default_factory=dict,
         description="stance on one topic instead of the general one, e.g. {attribution: -0.6} for a MS "
                     "that will not name a State but supports sanctions; naming a State in a declaration votes on 'attribution'")

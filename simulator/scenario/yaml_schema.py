@@ -22,8 +22,11 @@ done by the :class:`Yaml12Resolver` table, not by post-processing:
   their zeros, and pydantic ``int`` fields in lax mode still accept ``"017"`` as
   17. ``1_000`` is a string, as is ``0b101``;
 * floats are ``1.5``, ``.5``, ``1.``, ``1e3`` (a float, where YAML 1.1 gave the
-  string ``'1e3'``), ``-2.5E-3``, ``.inf``, ``-.inf``, ``.nan``. Leading zeros
-  make a string here too (``01.5``), ``0.5`` is a float;
+  string ``'1e3'``), ``-2.5E-3``. ``.inf``, ``-.inf``, ``.nan`` and numbers too
+  large for a float (``1e999``) are read as floats and then **refused** with a
+  message: nothing in a scenario or script may be non-finite, and the journal
+  (JSON) could not hold it. Leading zeros make a string here too (``01.5``),
+  ``0.5`` is a float;
 * no sexagesimal numbers (``1:30`` stays the string ``"1:30"``) and no implicit
   timestamps (``2024-05-01`` stays a string).
 
@@ -39,6 +42,7 @@ used as a key) and merge keys (``<<: *base``, a YAML 1.1 feature).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, ClassVar
 
@@ -199,11 +203,11 @@ class _Constructor(SafeConstructor):
         if not _EXPLICIT_FLOAT_RE.match(value):
             return self._bad(node, f"'{shorten(value)}' is not a number")
         lowered = value.lower()
-        if lowered.endswith(".inf"):
-            return float("-inf") if lowered.startswith("-") else float("inf")
-        if lowered == ".nan":
-            return float("nan")
-        return float(value)
+        number = float(value) if not (lowered.endswith(".inf") or lowered == ".nan") else float("nan")
+        if not math.isfinite(number):  # no time, delay or parameter can be NaN or infinite, and JSON cannot hold one
+            return self._bad(node, f"'{shorten(value)}' is not a finite number"
+                                   + (" (too large)" if lowered[-4:] not in (".inf", ".nan") else ""))
+        return number
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, MappingNode):

@@ -63,6 +63,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from simulator.errors import ProblemSink, ScenarioError
+from simulator.files import open_regular
 from simulator.scenario import yaml_schema
 from simulator.scenario.yaml_limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from simulator.scenario.yaml_limits import Fatal as _Fatal
@@ -202,18 +203,20 @@ def load_yaml_file(
 ) -> YamlDoc:
     """Load one YAML document from the file at ``path``.
 
-    The size is checked with ``os.stat`` before anything is read, and at most
-    ``max_bytes + 1`` bytes are ever read (for files that grow, or device files
-    that report no size). ``display_path`` (default: ``path``) is the name used
+    Only a regular file is read: a named pipe, device or socket is refused
+    before anything is read (:func:`simulator.files.open_regular`). The size is
+    checked with ``fstat`` before reading, and at most ``max_bytes + 1`` bytes
+    are ever read (for files that grow). ``display_path`` (default: ``path``) is the name used
     in messages.
     """
     shown = str(display_path if display_path is not None else os.fspath(path))
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise ScenarioError(f"{shown}: file too large",
-                                _problem(shown, f"file is {size} bytes; the limit is {max_bytes} bytes"))
-        with open(path, "rb") as handle:
+        fd = open_regular(path)  # a FIFO or device in a library folder must not block or stream forever
+        with os.fdopen(fd, "rb") as handle:
+            size = os.fstat(fd).st_size
+            if size > max_bytes:
+                raise ScenarioError(f"{shown}: file too large",
+                                    _problem(shown, f"file is {size} bytes; the limit is {max_bytes} bytes"))
             data = handle.read(max_bytes + 1)
     except OSError as err:
         reason = err.strerror or str(err)
