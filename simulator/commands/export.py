@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from simulator.errors import InputError
@@ -35,7 +36,10 @@ def run(args) -> int:
     for out in (args.decisions, args.events, args.scenario):
         if out and Path(out).resolve().is_relative_to(folder.resolve()):
             raise InputError(f"{out}: write exports outside the session folder {folder}")
-    meta, records = read_session(folder)
+    warnings: list[str] = []
+    meta, records = read_session(folder, warnings)
+    for w in warnings:
+        print(printable(f"warning: {w}"), file=sys.stderr)
     journal = Journal(records)
     if args.events:
         sha = journal.export_jsonl(args.events)

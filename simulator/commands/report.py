@@ -49,6 +49,8 @@ def run(args) -> int:
     if args.output and Path(args.output).is_dir():
         raise InputError(f"-o {args.output}: that is a folder; give a file name such as {Path(args.output) / ('report.' + fmt)}")
     source = open_source(args.source)
+    for w in source.warnings:
+        print(printable(f"warning: {w}"), file=sys.stderr)
     try:
         data = build(source.journal, audience=args.audience, team=args.team, plan=source.plan)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
