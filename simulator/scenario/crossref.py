@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime
 
 from simulator.errors import ProblemSink
-from simulator.scenario.catalogue import bundled, catalogue_for
+from simulator.scenario.catalogue import bundled, catalogue_for, param_problems
 from simulator.scenario.conditions import ConditionError, parse, referenced_ids
 from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject, Scenario
 from simulator.scenario.network import resolve
@@ -322,6 +322,10 @@ class _Checker:
                 oloc = loc + ("options", j)
                 if opt.decision is not None and opt.decision not in self.catalogue:
                     self.unknown(oloc + ("decision",), "catalogue decision", opt.decision, self.catalogue)
+                elif opt.decision is not None:
+                    for name, message in param_problems(self.catalogue[opt.decision], dict(opt.params)):
+                        self.add(oloc + ("params",) + ((name,) if name else ()), message, key=name is not None
+                                 and name not in self.catalogue[opt.decision].params)
                 for field in ("fires", "cancels"):
                     for k, ref in enumerate(getattr(opt, field)):
                         if ref not in self.injects:
