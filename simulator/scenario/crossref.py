@@ -7,6 +7,7 @@ author sees every problem of the file at once.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from typing import Any
 from collections import Counter
 from datetime import datetime
@@ -22,6 +23,14 @@ from simulator.timefmt import format_time
 
 EVERYONE = "everyone"
 """Recipient shorthand: every actor some team plays."""
+
+
+@lru_cache(maxsize=4096)
+def _closest(value: str, known: tuple[str, ...]) -> str | None:
+    """The nearest known id, for a "did you mean" hint; remembered, since a broken file repeats its mistakes
+    (ten thousand injects sent to the same unknown actor spent seconds in difflib)."""
+    close = difflib.get_close_matches(value, known, n=1)
+    return close[0] if close else None
 
 
 class _Checker:
@@ -41,8 +50,8 @@ class _Checker:
         self.sink.add(self.doc.path, line, col, message)
 
     def unknown(self, loc: tuple, what: str, value: str, known, *, key: bool = False) -> None:
-        close = difflib.get_close_matches(value, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = _closest(value, tuple(sorted(known)))
+        hint = f"; did you mean {close!r}?" if close else ""
         self.add(loc, f"unknown {what} {value!r}{hint}", key=key)
 
     # ------------------------------------------------------------ checks
