@@ -9,8 +9,8 @@ from pathlib import Path
 from simulator.commands.common import load_plan
 from simulator.errors import InputError
 from simulator.players import POLICY_NAMES
-from simulator.timefmt import parse_time
 from simulator.text import printable
+from simulator.timefmt import parse_time
 
 NAME = "replay"
 HELP = "play a scenario headless to the end and write its event log"

@@ -9,8 +9,8 @@ import sys
 from simulator.commands.common import need_terminal
 from simulator.commands.frontend import terminal_ui
 from simulator.errors import SimulatorError
-from simulator.timefmt import format_time
 from simulator.text import printable
+from simulator.timefmt import format_time
 
 NAME = "resume"
 HELP = "rebuild a session, check it record for record, and continue it in the terminal UI"

@@ -169,7 +169,7 @@ def read_jsonl(path: str | Path, warnings: list[str] | None = None) -> Journal:
     from simulator.errors import Problem
     from simulator.timefmt import MAX_MINUTES
 
-    records = []
+    records: list[Record] = []
     display = str(path)
 
     def bad(n: int, message: str) -> InputError:

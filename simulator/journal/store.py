@@ -316,6 +316,8 @@ class Store:
         self._write_head()
 
     def _write_head(self) -> None:
+        if self._head_fd is None:
+            return
         line = f"{HEAD_FORMAT} {self._head[0]} {self._head[1]}\n".ljust(_HEAD_SIZE).encode("ascii")
         os.pwrite(self._head_fd, line, 0)
 
@@ -479,7 +481,7 @@ def _tolerable(rows: list[tuple[int, str]]) -> tuple[list[int], int | None]:
     Older versions wrote NaN and Infinity (Python's JSON extension); such a
     record is kept and read with null in their place, not treated as damage.
     """
-    tolerated = []
+    tolerated: list[int] = []
     for seq, data in rows:
         try:
             obj = json.loads(data)

@@ -31,7 +31,7 @@ def escape(value: Any) -> str:
         return value
     if value is None:
         return ""
-    s = printable(str(value), one_line=True)  # a Markdown file is read in terminals too: no escapes get through
+    s = printable(" ".join(str(value).split()), one_line=True)  # read in terminals too: no escapes get through
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _PUNCT.sub(r"\\\1", s)
     s = " ".join(s.split())

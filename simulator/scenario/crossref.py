@@ -7,19 +7,18 @@ author sees every problem of the file at once.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
-from typing import Any
 from collections import Counter
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 from simulator.errors import ProblemSink
 from simulator.scenario.catalogue import bundled, catalogue_for, param_problems
 from simulator.scenario.conditions import ConditionError, parse, referenced_ids
 from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject, Scenario
 from simulator.scenario.network import resolve
-from simulator.timefmt import EARLIEST_START, LATEST_START
 from simulator.scenario.yamlio import YamlDoc
-from simulator.timefmt import format_time
+from simulator.timefmt import EARLIEST_START, LATEST_START, format_time
 
 EVERYONE = "everyone"
 """Recipient shorthand: every actor some team plays."""

@@ -334,7 +334,7 @@ class EventBuilder:
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
             result = constructor(self.loader, node)
-        except Exception:  # noqa: BLE001 - whatever it is, the node path reports it with its place
+        except Exception:
             self.ok = False
             return None
         if len(self.loader.problems) != self._problems:

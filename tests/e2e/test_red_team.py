@@ -18,10 +18,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from simulator.scenario.plan import Plan
 
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.journal.store import DB_NAME, HEAD_NAME
 from simulator.scenario.loader import load
 from simulator.session.session import Session
@@ -44,7 +44,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
             box["code"] = main(list(argv))
         except SystemExit as e:  # argparse usage errors
             box["code"] = e.code
-        except BaseException as e:  # noqa: BLE001 - a traceback is a failure of the test, shown below
+        except BaseException as e:
             box["error"] = e
 
     thread = threading.Thread(target=target, daemon=True)

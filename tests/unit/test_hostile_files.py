@@ -27,7 +27,7 @@ def _in_time(fn, seconds: float = 5):
     def target():
         try:
             box["value"] = fn()
-        except BaseException as e:  # noqa: BLE001 - handed to the test
+        except BaseException as e:
             box["error"] = e
 
     t = threading.Thread(target=target, daemon=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from simulator.scenario.plan import Plan
+
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.report import build, render_html, render_markdown
 from simulator.scenario.loader import load
 

@@ -13,11 +13,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from simulator.scenario.plan import Plan
 
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
 from simulator.journal.journal import Journal, NonFiniteError
+from simulator.journal.records import example
 from simulator.journal.store import DB_NAME, HEAD_NAME, SessionError, Store, StoreFullError, read_session
 from simulator.scenario.loader import load
 from simulator.session.session import Session
@@ -119,12 +120,13 @@ def test_an_old_record_with_nan_is_read_as_null_with_a_warning(tmp_path, capsys)
 
 def test_the_journal_refuses_non_finite_numbers_on_append():
     journal = Journal()
+    body = example("decision.submitted")
     with pytest.raises(NonFiniteError, match=r"params\.weight is inf"):
-        journal.append(5, "decision.submitted", {"params": {"weight": float("inf")}, "team": "ie"})
-    with pytest.raises(NonFiniteError, match=r"values\[1\] is nan"):
-        journal.append(5, "x", {"values": [1.0, float("nan")]})
+        journal.append(5, "decision.submitted", {**body, "params": {"weight": float("inf")}})
+    with pytest.raises(NonFiniteError, match=r"params\.values\[1\] is nan"):
+        journal.append(5, "decision.submitted", {**body, "params": {"values": [1.0, float("nan")]}})
     assert len(journal) == 0
-    journal.append(5, "x", {"values": [1.0, 2.5]})
+    journal.append(5, "decision.submitted", {**body, "params": {"values": [1.0, 2.5]}})
     assert len(journal) == 1
 
 
@@ -154,7 +156,7 @@ def test_a_full_disk_is_a_store_full_error_and_keeps_the_committed_records(tmp_p
     with pytest.raises(StoreFullError, match="the disk is full: record #.* was not committed; every earlier"):
         ex.run(until=600)
     with pytest.raises(SessionError, match="stopped accepting records"):
-        session.journal.append(ex.now, "observation.noted", {"text": "x"})
+        session.journal.append(ex.now, "observation.noted", example("observation.noted"))
     session.store._conn = session.store._conn.real
     session.close()
     assert read_session(folder)[1][-1].seq == committed - 1

@@ -9,7 +9,6 @@ come from ``bench/yaml_limits.py``.
 from __future__ import annotations
 
 import importlib.util
-import math
 import sys
 from pathlib import Path
 
