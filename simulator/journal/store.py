@@ -543,6 +543,7 @@ def summarize(folder: Path) -> Summary:
         last = store.last()
         ended = store.has_kind("exercise.ended")
         count = store.count()
+        damage = store.integrity[0] if store.integrity else ""
     except (SessionError, sqlite3.DatabaseError) as e:
         return Summary(folder.name, str(folder), "unreadable", problem=str(e))
     finally:
@@ -550,7 +551,7 @@ def summarize(folder: Path) -> Summary:
     state = "in use" if holder else ("ended" if ended else "resumable")
     return Summary(folder.name, str(folder), state, meta.scenario, meta.seed, meta.created,
                    last[3] if last else meta.created, max(last[1] if last else 0, meta.clock), count,
-                   problem=f"held by {holder}" if holder else "")
+                   problem=f"held by {holder}" if holder else damage)
 
 
 def list_sessions(base: Path | None = None) -> list[Summary]:

@@ -13,14 +13,22 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from simulator.scenario.plan import Plan
 
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
 from simulator.journal.journal import Journal, NonFiniteError
 from simulator.journal.records import example
-from simulator.journal.store import DB_NAME, HEAD_NAME, SessionError, Store, StoreFullError, read_session
+from simulator.journal.store import (
+    DB_NAME,
+    HEAD_NAME,
+    SessionError,
+    Store,
+    StoreFullError,
+    read_session,
+    summarize,
+)
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
 DRILL = Path(__file__).resolve().parent.parent / "data" / "sessions" / "drill.yaml"
@@ -69,6 +77,7 @@ def test_a_lost_wal_is_detected_by_resume_check_and_readers_warn(tmp_path, capsy
     warnings: list[str] = []
     read_session(lost, warnings)
     assert any("ends early" in w for w in warnings)
+    assert "ends early" in summarize(lost).problem  # 'cyclesim sessions' shows it too
 
 
 def test_an_intact_session_has_no_warnings_and_checks_ok(tmp_path, capsys):
