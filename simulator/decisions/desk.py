@@ -133,7 +133,7 @@ class DecisionDesk:
     def submit(self, team: str, decision: str | None, point: str | None, option: str | None,
                rationale: str, params: dict) -> Outcome:
         ex = self.ex
-        refuse = lambda reason, **extra: self._refuse(team, decision, point, option, reason, **extra)
+        refuse = lambda reason, **extra: self._refuse(team, decision, point, option, reason, **extra)  # noqa: E731
         if not rationale or not rationale.strip():
             return refuse("a rationale is required")
         if team not in ex.plan.teams:

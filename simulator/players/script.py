@@ -168,7 +168,7 @@ def _check_params(plan, entry, params, loc, add) -> None:
         add(loc + ((name,) if name is not None else ()), message, key=name is not None and name not in entry.params)
 
 
-def _check_input(plan, entry: "ScriptInput", loc: tuple, add) -> None:
+def _check_input(plan, entry: ScriptInput, loc: tuple, add) -> None:
     """A recorded input checked against the scenario, so a bad one is named at its line, not mid-replay."""
     payload, kind = entry.payload, entry.kind
     need, allowed = _PAYLOAD_KEYS[kind]

@@ -292,7 +292,7 @@ class EventBuilder:
     what the node path would have built (a fuzz test checks this).
     """
 
-    def __init__(self, loader: "_Constructor"):
+    def __init__(self, loader: _Constructor):
         self.loader = loader  # a resolver + constructor (its parser is not used)
         self.ok = True
         self.data = None
