@@ -8,10 +8,12 @@ keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from simulator.commands import COMMANDS
 from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, SimulatorError
+from simulator.text import printable
 
 
 def _version() -> str:
@@ -65,16 +67,33 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        return args.run(args) or EXIT_OK
+        code = args.run(args) or EXIT_OK
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
+        return code
+    except BrokenPipeError:  # before OSError, its base: 'cyclesim ... | head' is not an error
+        _silence_stdout()
+        return EXIT_OK
     except SimulatorError as e:
-        print(f"cyclesim: {e}" if not getattr(e, "problems", None) else str(e), file=sys.stderr)
+        text = str(e) if getattr(e, "problems", None) else f"cyclesim: {printable(e)}"
+        print(text, file=sys.stderr)
         return e.exit_code
     except OSError as e:  # a path the user gave that cannot be read or written
-        where = f" {e.filename}" if e.filename else ""
+        where = f" {printable(e.filename, one_line=True)}" if e.filename else ""
         print(f"cyclesim: cannot use{where}: {e.strerror or e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("cyclesim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush does not report the broken pipe again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured in a test: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.text import printable
+
 EXIT_OK = 0
 """Everything went as asked."""
 EXIT_FAILURE = 1
 """The input was fine but the run failed (for example a replay diverged)."""
 EXIT_BAD_INPUT = 2
 """Bad input or bad usage: a scenario, script or command line that is wrong."""
+MAX_SHOWN = 50
+"""Problems printed as text before the rest are only counted (a file with 10,000 errors)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +35,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return printable(f"{self.path}:{self.line}:{self.col}: {self.message}", one_line=True)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
@@ -59,8 +63,22 @@ class InputError(SimulatorError):
 
     def __str__(self) -> str:
         if self.problems:
-            return "\n".join(str(p) for p in self.problems)
+            return format_problems(self.problems)
         return super().__str__()
+
+
+def format_problems(problems: list[Problem], limit: int = MAX_SHOWN) -> str:
+    """The first ``limit`` problems, one a line, then how many more there are.
+
+    Text is for people: past a few dozen lines nobody reads on, and a file with
+    ten thousand errors must not flood a terminal or a CI log. The full list
+    stays available as data (``InputError.problems``, ``validate --json``).
+    """
+    shown = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        shown.append(f"... and {len(problems) - limit} more problem(s) ({len(problems)} in all; "
+                     "fix these first, or use --json where offered for the full list)")
+    return "\n".join(shown)
 
 
 class ScenarioError(InputError):

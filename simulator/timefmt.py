@@ -11,9 +11,21 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-_CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
-_UNITS = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_CLOCK = re.compile(r"^(\d{1,12}):([0-5]\d)$")
+_UNITS = re.compile(r"^(?:(\d{1,12})w)?(?:(\d{1,12})d)?(?:(\d{1,12})h)?(?:(\d{1,12})m)?$")
 _UNIT_MINUTES = (7 * 24 * 60, 24 * 60, 60, 1)
+
+MAX_MINUTES = 10 * 366 * 24 * 60
+"""The longest time or duration anywhere (about ten years, in minutes).
+
+Exercises last hours to weeks; NIS2's longest clock is a month. The bound
+keeps every sum of times (a start plus a delay plus a deadline) far inside
+what simpy's float clock holds exactly and what the calendar can show
+(:data:`LATEST_START` plus this stays before year 9999).
+"""
+LATEST_START = datetime(9000, 1, 1)
+"""A calendar start after this is refused: reports add up to :data:`MAX_MINUTES` to it."""
+EARLIEST_START = datetime(1900, 1, 1)
 
 TIME_HELP = "write a time as 'T+26:00', 'T+3d4h' or 'T+90m'"
 DURATION_HELP = "write a duration as '26:00', '3d4h', '2h' or '45m'"
@@ -31,11 +43,21 @@ def parse_duration(text: object) -> int:
         return 0
     m = _CLOCK.match(s)
     if m:
-        return int(m.group(1)) * 60 + int(m.group(2))
+        return _bounded(int(m.group(1)) * 60 + int(m.group(2)), text)
     m = _UNITS.match(s)
     if m and s:
-        return sum(int(g or 0) * k for g, k in zip(m.groups(), _UNIT_MINUTES))
+        return _bounded(sum(int(g or 0) * k for g, k in zip(m.groups(), _UNIT_MINUTES)), text)
     raise ValueError(f"cannot read {text!r} as a duration; {DURATION_HELP}")
+
+
+class _TooLong(ValueError):
+    """A well-formed time or duration beyond :data:`MAX_MINUTES`."""
+
+
+def _bounded(minutes: int, text: object) -> int:
+    if minutes > MAX_MINUTES:
+        raise _TooLong(f"{text!r} is longer than the longest time allowed ({MAX_MINUTES // (366 * 24 * 60)} years)")
+    return minutes
 
 
 def parse_time(text: object) -> int:
@@ -49,6 +71,8 @@ def parse_time(text: object) -> int:
         raise ValueError(f"cannot read {text!r} as a time; {TIME_HELP}")
     try:
         return parse_duration(s[2:])
+    except _TooLong:
+        raise
     except ValueError:
         raise ValueError(f"cannot read {text!r} as a time; {TIME_HELP}") from None
 

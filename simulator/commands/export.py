@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from simulator.errors import InputError
+from simulator.text import printable
 
 NAME = "export"
 HELP = "write a session's decisions script, canonical event log or scenario copy"
@@ -34,16 +36,19 @@ def run(args) -> int:
     for out in (args.decisions, args.events, args.scenario):
         if out and Path(out).resolve().is_relative_to(folder.resolve()):
             raise InputError(f"{out}: write exports outside the session folder {folder}")
-    meta, records = read_session(folder)
+    warnings: list[str] = []
+    meta, records = read_session(folder, warnings)
+    for w in warnings:
+        print(printable(f"warning: {w}"), file=sys.stderr)
     journal = Journal(records)
     if args.events:
         sha = journal.export_jsonl(args.events)
-        print(f"wrote {args.events}: {len(journal)} records, sha256 {sha}")
+        print(printable(f"wrote {args.events}: {len(journal)} records, sha256 {sha}", one_line=True))
     if args.scenario:
         if meta.standalone is None:
             raise InputError(f"{folder}: this session holds no standalone scenario copy")
         Path(args.scenario).write_text(meta.standalone, encoding="utf-8")
-        print(f"wrote {args.scenario}: scenario {meta.scenario} as played (content hash {meta.content_hash[:12]})")
+        print(printable(f"wrote {args.scenario}: scenario {meta.scenario} as played (content hash {meta.content_hash[:12]})", one_line=True))
     if args.decisions:
         from simulator.players.script import export_script
         from simulator.scenario.standalone import dump_yaml
@@ -53,8 +58,9 @@ def run(args) -> int:
                   f"'cyclesim replay SCENARIO --seed {meta.seed} --decisions FILE' reproduces its journal.\n")
         Path(args.decisions).write_text(dump_yaml(script, header), encoding="utf-8")
         _check_written(args.decisions, script)
-        print(f"wrote {args.decisions}: {len(script['inputs'])} inputs; replay with: "
-              f"cyclesim replay {_scenario_arg(meta)} --seed {meta.seed} --decisions {args.decisions}")
+        print(printable(f"wrote {args.decisions}: {len(script['inputs'])} inputs; replay with: "
+                        f"cyclesim replay {_scenario_arg(meta)} --seed {meta.seed} --decisions {args.decisions}",
+                        one_line=True))
     return 0
 
 

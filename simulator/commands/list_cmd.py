@@ -6,6 +6,7 @@ import sys
 
 from simulator.commands.common import bundled_scenarios
 from simulator.errors import InputError
+from simulator.text import printable
 
 NAME = "list"
 HELP = "list the bundled scenarios with their title and a one-line summary"
@@ -30,7 +31,8 @@ def run(args) -> int:
             rows.append((path.stem, "(does not validate: run 'cyclesim validate')", ""))
     width = max((len(r[0]) for r in rows), default=0)
     for ident, title, summary in rows:
-        print(f"{ident:<{width}}  {title} — {summary}" if summary else f"{ident:<{width}}  {title}")
+        line = f"{ident:<{width}}  {title} — {summary}" if summary else f"{ident:<{width}}  {title}"
+        print(printable(line, one_line=True))
     if not rows:
         print("no bundled scenarios found", file=sys.stderr)
     return 0

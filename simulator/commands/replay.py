@@ -9,6 +9,7 @@ from pathlib import Path
 from simulator.commands.common import load_plan
 from simulator.errors import InputError
 from simulator.players import POLICY_NAMES
+from simulator.text import printable
 from simulator.timefmt import parse_time
 
 NAME = "replay"
@@ -101,10 +102,10 @@ def run(args) -> int:
     elif args.json:
         print(json.dumps({**summary, "sha256": sha}, indent=2, ensure_ascii=False))
     else:
-        print(render_text(summary, sha))
+        print(printable(render_text(summary, sha)))
         if args.out:
             written = ", ".join(f.name for f in sorted(Path(args.out).iterdir()) if f.name in ("events.jsonl", "report.html", "report.md"))
-            print(f"wrote {written} in {args.out}")
+            print(printable(f"wrote {written} in {args.out}", one_line=True))
     return 0
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from simulator.errors import InputError
+from simulator.text import printable
 
 TLP_LABELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 """TLP 2.0 labels for --help (simulator.scenario.model.TLP_ORDER, without importing the format models)."""
@@ -48,6 +49,8 @@ def run(args) -> int:
     if args.output and Path(args.output).is_dir():
         raise InputError(f"-o {args.output}: that is a folder; give a file name such as {Path(args.output) / ('report.' + fmt)}")
     source = open_source(args.source)
+    for w in source.warnings:
+        print(printable(f"warning: {w}"), file=sys.stderr)
     try:
         data = build(source.journal, audience=args.audience, team=args.team, plan=source.plan)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
@@ -77,5 +80,5 @@ def run(args) -> int:
     meta = data["meta"]
     left = f"; left out above {meta['audience']}: {meta['withheld_total']} item(s)" if meta["withheld_total"] else ""
     view = f"; view of team {meta['team']}" if meta["team"] else ""
-    print(f"wrote {out} ({fmt}, {meta['audience']}{view}{left})")
+    print(printable(f"wrote {out} ({fmt}, {meta['audience']}{view}{left})", one_line=True))
     return 0

@@ -9,6 +9,7 @@ import sys
 from simulator.commands.common import need_terminal
 from simulator.commands.frontend import terminal_ui
 from simulator.errors import SimulatorError
+from simulator.text import printable
 from simulator.timefmt import format_time
 
 NAME = "resume"
@@ -44,7 +45,7 @@ def run(args) -> int:
                                      check_only=args.check)
     try:
         if result.note:
-            print(result.note, file=sys.stderr)
+            print(printable(result.note), file=sys.stderr)
         ex = result.exercise
         report = {
             "session": str(session.path), "scenario": session.scenario_id, "seed": session.seed,
@@ -56,9 +57,9 @@ def run(args) -> int:
             if args.json:
                 print(json.dumps(report, indent=2))
             else:
-                print(_line(report))
+                print(printable(_line(report), one_line=True))
             return 0
-        print(_line(report))
+        print(printable(_line(report), one_line=True))
         if ex.ended:
             print(f"the exercise has ended: its report is 'cyclesim report {session.path}'", file=sys.stderr)
             return 0

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from simulator.journal.store import default_sessions_dir, list_sessions
+from simulator.text import printable
 from simulator.timefmt import format_time
 
 NAME = "sessions"
@@ -38,8 +39,9 @@ def run(args) -> int:
         state = r.state if not r.problem or r.state == "in use" else f"{r.state}: {r.problem}"
         table.append((r.name, r.scenario or "-", _when(r.started), _when(r.last_activity),
                       format_time(r.t_reached) if r.t_reached is not None else "-", str(r.records), state))
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
-    for row in table:
+    widths = [max(len(printable(row[i], one_line=True)) for row in table) for i in range(len(table[0]) - 1)]
+    for raw in table:
+        row = [printable(cell, one_line=True) for cell in raw]
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
     print(f"({len(rows)} in {base})")
     return 0

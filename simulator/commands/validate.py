@@ -6,7 +6,8 @@ import json
 import sys
 
 from simulator.commands.common import scenario_path
-from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, Problem
+from simulator.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, Problem, format_problems
+from simulator.text import printable
 
 NAME = "validate"
 HELP = "check scenario files; print every problem as path:line:col: message"
@@ -37,11 +38,11 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({"valid": valid, "problems": [p.as_dict() for p in sorted(problems)]}, indent=2))
     else:
-        for p in sorted(problems):
-            print(p, file=sys.stderr)
+        if problems:
+            print(format_problems(sorted(problems)), file=sys.stderr)
         if not args.quiet:
             for v in valid:
-                print(f"{v['path']}: ok ({v['id']}, {v['injects']} injects)")
+                print(printable(f"{v['path']}: ok ({v['id']}, {v['injects']} injects)", one_line=True))
         if problems:
             files = len({p.path for p in problems})
             print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.decisions.ports import ExercisePort
+from simulator.scenario.catalogue import param_problems
 from simulator.scenario.conditions import parse
 from simulator.scenario.model import (
     EU_MEMBER_STATES,
@@ -85,6 +86,7 @@ class DecisionDesk:
                 reasons.append(f"{d.id} already took effect at {_t(self._effective[decision])}")
             elif decision in self._under_way:
                 reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[decision])})")
+        reasons += [message for _, message in param_problems(d, params or {})]  # unknown names, wrong shapes
         params = self._params(d, params or {})
         for name, spec in d.params.items():
             value = params.get(name)

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from simulator.errors import InputError
+from simulator.files import open_regular
+from simulator.journal.finite import first_non_finite, scrub
 from simulator.journal.records import INPUT_KIND_NAMES, check
 
 INPUT_KINDS = frozenset(INPUT_KIND_NAMES)
 """Records that come from outside the engine (people, scripts, policies): replaying them reproduces a run."""
+
+
+class NonFiniteError(InputError):
+    """A record would hold NaN or infinity (exit 2: the number came from an input)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +51,8 @@ class Record:
 
 
 def canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The one JSON form of journal data: sorted keys, compact, UTF-8, and never NaN or infinity."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def _not_json(o: Any) -> Any:
@@ -81,6 +90,10 @@ class Journal:
     def append(self, t: int, kind: str, data: dict[str, Any]) -> Record:
         """Add a record at time ``t``; a kind or field not declared in :mod:`~simulator.journal.records` is refused."""
         check(kind, data)
+        bad = first_non_finite(data)
+        if bad is not None:  # JSON cannot hold it, and one such record used to make a session unreadable
+            raise NonFiniteError(f"refused to record {kind} at minute {t}: {bad[0]} is {bad[1]!r}, not a finite "
+                                 "number; nothing was written")
         rec = Record(len(self._records), t, kind, data)
         self._records.append(rec)
         self._persist(rec)
@@ -136,24 +149,95 @@ class Journal:
         return hashlib.sha256(self.export_bytes()).hexdigest()
 
 
-def read_jsonl(path: str | Path) -> Journal:
-    """A journal from a canonical export (for reports and comparisons)."""
-    from simulator.errors import InputError, Problem
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""Longest record line an event log may hold (a record is a few hundred bytes)."""
+MAX_NESTING = 64
+"""Deepest nesting of lists and objects in a record (the engine writes at most a few levels)."""
 
-    records = []
+
+def read_jsonl(path: str | Path, warnings: list[str] | None = None) -> Journal:
+    """A journal from a canonical export (for reports and comparisons).
+
+    Anything that is not a journal record is an :class:`InputError` naming the
+    file and line: bytes that are not UTF-8, a line that is not a JSON object,
+    nesting deeper than :data:`MAX_NESTING` (which would exhaust the parser's
+    recursion), ``seq``/``t``/``kind`` missing or of the wrong type, or a time
+    outside what the engine can reach. A NaN or infinity (written by versions
+    before the journal refused them) is read as null, and said so in
+    ``warnings`` when a list is given.
+    """
+    from simulator.errors import Problem
+    from simulator.timefmt import MAX_MINUTES
+
+    records: list[Record] = []
     display = str(path)
+
+    def bad(n: int, message: str) -> InputError:
+        return InputError("bad event log", [Problem(display, n, 1, message)])
+
     try:
-        handle = open(path, encoding="utf-8")
+        handle = os.fdopen(open_regular(path), "rb")
     except OSError as e:
-        raise InputError(f"cannot read {display}: {e.strerror}") from None
+        raise InputError(f"cannot read {display}: {e.strerror or e}") from None
     with handle:
-        for n, line in enumerate(handle, 1):
+        for n, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), 1):
+            if len(raw) > MAX_LINE_BYTES:
+                raise bad(n, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MB; not a journal record")
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise bad(n, f"not UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})") from None
             if not line.strip():
                 continue
+            depth = _nesting(line) if line.count("[") + line.count("{") > MAX_NESTING else 0
+            if depth > MAX_NESTING:
+                raise bad(n, f"nested {depth} levels deep; a journal record is at most {MAX_NESTING}")
             try:
                 obj = json.loads(line)
-                seq, t, kind = obj.pop("seq"), obj.pop("t"), obj.pop("kind")
-            except (json.JSONDecodeError, KeyError, AttributeError, TypeError) as e:
-                raise InputError("bad event log", [Problem(display, n, 1, f"not a journal record: {e}")]) from None
+            except (json.JSONDecodeError, RecursionError) as e:
+                raise bad(n, f"not a journal record: {e}") from None
+            if not isinstance(obj, dict):
+                raise bad(n, f"not a journal record: a JSON {type(obj).__name__}, not an object")
+            seq, t, kind = obj.pop("seq", None), obj.pop("t", None), obj.pop("kind", None)
+            for name, value in (("seq", seq), ("t", t)):
+                if type(value) is not int:
+                    raise bad(n, f"not a journal record: {name!r} must be a whole number, got {_short(value)}")
+            if not isinstance(kind, str) or not kind:
+                raise bad(n, f"not a journal record: 'kind' must be a text, got {_short(kind)}")
+            if not 0 <= t <= MAX_MINUTES:
+                raise bad(n, f"time {t} is out of range (0 to {MAX_MINUTES} minutes)")
+            if seq != len(records):
+                raise bad(n, f"record number {seq} where {len(records)} was expected (a gap or a reordered file)")
+            obj, found = scrub(obj)
+            if found and warnings is not None:
+                warnings.append(f"{display}:{n}: record #{seq} ({kind}) held a non-finite number "
+                                f"({', '.join(found)}); read as null")
             records.append(Record(seq, t, kind, obj))
     return Journal(records)
+
+
+def _nesting(line: str) -> int:
+    """How deep lists and objects nest in a JSON line (brackets inside strings are skipped)."""
+    depth = top = 0
+    in_string = escaped = False
+    for ch in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            top = max(top, depth)
+        elif ch in "]}":
+            depth -= 1
+    return top
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -28,6 +28,19 @@ read-only connection first (file type, format version, ``quick_check``, record
 numbering), and the read-write connection is only opened for a session that
 passed and is locked.
 
+Journal head. SQLite cannot tell a journal that lost its last records from
+one that never had them: delete the ``-wal`` file of a session that was not
+checkpointed and the last commits are gone without a trace, the database
+still consistent. So the store keeps, *outside* the database, a small
+``head`` file with the number of records committed and a running SHA-256
+over them (each record's seq, t, kind and stored JSON), rewritten in place
+after every commit. Opening a session recomputes the chain: fewer records than
+the head names means the journal ends early; a different hash means records
+were changed after they were committed. The head may lag the database by the
+last commit (a crash between the two writes, or a power cut, since the head is
+not fsynced), never lead it, so only a database *behind* the head is a loss.
+Sessions written before the head existed have none and are not checked this way.
+
 Wall-clock times (creation, each record's commit) are metadata for listing
 sessions; they never enter the journal or its hash.
 """
@@ -35,6 +48,7 @@ sessions; they never enter the journal or its hash.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import socket
@@ -47,6 +61,7 @@ from typing import Callable, Iterator
 from urllib.parse import quote
 
 from simulator.errors import InputError
+from simulator.journal.finite import scrub
 from simulator.journal.journal import Record, canonical
 
 FORMAT = "cyclesim-session/1"
@@ -56,6 +71,11 @@ APPLICATION_ID = 0x63797373
 """``PRAGMA application_id`` of every session file ("cyss")."""
 DB_NAME = "session.sqlite"
 LOCK_NAME = "lock"
+HEAD_NAME = "head"
+HEAD_FORMAT = "cyclesim-head/1"
+_HEAD_SIZE = 128
+"""Bytes of the head file; it is always rewritten whole, in place, at offset 0."""
+_CHAIN_START = hashlib.sha256(b"cyclesim journal").hexdigest()
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,6 +105,26 @@ _META_KEYS = ("format", "scenario", "title", "seed", "content_hash", "duration",
 
 class SessionError(InputError):
     """A session that cannot be used as asked: missing, damaged, newer, in use, changed."""
+
+
+class StoreFullError(SessionError):
+    """The disk (or the file-size limit) is full: the record was not committed; the earlier ones are safe."""
+
+
+def chain(previous: str, seq: int, t: int, kind: str, data: str) -> str:
+    """The journal hash after one more record (``data`` as stored: canonical JSON text)."""
+    return hashlib.sha256(f"{previous}\n{seq}\t{t}\t{kind}\t{data}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_head(folder: Path) -> tuple[int, str] | None:
+    """(records, hash) the head file says were committed, or None if there is no readable head."""
+    try:
+        text = (Path(folder) / HEAD_NAME).read_bytes()[:_HEAD_SIZE].decode("ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(text) != 3 or text[0] != HEAD_FORMAT or not text[1].isdigit() or len(text[2]) != 64:
+        return None
+    return int(text[1]), text[2]
 
 
 # ---------------------------------------------------------------- locations
@@ -200,6 +240,12 @@ class Store:
         self._conn = conn
         self.writable = writable
         self.clock = clock
+        self.warnings: list[str] = []
+        """Things a reader should be told (a record read with a NaN as null)."""
+        self.integrity: list[str] = []
+        """Ways the journal differs from what was committed (ends early, changed); resume refuses, readers warn."""
+        self._head_fd: int | None = None
+        self._head: tuple[int, str] = (0, _CHAIN_START)
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -224,8 +270,9 @@ class Store:
         except BaseException:
             conn.close()
             raise
-        _fsync_dir(Path(folder))
         store = cls(Path(folder), conn, writable=True, clock=clock)
+        store._open_head()
+        _fsync_dir(Path(folder))
         store.note_opened("play")
         return store
 
@@ -238,11 +285,13 @@ class Store:
             raise SessionError(f"{folder}: not a session folder (no {DB_NAME})")
         conn = sqlite3.connect(f"file:{quote(str(db.resolve()))}?mode=ro", uri=True, isolation_level=None, timeout=5)
         try:
-            _check(conn, db)
+            tolerated = _check(conn, db)
+            store = cls(folder, conn, writable=False)
+            store._verify_head(tolerated)
         except BaseException:
             conn.close()
             raise
-        return cls(folder, conn, writable=False)
+        return store
 
     def make_writable(self, clock: Callable[[], float] = time.time) -> None:
         """Reopen read-write for appending; the caller must hold the session's lock."""
@@ -252,9 +301,51 @@ class Store:
         conn = sqlite3.connect(self.db, isolation_level=None, timeout=0)
         _writer_pragmas(conn)
         self._conn, self.writable, self.clock = conn, True, clock
+        self._open_head()
 
     def close(self) -> None:
         self._conn.close()
+        if self._head_fd is not None:
+            os.close(self._head_fd)
+            self._head_fd = None
+
+    # ------------------------------------------------------------ journal head
+    def _open_head(self) -> None:
+        """Open the head for rewriting and bring it to the records in the database."""
+        self._head = self._chain_of_records()
+        self._head_fd = os.open(self.folder / HEAD_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        self._write_head()
+
+    def _write_head(self) -> None:
+        if self._head_fd is None:
+            return
+        line = f"{HEAD_FORMAT} {self._head[0]} {self._head[1]}\n".ljust(_HEAD_SIZE).encode("ascii")
+        os.pwrite(self._head_fd, line, 0)
+
+    def _chain_of_records(self, upto: int | None = None) -> tuple[int, str]:
+        h, n = _CHAIN_START, 0
+        query = "SELECT seq, t, kind, data FROM records ORDER BY seq"
+        for seq, t, kind, data in self._conn.execute(query):
+            if upto is not None and n >= upto:
+                break
+            h, n = chain(h, seq, t, kind, data), n + 1
+        return n, h
+
+    def _verify_head(self, tolerated: list[int]) -> None:
+        for seq in tolerated:
+            self.warnings.append(f"{self.db}: record #{seq} holds a NaN or infinity (written before cyclesim "
+                                 "refused them); it is read with null in its place")
+        head = read_head(self.folder)
+        if head is None:
+            return  # a session from before the head existed, or one whose head was never written
+        want, digest = head
+        have, got = self._chain_of_records(upto=want)
+        if have < want:
+            self.integrity.append(f"{self.db}: the journal ends early: {want} records were committed but only "
+                                  f"{have} are stored (the session's -wal file was lost or the file was replaced)")
+        elif got != digest:
+            self.integrity.append(f"{self.db}: the journal was changed after it was committed: its first {want} "
+                                  "records do not hash to what was recorded in the session's head file")
 
     # ------------------------------------------------------------ reading
     def meta(self) -> Meta:
@@ -277,6 +368,7 @@ class Store:
                     raise ValueError("not an object")
             except ValueError as e:
                 raise SessionError(f"{self.db}: record #{seq} is damaged ({e})") from None
+            obj, _ = scrub(obj)  # a NaN from an old version reads as null; open() has said so in warnings
             out.append(Record(seq, t, kind, obj))
         return out
 
@@ -298,8 +390,18 @@ class Store:
         """Commit one record (its own transaction: on disk when this returns)."""
         if not self.writable:
             raise SessionError(f"{self.db} is open read-only")
-        self._conn.execute("INSERT INTO records(seq, t, kind, data, wall) VALUES (?, ?, ?, ?, ?)",
-                           (record.seq, record.t, record.kind, canonical(record.data), self.clock()))
+        data = canonical(record.data)
+        try:
+            self._conn.execute("INSERT INTO records(seq, t, kind, data, wall) VALUES (?, ?, ?, ?, ?)",
+                               (record.seq, record.t, record.kind, data, self.clock()))
+        except sqlite3.Error as e:
+            raise _store_error(self.db, f"record #{record.seq}", e) from None
+        self._head = (self._head[0] + 1, chain(self._head[1], record.seq, record.t, record.kind, data))
+        if self._head_fd is not None:
+            try:
+                self._write_head()
+            except OSError:  # the record is committed; the head only lags, which a reader accepts
+                pass
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -326,12 +428,25 @@ class Store:
         """Remember how far the clock got (it can run past the last record)."""
         if not self.writable:
             raise SessionError(f"{self.db} is open read-only")
-        self._conn.execute("INSERT INTO meta(key, value) VALUES ('clock', ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(int(minutes)),))
+        try:
+            self._conn.execute("INSERT INTO meta(key, value) VALUES ('clock', ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(int(minutes)),))
+        except sqlite3.Error as e:
+            raise _store_error(self.db, "the clock mark", e) from None
 
     def note_opened(self, how: str) -> None:
         self._conn.execute("INSERT INTO opened(wall, how, records, pid) VALUES (?, ?, (SELECT count(*) FROM records), ?)",
                            (self.clock(), how, os.getpid()))
+
+
+def _store_error(db: Path, what: str, e: sqlite3.Error) -> SessionError:
+    """A failed write, said plainly; a full disk gets its own type so a UI can stop the clock and say so."""
+    text = str(e)
+    code = getattr(e, "sqlite_errorcode", None)
+    if code == getattr(sqlite3, "SQLITE_FULL", 13) or "disk is full" in text or "database or disk is full" in text:
+        return StoreFullError(f"{db}: the disk is full: {what} was not committed; every earlier record is safe. "
+                              "Free some space, then resume the session.")
+    return SessionError(f"{db}: cannot commit {what}: {text}")
 
 
 def _writer_pragmas(conn: sqlite3.Connection) -> None:
@@ -341,8 +456,11 @@ def _writer_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def _check(conn: sqlite3.Connection, db: Path) -> None:
-    """Refuse anything that is not an intact session of a format this version reads."""
+def _check(conn: sqlite3.Connection, db: Path) -> list[int]:
+    """Refuse anything that is not an intact session of a format this version reads.
+
+    Returns the records that hold a NaN or infinity (tolerated, see :func:`_tolerable`).
+    """
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -362,19 +480,39 @@ def _check(conn: sqlite3.Connection, db: Path) -> None:
         problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
         count, low, high = conn.execute("SELECT count(*), min(seq), max(seq) FROM records").fetchone()
         keys = {r[0] for r in conn.execute("SELECT key FROM meta")}
-        bad = conn.execute("SELECT min(seq) FROM records WHERE NOT json_valid(data) "
-                           "OR json_type(data) != 'object'").fetchone()[0]
+        invalid = conn.execute("SELECT seq, data FROM records WHERE CASE WHEN json_valid(data) "
+                               "THEN json_type(data) != 'object' ELSE 1 END ORDER BY seq LIMIT 1001").fetchall()
     except sqlite3.DatabaseError as e:
         raise SessionError(f"{db}: damaged session file ({e}); it was left as it is") from None
     if problems != ["ok"]:
         raise SessionError(f"{db}: damaged session file ({problems[0]}); it was left as it is")
     if count and (low != 0 or high != count - 1):
         raise SessionError(f"{db}: damaged journal (records {low}..{high} but {count} stored); it was left as it is")
+    tolerated, bad = _tolerable(invalid)
     if bad is not None:
         raise SessionError(f"{db}: record #{bad} is damaged (not a JSON object); it was left as it is")
     missing = [k for k in _META_KEYS if k not in keys]
     if missing:
         raise SessionError(f"{db}: damaged session metadata (missing {', '.join(missing)}); it was left as it is")
+    return tolerated
+
+
+def _tolerable(rows: list[tuple[int, str]]) -> tuple[list[int], int | None]:
+    """Of the records SQLite calls invalid JSON, those that are objects with a NaN or infinity, and the first other one.
+
+    Older versions wrote NaN and Infinity (Python's JSON extension); such a
+    record is kept and read with null in their place, not treated as damage.
+    """
+    tolerated: list[int] = []
+    for seq, data in rows:
+        try:
+            obj = json.loads(data)
+        except (ValueError, TypeError, RecursionError):
+            return tolerated, seq
+        if not isinstance(obj, dict) or not scrub(obj)[1]:
+            return tolerated, seq
+        tolerated.append(seq)
+    return tolerated, (None if len(rows) <= 1000 else rows[-1][0])
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -427,6 +565,7 @@ def summarize(folder: Path) -> Summary:
         last = store.last()
         ended = store.has_kind("exercise.ended")
         count = store.count()
+        damage = store.integrity[0] if store.integrity else ""
     except (SessionError, sqlite3.DatabaseError) as e:
         return Summary(folder.name, str(folder), "unreadable", problem=str(e))
     finally:
@@ -434,7 +573,7 @@ def summarize(folder: Path) -> Summary:
     state = "in use" if holder else ("ended" if ended else "resumable")
     return Summary(folder.name, str(folder), state, meta.scenario, meta.seed, meta.created,
                    last[3] if last else meta.created, max(last[1] if last else 0, meta.clock), count,
-                   problem=f"held by {holder}" if holder else "")
+                   problem=f"held by {holder}" if holder else damage)
 
 
 def list_sessions(base: Path | None = None) -> list[Summary]:
@@ -446,10 +585,16 @@ def list_sessions(base: Path | None = None) -> list[Summary]:
     return sorted(found, key=lambda s: (s.started is None, s.started or 0, s.name))
 
 
-def read_session(folder: Path) -> tuple[Meta, list]:
-    """A session's metadata and records, read once through a read-only store."""
+def read_session(folder: Path, warnings: list[str] | None = None) -> tuple[Meta, list]:
+    """A session's metadata and records, read once through a read-only store.
+
+    What a reader should be told (records read with null for a NaN, a journal
+    that ends early or was changed) is appended to ``warnings`` when given.
+    """
     store = Store.open(folder)
     try:
+        if warnings is not None:
+            warnings.extend(store.integrity + store.warnings)
         return store.meta(), store.records()
     finally:
         store.close()

@@ -23,6 +23,7 @@ Entries with ``step`` replay exactly where they happened; entries with only
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,7 @@ from pydantic import Field, ValidationError, model_validator
 from simulator.engine.exercise import Exercise, ScheduledInput
 from simulator.errors import ProblemSink
 from simulator.journal.journal import INPUT_KINDS, Journal
+from simulator.scenario.catalogue import param_problems
 from simulator.scenario.loader import report_validation_errors
 from simulator.scenario.model import Id, Model, Time
 from simulator.scenario.yamlio import load_yaml_file
@@ -103,8 +105,8 @@ def check_against(script: DecisionsScript, exercise: Exercise) -> None:
     sink = ProblemSink()
     plan = exercise.plan
 
-    def add(loc, msg):
-        line, col = doc.position(loc) if doc else (1, 1)
+    def add(loc, msg, key=False):
+        line, col = doc.position(loc, key=key) if doc else (1, 1)
         sink.add(path, line, col, msg)
 
     if script.scenario and script.scenario != exercise.scenario.id:
@@ -122,7 +124,105 @@ def check_against(script: DecisionsScript, exercise: Exercise) -> None:
             add(("decisions", i, "decision"), f"unknown decision {d.decision!r}")
         if d.at is not None and d.at > exercise.duration:
             add(("decisions", i, "at"), f"{format_time(d.at)} is after the end of the scenario")
+        _check_params(plan, _decision_of(plan, d.decision, d.on, d.option), d.params, ("decisions", i, "params"), add)
+    last_t = last_step = 0
+    for i, entry in enumerate(script.inputs):
+        loc = ("inputs", i)
+        if entry.t > exercise.duration:
+            add(loc + ("t",), f"minute {entry.t} ({format_time(entry.t)}) is after the end of the scenario")
+        if entry.step < last_step or entry.t < last_t:
+            add(loc + ("step",), f"input {i} goes back in time (step {entry.step} at minute {entry.t} after step "
+                                 f"{last_step} at minute {last_t}); recorded inputs are in the order they happened")
+        last_t, last_step = max(last_t, entry.t), max(last_step, entry.step)
+        _check_input(plan, entry, loc + ("payload",), add)
     sink.raise_if_any("bad decisions script")
+
+
+_PAYLOAD_KEYS = {
+    "decision.submitted": ({"team"}, {"team", "decision", "point", "option", "rationale", "params"}),
+    "facilitator.fired": ({"inject"}, {"inject"}),
+    "facilitator.held": ({"inject"}, {"inject"}),
+    "facilitator.released": ({"inject"}, {"inject"}),
+    "facilitator.injected": ({"inject"}, {"inject"}),
+    "facilitator.channel": ({"channel", "status"}, {"channel", "status"}),
+    "observation.noted": ({"text"}, {"text", "kind", "category", "objective", "team", "rating", "author"}),
+}
+"""Per input kind: the payload keys it needs and the keys it may have."""
+
+
+def _decision_of(plan, decision, point, option):
+    """The catalogue entry a decision or a decision-point option takes, or None."""
+    if decision is not None:
+        return plan.catalogue.get(decision)
+    dp = plan.points.get(point) if isinstance(point, str) else None
+    opt = next((o for o in dp.options if o.id == option), None) if dp else None
+    return plan.catalogue.get(opt.decision) if opt is not None and opt.decision else None
+
+
+def _check_params(plan, entry, params, loc, add) -> None:
+    if entry is None:
+        if params and isinstance(params, dict):
+            add(loc, "parameters given, but no catalogue decision takes them")
+        return
+    for name, message in param_problems(entry, params):
+        add(loc + ((name,) if name is not None else ()), message, key=name is not None and name not in entry.params)
+
+
+def _check_input(plan, entry: ScriptInput, loc: tuple, add) -> None:
+    """A recorded input checked against the scenario, so a bad one is named at its line, not mid-replay."""
+    payload, kind = entry.payload, entry.kind
+    need, allowed = _PAYLOAD_KEYS[kind]
+    for key in sorted(set(payload) - allowed):
+        add(loc + (key,), f"{kind} has no field {key!r} (it takes {', '.join(sorted(allowed))})", key=True)
+    for key in sorted(need - set(payload)):
+        add(loc, f"{kind} needs {key!r}")
+
+    def text(key, known=None, what=""):
+        value = payload.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            add(loc + (key,), f"{key} must be a text, not {type(value).__name__}")
+            return None
+        if known is not None and value not in known:
+            close = difflib.get_close_matches(value, list(known), n=1)
+            add(loc + (key,), f"unknown {what} {value!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+            return None
+        return value
+
+    if kind in ("facilitator.fired", "facilitator.held", "facilitator.released"):
+        text("inject", plan.injects, "inject")
+    elif kind == "facilitator.channel":
+        text("channel", plan.network.channels, "channel")
+        text("status", ("up", "degraded", "cut"), "channel status")
+    elif kind == "observation.noted":
+        text("text")
+        text("author")
+        text("kind", ("strength", "improvement", "note", "rating"), "observation kind")
+        text("category", ("strength", "improvement", "note", "rating"), "observation kind")
+        text("rating", ("P", "S", "M", "U"), "rating")
+        text("team", plan.teams, "team")
+    elif kind == "facilitator.injected":
+        spec = payload.get("inject")
+        if not isinstance(spec, dict):
+            add(loc + ("inject",), "inject must be a mapping with from, to, title (and body, tlp, channel)")
+            return
+        for key in ("from", "title"):
+            if not isinstance(spec.get(key), str):
+                add(loc + ("inject", key), f"inject {key} must be a text")
+        to = spec.get("to")
+        if not (isinstance(to, list) and to and all(isinstance(x, str) for x in to)):
+            add(loc + ("inject", "to"), "inject to must be a list of actor ids")
+    elif kind == "decision.submitted":
+        text("team", plan.teams, "team")
+        text("rationale")
+        decision = text("decision", plan.catalogue, "decision")
+        point = text("point", plan.points, "decision point")
+        option = payload.get("option")
+        if point is not None and option not in {o.id for o in plan.points[point].options}:
+            add(loc + ("option",), f"{option!r} is not an option of {point}")
+        params = payload.get("params") or {}
+        _check_params(plan, _decision_of(plan, decision, point, option), params, loc + ("params",), add)
 
 
 @dataclass

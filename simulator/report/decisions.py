@@ -34,6 +34,11 @@ def _params(params: dict | None) -> list[dict[str, str]]:
     return [{"name": k, "value": _fmt_value(v)} for k, v in sorted((params or {}).items()) if v not in ("", None, False)]
 
 
+def _outcome(status: str, when: dict | None = None, detail: str = "", after: str = "") -> dict[str, str]:
+    """What became of a decision; always the same keys, so no template meets a missing one."""
+    return {"status": status, "time": "", "calendar": "", **(when or {}), "detail": detail, "after": after}
+
+
 def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
     """Decisions, refused attempts and decision points of the view, in time order."""
     rows: list[dict[str, Any]] = []
@@ -63,7 +68,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
                 p.update(closed=view.when(r.t), how=r["how"], option=option, latency=latency)
             row = _row(view, r, team=r["team"], decision=decision, point=r["point"], option=option,
                        option_label=label, how=r["how"],
-                       latency=latency, rationale=r.get("rationale"))
+                       latency=latency, rationale=r.get("rationale"), tlp=p.get("tlp") if p else None)
             row["refused_before"] = list(refusals_by.get((r["team"], r["point"]), []))
             rows.append(row)
             last_close[r["point"]] = row
@@ -83,18 +88,21 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
                        params=_params(r.get("params")), default=bool(r.get("default")))
             pending[r["decision"]].append(row)
         elif k == "decision.refused":
-            item = {
-                **view.when(r.t), "team": r["team"], "decision": r.get("decision"), "point": r.get("point"),
-                "option": r.get("option"), "reason": r["reason"], "reads": _reads(r.get("reads")),
-                "default": bool(r.get("default")),
-            }
             if not view.for_team(r["team"]):
                 continue
+            point_tlp = (points.get(r.get("point")) or {}).get("tlp")
+            reason = view.text(r["reason"], "refusal reasons", point_tlp) or "(withheld at this TLP)"
+            item = {
+                **view.when(r.t), "team": r["team"], "decision": r.get("decision"), "point": r.get("point"),
+                "option": r.get("option"), "reason": reason, "reads": _reads(r.get("reads")),
+                "default": bool(r.get("default")),
+            }
             refused.append(item)
             key = (r["team"], r.get("point") or r.get("decision"))
-            refusals_by[key].append(f"{item['time']}: {r['reason']}")
+            refusals_by[key].append(f"{item['time']}: {reason}")
             if r.get("default") and r.get("point") in last_close:
-                last_close[r["point"]]["outcome"] = {"status": "refused", **view.when(r.t), "detail": r["reason"]}
+                row = last_close[r["point"]]
+                row["outcome"] = _outcome("refused", view.when(r.t), reason, view.duration(r.t - row["t"]))
         elif k == "vote.round":
             queue = pending.get(r["decision"])
             if queue:
@@ -109,8 +117,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
                 detail = r.get("reason", "")
                 if k == "decision.downgraded":
                     detail = f"{detail}; {r['to']} ({r.get('name', '')}) taken instead".strip("; ")
-                row["outcome"] = {"status": status, **view.when(r.t), "detail": detail,
-                                  "after": view.duration(r.t - row["t"])}
+                row["outcome"] = _outcome(status, view.when(r.t), detail, view.duration(r.t - row["t"]))
     for row in rows:
         if row["decision"] and row["name"] is None:
             row["name"] = catalogue_name(row["decision"])
@@ -121,8 +128,12 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
             row["outcome"]["detail"] = "not yet in effect when the exercise ended"
     rows = [row for row in rows if view.for_team(row["team"])]
     for row in rows:  # free text is filtered only for what the view keeps, so the counts are right
-        row["rationale"] = view.text(row["rationale"], "decision rationales")
-        row["option_label"] = view.text(row["option_label"], "option labels")
+        # by the label of what it came from: a point's options and answers carry the point's label
+        label = row.pop("tlp")
+        row["rationale"] = view.text(row["rationale"], "decision rationales", label)
+        row["option_label"] = view.text(row["option_label"], "option labels", label)
+        row["refused_before"] = [t if view.allows(label or view.scenario_tlp) else "(withheld at this TLP)"
+                                 for t in row["refused_before"]]
     for p in points.values():
         if view.for_team(p["team"]):
             p["prompt"] = view.text(p["prompt"], "decision point prompts", p.get("tlp"))
@@ -142,7 +153,8 @@ def catalogue_name(decision: str) -> str:
     return names.get(decision, decision)
 
 
-def _row(view: ReportView, r, *, team, decision, point, option, option_label, how, latency, rationale) -> dict[str, Any]:
+def _row(view: ReportView, r, *, team, decision, point, option, option_label, how, latency, rationale,
+         tlp: str | None = None) -> dict[str, Any]:
     team_info = view.teams.get(team, {})
     return {
         **view.when(r.t), "seq": r.seq, "team": team, "team_name": team_info.get("name", team),
@@ -151,6 +163,6 @@ def _row(view: ReportView, r, *, team, decision, point, option, option_label, ho
         "rationale": rationale,
         "latency": latency, "latency_text": view.duration(latency) if latency is not None else "",
         "reads": [], "params": [], "voting": "none", "votes": [], "accepted": None,
-        "outcome": {"status": "pending" if decision else "no catalogue step", "time": "", "calendar": "", "detail": "", "after": ""},
-        "refused_before": [],
+        "outcome": _outcome("pending" if decision else "no catalogue step"),
+        "refused_before": [], "tlp": tlp,
     }

@@ -2,7 +2,8 @@
 
 Text from scenarios and participants must come out as text, never as
 Markdown or HTML: ``<``, ``>`` and ``&`` become entities, Markdown punctuation
-gets a backslash, ``|`` is escaped so a table cell stays one cell, and line
+gets a backslash, control and bidi characters show as escapes
+(:func:`simulator.text.printable`), ``|`` is escaped so a table cell stays one cell, and line
 breaks collapse to spaces so a list item or table row stays one line. The
 Markdown template environment applies :func:`escape` to every ``{{ }}``
 expression (Jinja's ``finalize``), so a template cannot forget it; only
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from simulator.text import printable
 
 _PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _BLOCK_START = re.compile(r"^(#{1,6}(\s|$)|>|[-+](\s|$)|\d{1,9}[.)](\s|$)|[=-]+$)")
@@ -28,7 +31,7 @@ def escape(value: Any) -> str:
         return value
     if value is None:
         return ""
-    s = str(value)
+    s = printable(" ".join(str(value).split()), one_line=True)  # read in terminals too: no escapes get through
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _PUNCT.sub(r"\\\1", s)
     s = " ".join(s.split())
@@ -44,7 +47,7 @@ def escape(value: Any) -> str:
 
 def code(value: Any) -> MdSafe:
     """An identifier as a code span (backticks inside are stripped; ``|`` escaped for tables)."""
-    s = " ".join(str(value if value is not None else "").replace("`", "").split())
+    s = " ".join(printable(value if value is not None else "", one_line=True).replace("`", "").split())
     if not s:
         return MdSafe("")
     return MdSafe("`" + s.replace("|", "\\|") + "`")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
+from simulator.files import escapes, not_regular
 
 TIMEOUT_S = 20
 """Wall-clock limit for rendering one user template."""
@@ -42,6 +43,7 @@ def render_user(template_dir: str | Path, fmt: str, data: dict[str, Any], charts
     folder = Path(template_dir)
     if not folder.is_dir():
         raise InputError(f"--template-dir {folder}: no such folder")
+    check_folder(folder)
     payload = json.dumps({"template_dir": str(folder.resolve()), "name": NAMES[fmt], "format": fmt, "data": data,
                           "charts": {k: str(v) for k, v in (charts or {}).items()}, "max_output": MAX_OUTPUT,
                           "cpu": int(timeout) + 2}, ensure_ascii=False).encode("utf-8")
@@ -60,6 +62,35 @@ def render_user(template_dir: str | Path, fmt: str, data: dict[str, Any], charts
     if proc.returncode < 0:
         message = f"{folder}: the template was stopped by the resource limits (signal {-proc.returncode})"
     raise InputError(message)
+
+
+MAX_ENTRIES = 10_000
+"""Most files and folders a template folder may hold (the check walks all of them)."""
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a template folder holding a symlink out of it, or anything but files and folders.
+
+    Jinja's file loader follows symlinks, so ``{% include "notes.j2" %}`` with
+    ``notes.j2 -> /etc/passwd`` (or a symlinked subfolder) would put any
+    readable file on the disk into the report; a named pipe would block the
+    renderer. Checked before the child starts; links inside the folder are fine.
+    """
+    seen = 0
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        for name in dirs + files:
+            seen += 1
+            if seen > MAX_ENTRIES:
+                raise InputError(f"--template-dir {folder}: more than {MAX_ENTRIES} files and folders; "
+                                 "give a folder with only the templates")
+            path = Path(root) / name
+            outside = escapes(path, folder) if path.is_symlink() else None
+            if outside is not None:
+                raise InputError(f"{path}: a symlink leading outside the template folder (to {outside}); "
+                                 "refused: copy the file into the folder instead")
+            why = not_regular(path) if name in files else None
+            if why is not None:
+                raise InputError(f"{path}: {why}; a template folder may hold only files and folders")
 
 
 # ---------------------------------------------------------------- child side

@@ -16,11 +16,12 @@ EU network and the shape of actor ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.bundled import scenarios_dir
 from simulator.errors import InputError, SimulatorError
+from simulator.files import not_regular
 from simulator.journal.journal import Journal, read_jsonl
 
 SESSION_DB = "session.sqlite"
@@ -37,17 +38,22 @@ class Source:
     where: str
     clock: int | None = None
     """a session's clock mark (minutes): how far play had got, which may be past the last record"""
+    warnings: list[str] = field(default_factory=list)
+    """What the reader must be told about the journal (NaN read as null, records lost or changed)."""
 
 
 def open_source(arg: str) -> Source:
     """The journal (and plan, if found) named by a report's SOURCE argument."""
     path = Path(arg)
+    warnings: list[str] = []
     if path.is_file() and path.name != SESSION_DB:
-        journal = read_jsonl(path)
-        return Source(journal, find_plan(journal, [path.parent / "scenario.yaml"]), str(path))
+        journal = read_jsonl(path, warnings)
+        return Source(journal, find_plan(journal, [path.parent / "scenario.yaml"]), str(path), warnings=warnings)
     if path.is_dir() and not (path / SESSION_DB).exists() and (path / "events.jsonl").is_file():
-        journal = read_jsonl(path / "events.jsonl")
-        return Source(journal, find_plan(journal, [path / "scenario.yaml"]), str(path))
+        journal = read_jsonl(path / "events.jsonl", warnings)
+        return Source(journal, find_plan(journal, [path / "scenario.yaml"]), str(path), warnings=warnings)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise InputError(f"{arg}: {not_regular(path)}; give an events.jsonl or a session folder")
     return _open_session(arg)
 
 
@@ -58,7 +64,8 @@ def _open_session(arg: str) -> Source:
         raise InputError(f"{arg}: not an event log file, and this cyclesim cannot read session stores; "
                          "give an events.jsonl (cyclesim replay --out DIR writes one)") from None
     folder = resolve(arg)  # SessionError (exit 2) names what is wrong
-    meta, records = read_session(folder)
+    warnings: list[str] = []
+    meta, records = read_session(folder, warnings)
     journal = Journal(records)
     if not len(journal):
         raise InputError(f"{folder}: the session has no records yet")
@@ -67,7 +74,7 @@ def _open_session(arg: str) -> Source:
         plan = _plan_from_text(meta.standalone, meta.content_hash, f"{meta.scenario}.yaml")
     if plan is None:
         plan = find_plan(journal, [Path(meta.source_path)] if getattr(meta, "source_path", "") else [])
-    return Source(journal, plan, str(folder), getattr(meta, "clock", None))
+    return Source(journal, plan, str(folder), getattr(meta, "clock", None), warnings)
 
 
 def _plan_from_text(text: str, content_hash: str, name: str):

@@ -202,6 +202,8 @@ def _check(node: ast.AST) -> None:
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         _check(node.operand)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        if type(node.operand.value) not in (int, float):  # -'x' and -True passed here and crashed mid-exercise
+            raise ConditionError(f"'-' goes before a number, not before {node.operand.value!r}")
         _check(node.operand)
     elif isinstance(node, ast.Compare):
         if len(node.ops) != 1:
@@ -211,6 +213,7 @@ def _check(node: ast.AST) -> None:
         _check(node.left)
         _check(node.comparators[0])
         _check_ladder_words(node.left, node.comparators[0])
+        _check_operand_types(node.left, node.comparators[0])
     elif isinstance(node, ast.Name):
         if node.id not in VARIABLES and node.id not in ("true", "false", "True", "False"):
             raise ConditionError(f"unknown name {node.id!r}{_suggest(node.id, VARIABLES)}")
@@ -251,6 +254,42 @@ def _check_ladder_words(left: ast.AST, right: ast.AST) -> None:
             if other.value not in LADDERS[ladder]:
                 raise ConditionError(f"{other.value!r} is not one of {', '.join(LADDERS[ladder])}"
                                      f"{_suggest(other.value, LADDERS[ladder])}")
+
+
+_NUMBERS = frozenset({"eccs", "ms_affected", "ms_yellow", "ms_red", "capacity_exceeded", "significant", "major",
+                      "attributing_ms", "evidence", "cohesion", "public_trust", "disinfo_reach"})
+"""Variables that hold a number."""
+_TRUTHS = frozenset({"cross_border", "internal_market", "public_safety", "cross_border_dependency", "state_actor",
+                     "criminal_group", "partner_attribution", "art222", "art427", "reserve_requested"})
+"""Variables that hold true or false."""
+
+
+def _operand_type(node: ast.AST) -> str | None:
+    """'number', 'truth', 'word' (a ladder) or 'text' for an operand whose type is known at load time."""
+    if isinstance(node, ast.UnaryOp):
+        return "number"
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return "truth" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "text"
+    if isinstance(node, ast.Name):
+        if node.id in ("true", "True", "false", "False") or node.id in _TRUTHS:
+            return "truth"
+        if node.id in _NUMBERS:
+            return "number"
+        if node.id in VARIABLE_LADDER:
+            return "word"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return "word" if node.func.id == "impact" else "truth"
+    return None  # params.x, flags.x: known only when the exercise runs
+
+
+def _check_operand_types(left: ast.AST, right: ast.AST) -> None:
+    """Both sides of a comparison must be comparable: 'eccs >= "high"' is never true, so it is an error."""
+    a, b = _operand_type(left), _operand_type(right)
+    if a is None or b is None or a == b or {a, b} in ({"word", "text"}, {"number", "truth"}):
+        return
+    names = {"number": "a number", "truth": "true/false", "word": "a word of a ladder", "text": "a quoted text"}
+    raise ConditionError(f"cannot compare {_source(left)} ({names[a]}) with {_source(right)} ({names[b]})")
 
 
 def _suggest(word: str, known) -> str:

@@ -7,20 +7,29 @@ author sees every problem of the file at once.
 from __future__ import annotations
 
 import difflib
-from typing import Any
 from collections import Counter
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 from simulator.errors import ProblemSink
-from simulator.scenario.catalogue import bundled, catalogue_for
+from simulator.scenario.catalogue import bundled, catalogue_for, param_problems
 from simulator.scenario.conditions import ConditionError, parse, referenced_ids
 from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject, Scenario
 from simulator.scenario.network import resolve
 from simulator.scenario.yamlio import YamlDoc
-from simulator.timefmt import format_time
+from simulator.timefmt import EARLIEST_START, LATEST_START, format_time
 
 EVERYONE = "everyone"
 """Recipient shorthand: every actor some team plays."""
+
+
+@lru_cache(maxsize=4096)
+def _closest(value: str, known: tuple[str, ...]) -> str | None:
+    """The nearest known id, for a "did you mean" hint; remembered, since a broken file repeats its mistakes
+    (ten thousand injects sent to the same unknown actor spent seconds in difflib)."""
+    close = difflib.get_close_matches(value, known, n=1)
+    return close[0] if close else None
 
 
 class _Checker:
@@ -40,8 +49,8 @@ class _Checker:
         self.sink.add(self.doc.path, line, col, message)
 
     def unknown(self, loc: tuple, what: str, value: str, known, *, key: bool = False) -> None:
-        close = difflib.get_close_matches(value, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = _closest(value, tuple(sorted(known)))
+        hint = f"; did you mean {close!r}?" if close else ""
         self.add(loc, f"unknown {what} {value!r}{hint}", key=key)
 
     # ------------------------------------------------------------ checks
@@ -69,6 +78,9 @@ class _Checker:
             return
         if when.tzinfo is None:
             self.add(("start",), "start needs a UTC offset, e.g. '2026-03-02T08:00:00+01:00', so times read the same everywhere")
+        elif not EARLIEST_START <= when.replace(tzinfo=None) <= LATEST_START:
+            self.add(("start",), f"start {self.s.start!r} is outside the calendar the reports can show "
+                                 f"({EARLIEST_START.year} to {LATEST_START.year})")
         if self.s.duration <= 0:
             self.add(("duration",), "duration must be after T+0")
 
@@ -318,6 +330,10 @@ class _Checker:
                 oloc = loc + ("options", j)
                 if opt.decision is not None and opt.decision not in self.catalogue:
                     self.unknown(oloc + ("decision",), "catalogue decision", opt.decision, self.catalogue)
+                elif opt.decision is not None:
+                    for name, message in param_problems(self.catalogue[opt.decision], dict(opt.params)):
+                        self.add(oloc + ("params",) + ((name,) if name else ()), message, key=name is not None
+                                 and name not in self.catalogue[opt.decision].params)
                 for field in ("fires", "cancels"):
                     for k, ref in enumerate(getattr(opt, field)):
                         if ref not in self.injects:

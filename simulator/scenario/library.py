@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from simulator.bundled import injects_dir
 from simulator.errors import ProblemSink
+from simulator.files import escapes
 from simulator.scenario.model import InjectLibraryFile, InjectTemplate
 from simulator.scenario.yamlio import YamlDoc, load_yaml_file
 
@@ -41,6 +42,11 @@ def load_library(dirs: list[Path], sink: ProblemSink, report_errors) -> dict[str
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.yaml")):
+            outside = escapes(path, folder)
+            if outside is not None:
+                sink.add(_display(path), 1, 1, f"a symlink leading outside its library folder (to {outside}); "
+                                               "not read: copy the file into the folder instead")
+                continue
             try:
                 doc = load_yaml_file(path, display_path=_display(path))
             except Exception as e:  # ScenarioError: merge its problems

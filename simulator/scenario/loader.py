@@ -17,10 +17,11 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from simulator.errors import ProblemSink, ScenarioError
+from simulator.files import escapes, not_regular
 from simulator.scenario import crossref
 from simulator.scenario.library import BUNDLED_DIR, expand_ref, load_library
 from simulator.scenario.model import Scenario
-from simulator.scenario.yamlio import YamlDoc, load_yaml_file
+from simulator.scenario.yamlio import YamlDoc, load_yaml_file, paused_gc
 
 
 class LoadedScenario:
@@ -44,10 +45,17 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone
     whose expanded injects keep the loader-internal ``template`` field; an author's
     file may not set it.
     """
-    path = Path(path)
+    with paused_gc():  # tens of thousands of acyclic objects per large file: see yamlio
+        return _load(Path(path), library_dirs, standalone)
+
+
+def _load(path: Path, library_dirs: list[Path] | None, standalone: bool) -> LoadedScenario:
     display = _display(path)
-    if not path.is_file():
+    why = not_regular(path)
+    if why == "does not exist":
         raise ScenarioError("missing file", [_problem(display, f"no such scenario file: {path}")])
+    if why is not None:
+        raise ScenarioError("not a file", [_problem(display, f"cannot read the scenario: {path} {why}")])
     doc = load_yaml_file(path, display_path=display)
     sink = ProblemSink()
     data = doc.data
@@ -82,10 +90,38 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone
     sink.raise_if_any()
     crossref.check(scenario, doc, sink)
     sink.raise_if_any()
-    digest = hashlib.sha256(
-        json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()
-    return LoadedScenario(scenario, path, digest)
+    return LoadedScenario(scenario, path, content_hash(scenario))
+
+
+def content_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON (sorted keys, compact), computed a list item at a time.
+
+    The bytes hashed are exactly ``json.dumps(scenario.model_dump(mode="json",
+    by_alias=True), sort_keys=True, separators=(",", ":"))``, but the dump of a
+    list of models (injects, decision points ...) is serialised item by item, so
+    the whole scenario never exists twice more in memory (for ten thousand
+    injects, the dump and its text were 30 MB).
+    """
+    h = hashlib.sha256()
+    dumps = _canonical_json
+    fields = sorted(((f.alias or name), name) for name, f in type(scenario).model_fields.items())
+    h.update(b"{")
+    for i, (key, name) in enumerate(fields):
+        h.update((b"," if i else b"") + dumps(key) + b":")
+        value = getattr(scenario, name)
+        if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
+            h.update(b"[")
+            for j, item in enumerate(value):
+                h.update((b"," if j else b"") + dumps(item.model_dump(mode="json", by_alias=True)))
+            h.update(b"]")
+        else:
+            h.update(dumps(scenario.model_dump(mode="json", by_alias=True, include={name})[key]))
+    h.update(b"}")
+    return h.hexdigest()
+
+
+def _canonical_json(obj) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _placeholder(item: dict) -> dict:
@@ -112,7 +148,12 @@ def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> li
     dirs = [BUNDLED_DIR]
     local = base / "injects"
     if local.is_dir() and local.resolve() != BUNDLED_DIR:
-        dirs.append(local)
+        outside = escapes(local, base)
+        if outside is not None:  # a symlinked folder would read templates from anywhere on the disk
+            sink.add(doc.path, 1, 1, f"the library folder {_display(local)} is a symlink leading outside the "
+                                     f"scenario's folder (to {outside}); only folders inside it are read")
+        else:
+            dirs.append(local)
     extra = data.get("libraries") or []
     if isinstance(extra, list):
         for i, entry in enumerate(extra):

@@ -21,9 +21,11 @@ from pydantic import (
 )
 
 from simulator.scenario.patterns import DURATION_PATTERN, TIME_PATTERN, TLP_PATTERN
-from simulator.timefmt import parse_duration, parse_time
+from simulator.timefmt import MAX_MINUTES, parse_duration, parse_time
 
 FORMAT = "cyclesim/1"
+MAX_HOURS = MAX_MINUTES // 60
+"""Longest delay in hours (delays are written in hours; times and durations in minutes are bounded by the parser)."""
 
 # ---------------------------------------------------------------- scalar types
 
@@ -116,9 +118,9 @@ class Model(BaseModel):
 class Delay(Model):
     """A triangular delay in hours (domain.md §10.2): min <= mode <= max."""
 
-    min: float = Field(ge=0, allow_inf_nan=False, description="shortest delay, hours")
-    mode: float = Field(ge=0, allow_inf_nan=False, description="most likely delay, hours")
-    max: float = Field(ge=0, allow_inf_nan=False, description="longest delay, hours")
+    min: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="shortest delay, hours")
+    mode: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="most likely delay, hours")
+    max: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="longest delay, hours")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Delay":
@@ -247,6 +249,22 @@ class Effects(Model):
         return True
 
 
+_NO_EFFECTS: Effects | None = None
+
+
+def no_effects() -> Effects:
+    """The one empty :class:`Effects`, shared by every inject, option and decision that gives none.
+
+    Models are frozen and nothing changes an Effects after load, so sharing is
+    safe; a fresh one per inject cost about 2 KB each (ten thousand injects:
+    20 MB).
+    """
+    global _NO_EFFECTS
+    if _NO_EFFECTS is None:
+        _NO_EFFECTS = Effects()
+    return _NO_EFFECTS
+
+
 class ImpactChange(Model):
     """One step of an incident's impact timeline."""
 
@@ -314,7 +332,7 @@ class Inject(_Timed):
     channel: Id | None = Field(None, description="channel to use; default: the direct channel from sender to each recipient")
     tlp: Tlp = Field("TLP:AMBER", description="TLP 2.0 label: who may see it (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)")
     body: str = Field("", description="the message the recipients read")
-    effects: Effects = Field(default_factory=Effects, description="changes to the exercise state when released")
+    effects: Effects = Field(default_factory=no_effects, description="changes to the exercise state when released")
     expects: list[ExpectedAction] = Field(default_factory=list, description="what players should do in response, for rating objectives")
     objectives: list[Id] = Field(default_factory=list, description="objective ids this inject exercises")
     held: bool = Field(False, description="starts held: released only by the facilitator")
@@ -408,7 +426,7 @@ class CatalogueDecision(Model):
     params: dict[str, Param] = Field(default_factory=dict, description="parameters the decider gives")
     voting: Voting = Field(default_factory=Voting, description="whether Member States vote, and how")
     delay: Delay = Field(default_factory=lambda: Delay(min=0, mode=0, max=0), description="until it takes effect, hours")
-    effects: Effects = Field(default_factory=Effects, description="changes to the exercise state once effective")
+    effects: Effects = Field(default_factory=no_effects, description="changes to the exercise state once effective")
     fires: list[Id] = Field(default_factory=list, description="injects released once effective")
     repeatable: bool = Field(False, description="may be taken more than once")
     overrides: bool = Field(False, description="a scenario entry that knowingly replaces the catalogue entry of the same id")
@@ -423,7 +441,7 @@ class Option(Model):
     params: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, description="parameters of the catalogue decision")
     fires: list[Id] = Field(default_factory=list, description="injects released when chosen")
     cancels: list[Id] = Field(default_factory=list, description="injects that will not happen when chosen")
-    effects: Effects = Field(default_factory=Effects, description="changes to the exercise state when chosen")
+    effects: Effects = Field(default_factory=no_effects, description="changes to the exercise state when chosen")
     description: str = Field("", description="more about the choice, for players")
 
 
@@ -450,7 +468,7 @@ class Stance(Model):
     """A Member State's stance in unanimity votes (domain.md §10.3)."""
 
     stance: float = Field(0.5, ge=-1, le=1, description="-1 hostile to acting, +1 eager")
-    topics: dict[Literal["attribution", "sanctions", "statement", "general"], float] = Field(
+    topics: dict[Literal["attribution", "sanctions", "statement", "general"], Annotated[float, Field(ge=-1, le=1)]] = Field(
         default_factory=dict,
         description="stance on one topic instead of the general one, e.g. {attribution: -0.6} for a MS "
                     "that will not name a State but supports sanctions; naming a State in a declaration votes on 'attribution'")
@@ -485,7 +503,7 @@ class Scenario(Model):
     network: Network = Field(default_factory=Network, description="actors and channels: the EU default, extended or overridden")
     member_states: list[str] = Field(default_factory=list, description="Member State codes that take part, e.g. [IE, BE]")
     sectors: list[str] = Field(default_factory=list, description="NIS2 sectors in play, e.g. [health]")
-    initial: Effects = Field(default_factory=Effects, description="state at T+0")
+    initial: Effects = Field(default_factory=no_effects, description="state at T+0")
     incidents: list[Incident] = Field(default_factory=list, description="what happens in the world: entities hit and impact over time")
     injects: list[Inject] = Field(default_factory=list, description="the MSEL: messages to the players, inline or library uses (use:)")
     decision_points: list[DecisionPoint] = Field(default_factory=list, description="moments where a team must decide, with a deadline and a default")

@@ -247,7 +247,8 @@ class ScanResult:
 
 
 def scan_events(text: str, path: str, sink: ProblemSink, lines: Lines, loader_cls: type,
-                max_depth: int, max_nodes: int = MAX_NODES, *, retry_prefix: bool = True) -> ScanResult:
+                max_depth: int, max_nodes: int = MAX_NODES, *, retry_prefix: bool = True,
+                on_event=None) -> ScanResult:
     """One pass over the event stream: structure checks that need no node tree.
 
     Iterative, so that a 100,000-deep document cannot cause a RecursionError.
@@ -260,6 +261,9 @@ def scan_events(text: str, path: str, sink: ProblemSink, lines: Lines, loader_cl
     so that an alias bomb is refused as soon as the count passes ``max_nodes``,
     before any node tree is built. :func:`expanded_size` checks the same thing
     again on the composed tree.
+
+    ``on_event``, if given, is called with every event, in order (the loader
+    builds the data from them, see :class:`~simulator.scenario.yaml_schema.EventBuilder`).
     """
     result = ScanResult()
     depth = 0
@@ -276,6 +280,8 @@ def scan_events(text: str, path: str, sink: ProblemSink, lines: Lines, loader_cl
         while True:
             event = loader.get_event()
             kind = type(event)
+            if on_event is not None:
+                on_event(event)
             if expect_root:
                 expect_root = False
                 if (

@@ -77,6 +77,9 @@ class SessionJournal(CheckingJournal):
             raise SessionError(f"the session store stopped accepting records: {self._failed}")
         try:
             self.store.append(record)
+        except SessionError as e:  # StoreFullError for a full disk: the caller stops the clock and says so
+            self._failed = str(e)
+            raise
         except sqlite3.Error as e:
             self._failed = f"{self.store.db}: {e}"
             raise SessionError(f"cannot commit record #{record.seq} to {self.store.db}: {e}") from None
@@ -156,7 +159,11 @@ class Session:
         """
         session = cls.open(path, base=base)
         try:
-            result = session._rebuild(scenario_file, use_stored)
+            result = session._rebuild(scenario_file, use_stored)  # a divergence names the first changed record
+            if session.store.integrity:  # records were lost or changed: going on would build on a wrong journal
+                raise SessionError("\n".join(session.store.integrity) + ". Resuming would continue from a "
+                                   "journal that is not the one played; nothing was changed. 'cyclesim export' and "
+                                   "'cyclesim report' still read what is there, with this warning.")
             if not check_only:
                 session.store.make_writable(clock)
                 assert session.journal is not None  # _rebuild attached it
@@ -194,6 +201,7 @@ class Session:
             ex.run(until=clock)  # the events before it were all processed and recorded: this only moves time
         self.journal = journal
         self._clock = max(clock, ex.now)
+        note = "\n".join(["warning: " + w for w in self.store.warnings] + ([note] if note else []))
         return Resumed(ex, loaded, len(records), len(journal.pending), note)
 
     def scenario_to_play(self, scenario_file: str | Path | None = None, *,

@@ -92,7 +92,9 @@ def test_a_script_input_that_does_not_fit_is_bad_input(tmp_path, capsys):
                       "  - {kind: facilitator.channel, t: 0, step: 0, payload: {}}\n", encoding="utf-8")
     code = main(["replay", "tutorial", "--decisions", str(script), "--quiet"])
     err = capsys.readouterr().err
-    assert code == 2 and "does not fit" in err and "Traceback" not in err
+    # checked against the scenario before the replay starts, and located (it used to say only "does not fit")
+    assert code == 2 and "inputs.yaml:3:" in err and "facilitator.channel needs 'channel'" in err
+    assert "Traceback" not in err
 
 
 def test_an_input_out_of_order_is_bad_input(tutorial):
