@@ -19,6 +19,7 @@ from simulator.engine import severity as sev
 from simulator.engine.clocks import Clock
 from simulator.engine.core import Core
 from simulator.engine.filing import Filing
+from simulator.engine.incident import IncidentRun
 from simulator.engine.state import WorldState
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
@@ -94,6 +95,7 @@ class Exercise:
         for inp in inputs:
             self.schedule_input(inp)
         self._start()
+        self.incident = IncidentRun(self)  # the living incident: engine/incident.py
         for source in sources:
             source.attach(self)
 

@@ -1,87 +1,121 @@
 """The outcome measures of one run, computed from its journal alone.
 
-``outcome(journal)`` is what ``replay --json`` prints under ``"outcome"`` and
-what a sweep writes as the columns of ``runs.csv``: the sweep takes its columns
-from the keys this function returns, so a richer incident model only has to
-change this file.
+``outcome(journal)`` is what ``replay --json`` prints under ``"outcome"``,
+what a sweep writes as its columns and what the report's counterfactual
+compares. The same scenario, seed and decisions give the same journal, so the
+same outcome.
 
-Today's journal has no entity-level service model yet, so the measures are
-read from the records that exist (docs/engine.md, "Journal records"):
+With an incident model (``incident.*`` records, docs/scenario-format.md):
 
-- ``downtime_hours``: hours that Member State/sector impact cells spent at
-  yellow or red (disrupted service), summed over cells, up to the end of the
-  run, from the ``impact.MS/sector`` changes of ``state.changed``;
-- ``entities_hit``: entities aware of a significant incident (NIS2) or
-  classifying a major one (DORA): the ``significant``/``major`` sets;
-- ``ms_affected``: Member States whose impact was ever worse than white;
-- ``peak_eccs``: the highest ECCS level reached (``severity.changed``);
-- ``time_to_recovery``: minutes from the first cell turning yellow or red
-  until no cell is yellow or red any more; ``None`` when never disrupted, or
-  still disrupted at the end;
-- ``disinfo_peak``: the highest disinformation reach (0..1);
-- ``clocks_missed``: legal clocks that ran out (``clock.missed``).
+- ``downtime_hours``: service-hours lost, summed over entities: each
+  ``incident.*`` record with an ``entity`` carries its service ``loss``
+  (0..1) from then on; integrated to the end of the run;
+- ``entities_hit``: entities compromised (``incident.compromised``);
+- ``ms_affected``: Member States with a hit entity;
+- ``time_to_recovery``: minutes from the first hit until every hit entity has
+  recovered; ``None`` if one has not by the end.
+
+Without one (a scenario played from its injects alone) the same names are
+read from the impact table: ``downtime_hours`` is the hours MS/sector cells
+spent yellow or red, ``entities_hit`` the entities aware of a significant or
+major incident, ``ms_affected`` the MS ever worse than white, and
+``time_to_recovery`` from the first yellow/red cell until none is left.
+
+Either way: ``peak_eccs`` (highest ECCS level), ``disinfo_peak`` (highest
+disinformation reach, 0..1) and ``clocks_missed`` (``clock.missed`` records).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, Iterable
 
 DISRUPTED = frozenset({"yellow", "red"})
-"""Impact colours that count as disrupted service."""
+"""Impact colours that count as disrupted service when there is no incident model."""
+
+KEYS = ("downtime_hours", "entities_hit", "ms_affected", "peak_eccs", "time_to_recovery", "disinfo_peak", "clocks_missed")
+"""The measures, in the order tables show them."""
 
 
 def outcome(journal: Iterable) -> dict[str, Any]:
     """The outcome measures of one run (see the module docstring for each)."""
-    colours: dict[str, str] = {}
-    affected_ms: set[str] = set()
-    entities: set[str] = set()
-    disrupted_since: dict[str, int] = {}
-    downtime = 0
-    first_disrupted: int | None = None
-    recovered_at: int | None = None
-    peak_eccs = 0
-    disinfo_peak = 0.0
-    missed = 0
-    end = 0
-    for r in journal:
-        kind = r.kind
-        end = r.t
-        if kind == "state.changed":
-            for name, change in r.data["changes"].items():
-                if name.startswith("impact."):
-                    cell = name[len("impact."):]
-                    new = change[1]
-                    colours[cell] = new
-                    if new != "white":
-                        affected_ms.add(cell.split("/", 1)[0])
-                    if new in DISRUPTED and cell not in disrupted_since:
-                        disrupted_since[cell] = r.t
-                        if first_disrupted is None:
-                            first_disrupted = r.t
-                        recovered_at = None
-                    elif new not in DISRUPTED and cell in disrupted_since:
-                        downtime += r.t - disrupted_since.pop(cell)
-                        if not disrupted_since:
-                            recovered_at = r.t
-                elif name in ("significant", "major"):
-                    entities.update(change[1])
-                elif name == "disinfo_reach":
-                    disinfo_peak = max(disinfo_peak, float(change[1]))
-        elif kind == "severity.changed":
+    records = list(journal)
+    end = records[-1].t if records else 0
+    peak_eccs, disinfo_peak, missed = 0, 0.0, 0
+    modelled = False
+    for r in records:
+        if r.kind == "severity.changed":
             peak_eccs = max(peak_eccs, int(r.data["to"]))
-        elif kind == "clock.missed":
+        elif r.kind == "clock.missed":
             missed += 1
-    downtime += sum(end - since for since in disrupted_since.values())
-    ttr = None
-    if first_disrupted is not None and not disrupted_since and recovered_at is not None:
-        ttr = recovered_at - first_disrupted
+        elif r.kind == "state.changed" and "disinfo_reach" in r.data["changes"]:
+            disinfo_peak = max(disinfo_peak, float(r.data["changes"]["disinfo_reach"][1]))
+        elif r.kind == "incident.started":
+            modelled = True
+    measures = _entities(records, end) if modelled else _cells(records, end)
     return {
-        "downtime_hours": round(downtime / 60, 2),
-        "entities_hit": len(entities),
-        "ms_affected": len(affected_ms),
+        "downtime_hours": measures[0],
+        "entities_hit": measures[1],
+        "ms_affected": measures[2],
         "peak_eccs": peak_eccs,
-        "time_to_recovery": ttr,
+        "time_to_recovery": measures[3],
         "disinfo_peak": round(disinfo_peak, 4),
         "clocks_missed": missed,
     }
+
+
+def _entities(records: list, end: int) -> tuple[float, int, int, int | None]:
+    loss: dict[str, tuple[int, float]] = {}
+    lost = 0.0
+    hit: set[str] = set()
+    ms: set[str] = set()
+    recovered: set[str] = set()
+    first: int | None = None
+    last_recovery = 0
+    for r in records:
+        if not r.kind.startswith("incident.") or "entity" not in r.data or "loss" not in r.data:
+            continue
+        entity = r.data["entity"]
+        since, value = loss.get(entity, (r.t, 0.0))
+        lost += value * (r.t - since)
+        loss[entity] = (r.t, float(r.data["loss"]))
+        if r.kind == "incident.compromised":
+            hit.add(entity)
+            ms.add(r.data["ms"])
+            recovered.discard(entity)
+            first = r.t if first is None else first
+        elif r.kind == "incident.recovered":
+            recovered.add(entity)
+            last_recovery = max(last_recovery, r.t)
+    lost += sum(value * (end - since) for since, value in loss.values())
+    ttr = last_recovery - first if first is not None and hit and hit <= recovered else None
+    return round(lost / 60, 2), len(hit), len(ms), ttr
+
+
+def _cells(records: list, end: int) -> tuple[float, int, int, int | None]:
+    affected: set[str] = set()
+    entities: set[str] = set()
+    since: dict[str, int] = {}
+    downtime = 0
+    first: int | None = None
+    recovered_at: int | None = None
+    for r in records:
+        if r.kind != "state.changed":
+            continue
+        for name, change in r.data["changes"].items():
+            if name.startswith("impact."):
+                cell, new = name[len("impact."):], change[1]
+                if new != "white":
+                    affected.add(cell.split("/", 1)[0])
+                if new in DISRUPTED and cell not in since:
+                    since[cell] = r.t
+                    first = r.t if first is None else first
+                    recovered_at = None
+                elif new not in DISRUPTED and cell in since:
+                    downtime += r.t - since.pop(cell)
+                    if not since:
+                        recovered_at = r.t
+            elif name in ("significant", "major"):
+                entities.update(change[1])
+    downtime += sum(end - t for t in since.values())
+    ttr = recovered_at - first if first is not None and not since and recovered_at is not None else None
+    return round(downtime / 60, 2), len(entities), len(affected), ttr

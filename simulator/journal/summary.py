@@ -13,7 +13,7 @@ from simulator.timefmt import format_time
 def summarize(journal: Journal) -> dict[str, Any]:
     """Injects, peak severity, escalation, Toolbox measures, clocks and the outcome measures of one run."""
     started = journal[0].data if len(journal) else {}
-    delivered = {r["inject"] for r in journal.of_kind("inject.delivered") if not str(r["inject"]).startswith("report:")}
+    delivered = {r["inject"] for r in journal.of_kind("inject.delivered") if not str(r["inject"]).startswith(("report:", "ioc:"))}
     peak, peak_t, peak_reason = 0, 0, "no confirmed impact"
     levels = []
     for r in journal.of_kind("severity.changed"):

@@ -100,11 +100,15 @@ def content_hash(scenario: Scenario) -> str:
     by_alias=True), sort_keys=True, separators=(",", ":"))``, but the dump of a
     list of models (injects, decision points ...) is serialised item by item, so
     the whole scenario never exists twice more in memory (for ten thousand
-    injects, the dump and its text were 30 MB).
+    injects, the dump and its text were 30 MB). The incident fields are left
+    out when unused (no ``incident_model``, a decision without
+    ``consequences``), so a scenario written before the incident model keeps
+    its hash, and its journals their bytes.
     """
     h = hashlib.sha256()
     dumps = _canonical_json
-    fields = sorted(((f.alias or name), name) for name, f in type(scenario).model_fields.items())
+    fields = sorted(((f.alias or name), name) for name, f in type(scenario).model_fields.items()
+                    if not (name == "incident_model" and scenario.incident_model is None))
     h.update(b"{")
     for i, (key, name) in enumerate(fields):
         h.update((b"," if i else b"") + dumps(key) + b":")
@@ -112,12 +116,19 @@ def content_hash(scenario: Scenario) -> str:
         if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
             h.update(b"[")
             for j, item in enumerate(value):
-                h.update((b"," if j else b"") + dumps(item.model_dump(mode="json", by_alias=True)))
+                h.update((b"," if j else b"") + dumps(_item(item)))
             h.update(b"]")
         else:
             h.update(dumps(scenario.model_dump(mode="json", by_alias=True, include={name})[key]))
     h.update(b"}")
     return h.hexdigest()
+
+
+def _item(item: BaseModel) -> dict:
+    data = item.model_dump(mode="json", by_alias=True)
+    if "consequences" in data and not data["consequences"]:
+        del data["consequences"]  # a decision without consequences hashes as before they existed
+    return data
 
 
 def _canonical_json(obj) -> bytes:

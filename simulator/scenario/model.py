@@ -430,6 +430,8 @@ class CatalogueDecision(Model):
     fires: list[Id] = Field(default_factory=list, description="injects released once effective")
     repeatable: bool = Field(False, description="may be taken more than once")
     overrides: bool = Field(False, description="a scenario entry that knowingly replaces the catalogue entry of the same id")
+    consequences: list["Consequence"] = Field(
+        default_factory=list, description="what the decision does to the incident model once effective (docs/scenario-format.md)")
 
 
 class Option(Model):
@@ -509,7 +511,18 @@ class Scenario(Model):
     decision_points: list[DecisionPoint] = Field(default_factory=list, description="moments where a team must decide, with a deadline and a default")
     decisions: list[CatalogueDecision] = Field(default_factory=list, description="scenario-specific decisions added to the catalogue")
     council: Council = Field(default_factory=Council, description="Member State stances for unanimity votes")
+    incident_model: "IncidentModel | None" = Field(
+        None, description="the living incident: exposure, spread, recovery, public sphere, adversary, assistance")
     libraries: list[str] = Field(default_factory=list, description="extra inject library folders, inside the scenario's folder")
+
+
+# The incident model lives in its own module (it is big); it builds on the
+# types above, so it is imported here, at the end, and the two models that
+# refer to it are completed.
+from simulator.scenario.incident_model import Consequence, IncidentModel  # noqa: E402
+
+CatalogueDecision.model_rebuild()
+Scenario.model_rebuild()
 
 
 class RawScenario(Scenario):

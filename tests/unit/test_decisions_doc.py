@@ -45,7 +45,20 @@ def _effects(d: CatalogueDecision) -> str:
         parts.append("attributed_by + the team's MS")
     elif d.id == "D04":
         parts.append("TLP:CLEAR is a tlp.breach")
+    for c in d.consequences:
+        parts.append(_consequence(c))
     return ", ".join(parts) or "—"
+
+
+def _consequence(c) -> str:
+    """A consequence on the incident model, in a few words (docs/scenario-format.md, incident_model)."""
+    if c.kind == "assistance":
+        return f"incident: asks {c.responder} responders"
+    if c.kind == "advisory":
+        return f"incident: patches {c.share:g} of the exposed, spread x{c.factor:g}"
+    if c.kind == "isolation":
+        return f"incident: spread x{c.factor:g} in the MS, service -{c.cost:g} for {c.duration // 60} h"
+    return f"incident: {c.kind} x{c.factor:g}"
 
 
 def _value(key: str, value) -> str:
@@ -125,7 +138,7 @@ def test_doc_explains_every_condition_variable_and_function():
 
 def test_doc_lists_every_decision_id_once():
     ids = [d.id for d in bundled()]
-    assert ids == [f"D{i:02d}" for i in range(1, 29)]
+    assert ids == [f"D{i:02d}" for i in range(1, 30)]  # D29: own national line (issue 15)
     rows = [line for line in documented().splitlines() if re.match(r"^\| D\d\d \|", line)]
     assert [row.split("|")[1].strip() for row in rows] == sorted(ids)
 

@@ -1,0 +1,508 @@
+"""The living incident: a scenario's incident model played as simpy processes.
+
+Part of :class:`simulator.engine.exercise.Exercise`. Exposed entities are hit
+by a seeded hazard (spread), then detect, contain and recover after seeded
+durations scaled by national capacity and by assistance that has arrived;
+hit entities set the MS/sector impact colours and so ECCS; disinformation
+grows logistically and public trust follows it; the adversary reacts to the
+response. Catalogue decisions change all of this through their declared
+``consequences`` (:class:`~simulator.scenario.incident_model.Consequence`),
+read when a ``decision.effective`` record appears, so the decision desk needs
+no change: the cause of every state change is the decision that made it.
+
+Every draw comes from a named stream of its own (``incident:spread:<entity>``,
+``incident:life:<entity>``, ...), so the same seed gives the same course for
+every entity the response does not touch: runs compare like for like.
+
+A scenario without an incident model gets the built-in public sphere only:
+once disinformation appears (an inject raises ``disinfo_reach``) it grows on
+its own unless communication is coordinated. A scenario with neither plays as
+before, record for record.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from simulator.engine.assistance import Assistance
+from simulator.engine.public import PublicSphereRun
+from simulator.journal.journal import Record
+from simulator.scenario.incident_model import Consequence, Exposure, IncidentModel
+from simulator.scenario.model import Effects, Inject
+
+if TYPE_CHECKING:
+    from simulator.engine.exercise import Exercise
+
+ACTIVE = ("compromised", "detected", "contained")
+COLOURS = ("white", "green", "yellow", "red")
+
+
+@dataclass
+class Entity:
+    """One exposed entity and where it stands."""
+
+    id: str
+    ms: str
+    sector: str
+    essential: bool
+    criticality: float
+    phase: str = "exposed"  # exposed, patched, compromised, detected, contained, recovered
+    hit_at: int | None = None
+    phase_loss: float = 0.0
+    isolation_loss: float = 0.0
+    loss: float = 0.0
+    version: int = 0
+    due: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.phase in ACTIVE
+
+
+class IncidentRun:
+    """The incident model of one exercise, or the built-in public sphere when there is none."""
+
+    def __init__(self, ex: "Exercise"):
+        self.ex = ex
+        self.core = ex.core
+        self.model: IncidentModel | None = ex.scenario.incident_model
+        self.entities: dict[str, Entity] = {}
+        self.protection: dict[str, dict[str, float]] = {}
+        """MS -> {source: spread factor}; '*' applies everywhere."""
+        self.tempo = 1.0
+        self._cell_colour: dict[str, str] = {}
+        self._exceeded: set[str] = set()
+        self._reacted: set[str] = set()
+        self._pending_reserve: list[list[str]] = []
+        self._shares = 0
+        self._share_factor: dict[str, tuple[str, float]] = {}
+        self.public = PublicSphereRun(self, self.model.public if self.model else None)
+        self.assistance = Assistance(self, self.model.responders if self.model else [])
+        ex.journal.subscribe(self._on_record)
+        if self.model is not None:
+            self._start_model(self.model)
+        self.public.noticed()  # an initial disinformation reach starts the public sphere at once
+
+    # ------------------------------------------------------------ reading
+    def capacity(self, ms: str) -> int:
+        cap = self.model.capacity if self.model else None
+        base = (cap.per_ms.get(ms, cap.default) if cap else 3)
+        return base + self.assistance.added(ms)
+
+    def load(self, ms: str) -> int:
+        return sum(1 for e in self.entities.values() if e.ms == ms and e.active)
+
+    def ms_rank(self, ms: str) -> tuple[int, int]:
+        """How badly a MS is hit, for assistance priority: worst colour, then active essential entities."""
+        colour = self.ex.state.ms_colours().get(ms, "white")
+        essential = sum(1 for e in self.entities.values() if e.ms == ms and e.active and e.essential)
+        return COLOURS.index(colour), essential
+
+    # ------------------------------------------------------------ building
+    def _start_model(self, m: IncidentModel) -> None:
+        for group in m.exposure:
+            self._expose(group)
+        self.tempo = m.adversary.tempo
+        self.core.record("incident.started", {
+            "model": m.id, "threat": m.threat, "adversary": m.adversary.name, "tempo": self.tempo,
+            "exposed": self._exposed_counts(), "entities": len(self.entities),
+        })
+        for seed in sorted(m.seeds, key=lambda s: s.at):
+            self.core.later(max(0, seed.at - self.core.now), lambda s=seed: self._seed(s))
+        self.core.start(self._spread(m))
+        for r in m.adversary.reactions:
+            if r.on == "not_taken":
+                self.core.later(max(0, r.by - self.core.now), lambda r=r: self._not_taken(r))
+
+    def _expose(self, group: Exposure) -> list[Entity]:
+        new = []
+        names = list(group.named)
+        existing = sum(1 for e in self.entities.values() if e.ms == group.ms and e.sector == group.sector)
+        for i in range(group.entities):
+            ident = names[i] if i < len(names) else f"{group.ms}-{group.sector}-{existing + i + 1:03d}"
+            if ident in self.entities:
+                continue
+            e = Entity(ident, group.ms, group.sector, group.essential, group.criticality)
+            self.entities[ident] = e
+            new.append(e)
+        return new
+
+    def _exposed_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.entities.values():
+            key = f"{e.ms}/{e.sector}"
+            out[key] = out.get(key, 0) + 1
+        return dict(sorted(out.items()))
+
+    # ------------------------------------------------------------ spread
+    def factor(self, ms: str) -> float:
+        f = 1.0
+        for table in (self.protection.get("*", {}), self.protection.get(ms, {})):
+            for v in table.values():
+                f *= v
+        return f
+
+    def _spread(self, m: IncidentModel):
+        until = m.spread.until if m.spread.until is not None else self.ex.duration
+        if m.spread.start > self.core.now:
+            yield self.core.timeout(m.spread.start - self.core.now)
+        dt = m.spread.tick / 60
+        while self.core.now + m.spread.tick <= until and not self.ex.ended:
+            yield self.core.timeout(m.spread.tick)
+            active: dict[str, int] = {}
+            for e in self.entities.values():
+                if e.active:
+                    active[e.ms] = active.get(e.ms, 0) + 1
+            factors: dict[str, float] = {}
+            for e in list(self.entities.values()):
+                if e.phase != "exposed":
+                    continue
+                f = factors.get(e.ms)
+                if f is None:
+                    f = factors[e.ms] = self.factor(e.ms)
+                hazard = m.spread.rate * self.tempo * f * (1 + m.spread.contagion * active.get(e.ms, 0))
+                p = 1 - math.exp(-hazard * dt)
+                if self.core.rng(f"incident:spread:{e.id}").random() < p:
+                    self.compromise(e, "spread")
+
+    def _seed(self, seed) -> None:
+        picked = [e for e in self.entities.values() if e.ms == seed.ms and e.sector == seed.sector and e.phase == "exposed"]
+        for e in picked[: seed.count]:
+            self.compromise(e, "seed")
+
+    # ------------------------------------------------------------ an entity's course
+    def _draw(self, e: Entity, delay, factor: float = 1.0) -> int:
+        skill = self.model.capacity.skill.get(e.ms, 1.0) if self.model else 1.0
+        return max(1, self.core.rng.minutes(f"incident:life:{e.id}", delay, factor * skill))
+
+    def _then(self, e: Entity, minutes: int, fn) -> None:
+        e.version += 1
+        version = e.version
+        e.due = self.core.now + minutes
+        self.core.later(minutes, lambda: (not self.ex.ended and e.version == version) and fn(e))
+
+    def _set_loss(self, e: Entity) -> None:
+        e.loss = round(max(e.phase_loss, e.isolation_loss), 4)
+
+    def compromise(self, e: Entity, cause: str) -> None:
+        life = self.model.lifecycle
+        e.phase, e.hit_at = "compromised", self.core.now
+        e.phase_loss = life.loss_while_compromised * e.criticality
+        self._set_loss(e)
+        self.core.record("incident.compromised", {"entity": e.id, "ms": e.ms, "sector": e.sector, "loss": e.loss,
+                                                  "cause": cause, "tempo": round(self.tempo, 3)})
+        self._then(e, self._draw(e, life.detection), self._detect)
+        self._changed(e, f"{e.id} hit ({cause})")
+        actor = self.ex.plan.network.actors.get(e.id)
+        if actor is not None and actor.kind in ("entity", "union_entity") and e.id not in self.ex.state.significant:
+            self.ex.apply_effects(Effects(significant=[e.id]), cause=f"incident:{e.id}")
+
+    def _detect(self, e: Entity) -> None:
+        e.phase = "detected"
+        self.core.record("incident.detected", {"entity": e.id, "ms": e.ms, "loss": e.loss})
+        self._then(e, self._draw(e, self.model.lifecycle.containment), lambda x: self.contain(x, "entity response"))
+
+    def contain(self, e: Entity, cause: str) -> None:
+        life = self.model.lifecycle
+        e.phase = "contained"
+        e.phase_loss = life.loss_while_contained * e.criticality
+        self._set_loss(e)
+        self.core.record("incident.contained", {"entity": e.id, "ms": e.ms, "loss": e.loss, "cause": cause})
+        self._then(e, self._recovery_minutes(e), self._recover)
+        self._changed(e, f"{e.id} contained ({cause})")
+        self._check_contained()
+
+    def _recovery_minutes(self, e: Entity) -> int:
+        load, cap = self.load(e.ms), self.capacity(e.ms)
+        factor = (1 + self.model.capacity.overload * max(0, load - cap)) * self.assistance.factor(e.ms)
+        for dep in self.model.dependencies:
+            if dep.to == e.sector and self._sector_down(dep.from_, None if dep.cross_border else e.ms):
+                factor *= dep.slowdown
+        return self._draw(e, self.model.lifecycle.recovery, factor)
+
+    def _recover(self, e: Entity) -> None:
+        e.phase, e.phase_loss, e.due = "recovered", 0.0, None
+        self._set_loss(e)
+        self.core.record("incident.recovered", {"entity": e.id, "ms": e.ms, "loss": e.loss,
+                                                "hours": round((self.core.now - (e.hit_at or 0)) / 60, 1)})
+        self._changed(e, f"{e.id} recovered")
+
+    def speed_up(self, ms: str, share: float, cause: str) -> int:
+        """Help arrived: hit entities in ``ms`` still recovering save ``share`` of the time left."""
+        n = 0
+        for e in self.entities.values():
+            if e.ms == ms and e.phase == "contained" and e.due is not None and e.due > self.core.now:
+                left = e.due - self.core.now
+                self._then(e, max(1, round(left * (1 - share))), self._recover)
+                n += 1
+        return n
+
+    def _sector_down(self, sector: str, ms: str | None) -> bool:
+        return any(e.active and e.sector == sector and (ms is None or e.ms == ms) for e in self.entities.values())
+
+    # ------------------------------------------------------------ what the state shows
+    def _changed(self, e: Entity, why: str) -> None:
+        m = self.model
+        cells = {(e.ms, e.sector)}
+        for dep in m.dependencies:
+            if dep.from_ == e.sector:
+                cells |= {(x.ms, dep.to) for x in self.entities.values()
+                          if x.sector == dep.to and (dep.cross_border or x.ms == e.ms)}
+        if m.drives_impact:
+            impact = {}
+            for ms, sector in sorted(cells):
+                colour = self._colour(ms, sector)
+                key = f"{ms}/{sector}"
+                if self._cell_colour.get(key, "white") != colour:
+                    self._cell_colour[key] = colour
+                    impact[key] = colour
+            if impact:
+                self.ex.apply_effects(Effects(impact=impact), cause=f"incident: {why}")
+        self._capacity(e.ms, why)
+
+    def _colour(self, ms: str, sector: str) -> str:
+        n = sum(1 for x in self.entities.values() if x.ms == ms and x.sector == sector and x.active)
+        green, yellow, red = self.model.colours
+        level = 3 if n >= red else 2 if n >= yellow else 1 if n >= green else 0
+        for dep in self.model.dependencies:
+            if dep.to == sector and self._sector_down(dep.from_, None if dep.cross_border else ms):
+                level = min(3, level + 1) if level else 1
+        return COLOURS[level]
+
+    def _capacity(self, ms: str, why: str) -> None:
+        over = self.load(ms) > self.capacity(ms)
+        if over and ms not in self._exceeded:
+            self._exceeded.add(ms)
+            self.ex.apply_effects(Effects(capacity_exceeded=[ms]), cause=f"incident: {why}")
+        elif not over and ms in self._exceeded:
+            self._exceeded.discard(ms)
+            self.ex.apply_effects(Effects(capacity_restored=[ms]), cause=f"incident: {why}")
+
+    def capacity_changed(self, ms: str, why: str) -> None:
+        if self.model is not None:
+            self._capacity(ms, why)
+
+    # ------------------------------------------------------------ decisions' consequences
+    def _on_record(self, rec: Record) -> None:
+        """Decisions and deliveries the incident reacts to; acted on as one engine event at the same time."""
+        kind = rec.kind
+        if kind == "decision.effective":
+            d = self.ex.plan.catalogue.get(rec["decision"])
+            if d is not None and self._acts_on(d):
+                self.core.later(0, lambda: self._effective(d, rec))
+        elif kind == "inject.delivered" and str(rec["inject"]).startswith("ioc:"):
+            self.core.later(0, lambda: self._indicators_arrived(rec))
+        elif kind == "reserve.answered" and rec.get("approved") and self._pending_reserve:
+            self.core.later(0, self._reserve_approved)
+        elif kind == "state.changed" and "disinfo_reach" in rec["changes"]:
+            self.public.noticed()
+
+    def _acts_on(self, d) -> bool:
+        """Whether a decision changes anything here (else no engine event is spent on it).
+
+        Without an incident model only the public-sphere kinds act, so a
+        scenario with neither a model nor such a decision plays as before.
+        """
+        if self.model is None:
+            return any(c.kind in ("communication", "contradiction") for c in d.consequences)
+        return bool(d.consequences) or any(r.on == "taken" and r.decision == d.id for r in self.model.adversary.reactions)
+
+    def _effective(self, d, rec: Record) -> None:
+        if self.ex.ended:
+            return
+        team, params = rec["team"], rec.get("params") or {}
+        for c in d.consequences:
+            self._consequence(d.id, c, team, params)
+        if self.model is not None:
+            for r in self.model.adversary.reactions:
+                if r.on == "taken" and r.decision == d.id:
+                    self._react_after(r, cause=d.id)
+
+    def _consequence(self, decision: str, c: Consequence, team: str, params: dict) -> None:
+        if c.kind in ("communication", "contradiction"):
+            self.public.consequence(decision, c)
+            return
+        if self.model is None:
+            return  # the other kinds act on exposed entities and their recovery: nothing to act on
+        if c.kind == "assistance":
+            ms_list = self._requesting_ms(team, params)
+            if c.responder == "reserve":
+                self._pending_reserve.append(ms_list)  # the Commission answers first (reserve.answered)
+            else:
+                for ms in ms_list:
+                    self.assistance.request(c.responder, ms, cause=decision)
+            return
+        if c.kind == "indicators":
+            self._share(decision, c, team, params)
+        elif c.kind == "isolation":
+            self._isolate(decision, c, team, params)
+        elif c.kind == "advisory":
+            self._advisory(decision, c)
+        elif c.kind in ("tempo", "decryptor"):
+            lag = self.core.rng.minutes(f"incident:lag:{decision}", c.lag)
+            self.core.later(lag, lambda: self._tempo(decision, c))
+
+    def _team_actors(self, team: str) -> list:
+        actors = self.ex.plan.network.actors
+        t = self.ex.plan.teams.get(team)
+        return [actors[a] for a in (t.plays if t else []) if a in actors]
+
+    def _requesting_ms(self, team: str, params: dict) -> list[str]:
+        ms = params.get("ms")
+        if ms:
+            return [str(ms)]
+        own = sorted({a.ms for a in self._team_actors(team) if a.ms})
+        if own:
+            return own
+        if self._exceeded:
+            return sorted(self._exceeded)
+        colours = self.ex.state.ms_colours()
+        worst = sorted(colours, key=lambda m: (-COLOURS.index(colours[m]), m))
+        return worst[:1]
+
+    def _protect(self, ms: str, source: str, factor: float, cause: str) -> None:
+        table = self.protection.setdefault(ms, {})
+        if table.get(source) == factor:
+            return
+        table[source] = factor
+        self.core.record("incident.protected", {"ms": ms, "source": source, "factor": factor,
+                                                "spread_factor": round(self.factor(ms if ms != "*" else ""), 4), "cause": cause})
+
+    def _share(self, decision: str, c: Consequence, team: str, params: dict) -> None:
+        tlp = str(params.get("tlp") or "TLP:AMBER").upper()
+        tlp = tlp if tlp.startswith("TLP:") else "TLP:" + tlp
+        senders = [a for a in self._team_actors(team) if a.kind in ("csirt", "cert_eu", "csirts_network")]
+        sender = senders[0].id if senders else ("CSIRTS-NET" if "CSIRTS-NET" in self.ex.plan.network.actors else None)
+        own = senders[0].ms if senders else None
+        if own:
+            self._protect(own, decision, c.factor, f"{decision}: own indicators")
+        targets = sorted({e.ms for e in self.entities.values()} - {own})
+        if tlp == "TLP:RED" or sender is None:
+            self.core.record("incident.share", {"decision": decision, "tlp": tlp, "to": [],
+                                                "reason": "TLP:RED is for named recipients only: no other CSIRT may act on it"
+                                                if tlp == "TLP:RED" else "no CSIRT to send from"})
+            return
+        actors = self.ex.plan.network.actors
+        sent = []
+        for ms in targets:
+            csirt = f"CSIRT-{ms}"
+            if csirt not in actors:
+                continue
+            self._shares += 1
+            note = Inject.model_construct(
+                id=f"ioc:{decision}:{self._shares}", title="Indicators of compromise shared in the CSIRTs Network",
+                from_=sender, to=[csirt], channel=None, tlp=tlp,
+                body=f"Indicators and detection rules ({decision}); block and hunt for them now.",
+                template=None, effects=Effects(), expects=[], objectives=[], held=False,
+            )
+            self._share_factor[note.id] = (decision, c.factor)
+            self.ex.transport.send(note, csirt)
+            sent.append(csirt)
+        self.core.record("incident.share", {"decision": decision, "tlp": tlp, "to": sent, "reason": "sent to the exposed MS' CSIRTs"})
+
+    def _indicators_arrived(self, rec: Record) -> None:
+        if self.model is None or self.ex.ended:
+            return
+        decision, factor = self._share_factor.get(rec["inject"], ("D04", 0.3))
+        actor = self.ex.plan.network.actors.get(rec["actor"])
+        if actor is not None and actor.ms:
+            self._protect(actor.ms, decision, factor, f"{decision}: indicators received by {actor.id}")
+
+    def _isolate(self, decision: str, c: Consequence, team: str, params: dict) -> None:
+        actors = self._team_actors(team)
+        ms_list = [str(params["ms"])] if params.get("ms") else sorted({a.ms for a in actors if a.ms})
+        sectors = {a.sector for a in actors if a.kind in ("entity", "union_entity") and a.sector}
+        if not ms_list:
+            ms_list = self._requesting_ms(team, params)
+        for ms in ms_list:
+            self._protect(ms, decision, c.factor, f"{decision}: networks isolated")
+            scope = [e for e in self.entities.values() if e.ms == ms and (not sectors or e.sector in sectors)]
+            for e in scope:
+                if e.phase in ("compromised", "detected"):
+                    self.contain(e, decision)
+            if c.cost and c.duration:
+                for e in scope:
+                    if e.phase in ("exposed", "patched"):
+                        e.isolation_loss = round(c.cost * e.criticality, 4)
+                        self._set_loss(e)
+                        self.core.record("incident.service", {"entity": e.id, "ms": e.ms, "loss": e.loss, "cause": decision})
+                self.core.later(c.duration, lambda scope=scope: self._end_isolation(scope, decision))
+
+    def _end_isolation(self, scope: list[Entity], decision: str) -> None:
+        for e in scope:
+            if e.isolation_loss:
+                e.isolation_loss = 0.0
+                self._set_loss(e)
+                self.core.record("incident.service", {"entity": e.id, "ms": e.ms, "loss": e.loss,
+                                                      "cause": f"{decision}: isolation lifted"})
+
+    def _advisory(self, decision: str, c: Consequence) -> None:
+        patched = []
+        for e in self.entities.values():
+            if e.phase == "exposed" and self.core.rng(f"incident:patch:{e.id}").random() < c.share:
+                e.phase = "patched"
+                patched.append(e.id)
+        self.core.record("incident.patched", {"decision": decision, "count": len(patched), "entities": patched})
+        if c.factor != 1.0:
+            self._protect("*", decision, c.factor, f"{decision}: advisory published")
+
+    def _tempo(self, decision: str, c: Consequence) -> None:
+        if self.ex.ended:
+            return
+        old = self.tempo
+        if c.kind == "decryptor":
+            for e in self.entities.values():
+                if e.phase == "contained" and e.due is not None and e.due > self.core.now:
+                    self._then(e, max(1, round((e.due - self.core.now) * c.factor)), self._recover)
+            self.tempo = round(self.tempo * 1.2, 4)
+        else:
+            self.tempo = round(self.tempo * c.factor, 4)
+        self.core.record("incident.tempo", {"from": old, "to": self.tempo, "cause": decision, "why": c.rationale})
+
+    def _reserve_approved(self) -> None:
+        if self._pending_reserve and not self.ex.ended:
+            for ms in self._pending_reserve.pop(0):
+                self.assistance.request("reserve", ms, cause="D09")
+
+    # ------------------------------------------------------------ the adversary
+    def _not_taken(self, r) -> None:
+        if not self.ex.desk.taken(r.decision):
+            self._react_after(r, cause=f"{r.decision} not taken by its time")
+
+    def _check_contained(self) -> None:
+        hit = [e for e in self.entities.values() if e.hit_at is not None]
+        if not hit:
+            return
+        done = sum(1 for e in hit if e.phase in ("contained", "recovered"))
+        for r in self.model.adversary.reactions:
+            if r.on == "contained" and r.id not in self._reacted and done / len(hit) >= r.share:
+                self._react_after(r, cause=f"{done} of {len(hit)} hit entities contained")
+
+    def _react_after(self, r, cause: str) -> None:
+        if r.id in self._reacted:
+            return
+        self._reacted.add(r.id)
+        lag = self.core.rng.minutes(f"incident:reaction:{r.id}", r.lag)
+        self.core.later(lag, lambda: self._react(r, cause))
+
+    def _react(self, r, cause: str) -> None:
+        if self.ex.ended:
+            return
+        old = self.tempo
+        if r.tempo is not None:
+            self.tempo = round(self.tempo * r.tempo, 4)
+        new: list[str] = []
+        for group in r.expose:
+            new += [e.id for e in self._expose(group)]
+        self.core.record("adversary.reacted", {"reaction": r.id, "cause": cause, "description": r.description,
+                                               "tempo": [old, self.tempo], "exposed": new})
+        effects: dict[str, Any] = {}
+        if r.disinfo:
+            effects["disinfo_reach"] = r.disinfo
+        if r.trust:
+            effects["public_trust"] = r.trust
+        merged = r.effects.model_copy(update=effects) if effects else r.effects
+        if not merged.is_empty():
+            self.ex.apply_effects(merged, cause=f"adversary:{r.id}")

@@ -1,0 +1,89 @@
+"""The public sphere of an exercise: disinformation reach, public trust, EU cohesion.
+
+Disinformation reach grows logistically once it exists (falsehood spreads
+faster than corrections: Vosoughi, Roy and Aral, Science 2018; domain.md
+§10.8), decays slowly on its own, and pulls public trust down. Coordinated
+communication (D14) slows the growth and lets trust recover; a national line
+that contradicts others while no coordinated line exists speeds it up and
+costs trust and cohesion. The process reads the world state's current values
+(injects and decisions move them too) and journals its own changes in steps
+of ``step``, with the cause ``public sphere``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.scenario.incident_model import Consequence, PublicSphere
+from simulator.scenario.model import Effects
+
+if TYPE_CHECKING:
+    from simulator.engine.incident import IncidentRun
+
+TICK = 60
+CONTRADICTION_HOURS = 72
+"""How long contradictory national lines keep eroding cohesion."""
+
+
+class PublicSphereRun:
+    """Runs once disinformation appears; until then it costs nothing and records nothing."""
+
+    def __init__(self, run: "IncidentRun", spec: PublicSphere | None):
+        self.run = run
+        self.ex = run.ex
+        self.spec = spec or PublicSphere()
+        self.multiplier = 1.0
+        self.coordinated = False
+        self.contradicted_until = -1
+        self._started = False
+        self._acc = {"disinfo_reach": 0.0, "public_trust": 0.0, "cohesion": 0.0}
+
+    def noticed(self) -> None:
+        """Disinformation reach changed: start the dynamics the first time it is above zero."""
+        if not self._started and self.ex.state.disinfo_reach > 0:
+            self._started = True
+            self.run.core.start(self._process())
+
+    def consequence(self, decision: str, c: Consequence) -> None:
+        old = self.multiplier
+        if c.kind == "communication":
+            self.coordinated = True
+            self.multiplier = round(self.multiplier * c.factor, 4)
+            trust = c.trust
+        else:  # contradiction: only a line that departs from no coordinated one contradicts
+            if self.coordinated:
+                self.run.core.record("public.line", {"decision": decision, "effect": "aligned",
+                                                     "why": "a coordinated line is in effect: the national line follows it"})
+                return
+            self.multiplier = round(self.multiplier * c.factor, 4)
+            self.contradicted_until = self.run.core.now + CONTRADICTION_HOURS * 60
+            trust = c.trust
+        self.run.core.record("public.line", {"decision": decision, "effect": c.kind, "growth": [old, self.multiplier],
+                                             "why": c.rationale})
+        if trust:
+            self.ex.apply_effects(Effects(public_trust=trust), cause=decision)
+
+    def _process(self):
+        s = self.spec
+        rng = self.run.core.rng("incident:public")
+        dt = TICK / 60
+        while not self.ex.ended:
+            yield self.run.core.timeout(TICK)
+            if self.ex.ended or self.run.core.now > self.ex.duration:
+                return
+            st = self.ex.state
+            r = st.disinfo_reach
+            noise = 1 + s.noise * (2 * rng.random() - 1)
+            growth = s.growth * self.multiplier * noise
+            self._acc["disinfo_reach"] += (growth * r * (1 - r) - s.decay * r) * dt
+            self._acc["public_trust"] += (-s.trust_loss * r + (s.trust_recovery if self.coordinated else 0.0)) * dt
+            if self.run.core.now <= self.contradicted_until:
+                self._acc["cohesion"] -= s.cohesion_loss * dt
+            change = {}
+            for name, value in self._acc.items():
+                if abs(value) >= s.step:
+                    step = round(value, 2)
+                    change[name] = step
+                    self._acc[name] = value - step
+            if change:
+                self.ex.apply_effects(Effects(**change), cause="public sphere")
