@@ -272,6 +272,8 @@ class IncidentRun:
         return COLOURS[level]
 
     def _capacity(self, ms: str, why: str) -> None:
+        if not self.model.drives_impact:
+            return  # the injects tell the impact and the capacity; load still slows recovery
         over = self.load(ms) > self.capacity(ms)
         if over and ms not in self._exceeded:
             self._exceeded.add(ms)

@@ -71,6 +71,12 @@ DOCTRINE: tuple[Rule, ...] = (
 """The doctrine, in the order it is considered."""
 
 
+def _contradicts(ex: Exercise, decision: str) -> bool:
+    """Doctrine keeps one consistent public line (domain.md §10.8): it never takes an uncoordinated national one."""
+    d = ex.plan.catalogue.get(decision)
+    return d is not None and any(c.kind == "contradiction" for c in d.consequences)
+
+
 class Passive:
     """Takes no decision; deadlines pass and defaults apply."""
 
@@ -153,7 +159,7 @@ class Doctrine:
             dp = ex.plan.points[point]
             choice = None
             for opt in dp.options:
-                if opt.decision is None:
+                if opt.decision is None or _contradicts(ex, opt.decision):
                     continue
                 team = dp.team
                 if ex.desk._already(opt.decision) or ex.desk.check(team, opt.decision, dict(opt.params)).ok:

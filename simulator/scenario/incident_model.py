@@ -177,7 +177,9 @@ class IncidentModel(Model):
     adversary: Adversary = Field(default_factory=Adversary)
     responders: list[Responder] = Field(default_factory=list, description="default: Reserve 2 teams, CRRT 1, Art. 42(7) 2, peers 3")
     colours: tuple[int, int, int] = Field((1, 2, 4), description="active hit entities in a MS/sector cell for green, yellow, red")
-    drives_impact: bool = Field(True, description="the model sets MS/sector impact colours (and so ECCS) from active hits")
+    drives_impact: bool = Field(
+        True, description="the model sets MS/sector impact colours and capacity_exceeded (and so ECCS) from active hits; "
+                          "false leaves both to the injects (load still slows recovery)")
 
 
 class Consequence(Model):

@@ -1,0 +1,268 @@
+"""The incident model and each catalogue consequence on it (docs/scenario-format.md §8.1).
+
+tests/data/engine/incident.yaml exposes 8 hospitals in each of IE, BE and DE;
+each test changes what it needs (initial state, model numbers), submits a
+decision directly and compares with the same seed without it: every draw is
+on a stream of its own, so the only difference is the decision's.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.engine.exercise import Exercise
+from simulator.journal.outcome import KEYS, outcome
+from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
+
+SCENARIO = Path(__file__).parents[1] / "data" / "engine" / "incident.yaml"
+BASE = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+H = 60
+
+
+def plan(tmp_path: Path, initial: dict | None = None, model: dict | None = None, **top) -> Plan:
+    data = copy.deepcopy(BASE)
+    if initial:
+        data["initial"] = {**data["initial"], **initial}
+    if model:
+        data["incident_model"] = {**data["incident_model"], **model}
+    data.update(top)
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = tmp_path / f"incident-{hashlib.sha256(text.encode()).hexdigest()[:12]}.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path, library_dirs=[])
+    return Plan.of(loaded.scenario, loaded.content_hash)
+
+
+def play(p: Plan, decisions=(), seed: int = 1, until: int | None = None) -> Exercise:
+    """Run with ``decisions`` = [(t, team, decision, params)] submitted at their times."""
+    ex = Exercise(p, seed=seed)
+    for t, team, decision, params in sorted(decisions, key=lambda d: d[0]):
+        ex.run(until=t)
+        out = ex.submit(team, decision=decision, rationale="test", params=params)
+        assert out.accepted, out.reason
+    ex.run(until=until)
+    return ex
+
+
+def kinds(ex: Exercise, kind: str) -> list:
+    return ex.journal.of_kind(kind)
+
+
+def hit(ex: Exercise, ms: str | None = None) -> set[str]:
+    return {r["entity"] for r in kinds(ex, "incident.compromised") if ms is None or r["ms"] == ms}
+
+
+# ------------------------------------------------------------------ the model itself
+def test_model_starts_seeds_and_spreads_with_causes(tmp_path):
+    ex = play(plan(tmp_path))
+    started = kinds(ex, "incident.started")[0]
+    assert started["exposed"] == {"BE/health": 8, "DE/health": 8, "IE/health": 8}
+    causes = [r["cause"] for r in kinds(ex, "incident.compromised")]
+    assert causes[:2] == ["seed", "seed"] and "spread" in causes
+    # every hit entity goes through detection and containment before it recovers, in order
+    for entity in hit(ex):
+        course = [r.kind for r in ex.journal if r.kind.startswith("incident.") and r.get("entity") == entity]
+        assert course[0] == "incident.compromised"
+        assert course.index("incident.detected") < course.index("incident.contained")
+    # a named actor that is hit becomes significant: its NIS2 clock runs
+    assert "HOSP-IE" in ex.state.significant
+    changes = [r for r in kinds(ex, "state.changed") if str(r["cause"]).startswith("incident:")]
+    assert changes and all(r["cause"] for r in changes)
+
+
+def test_impact_colours_and_capacity_follow_active_hits(tmp_path):
+    ex = play(plan(tmp_path, model={"capacity": {"default": 1}, "colours": [1, 2, 3]}), until=30 * H)
+    impact = [r for r in kinds(ex, "state.changed") if "impact.IE/health" in r["changes"]]
+    assert impact[0]["cause"] == "initial" and impact[1]["cause"].startswith("incident: ")
+    exceeded = [r for r in kinds(ex, "state.changed") if "capacity_exceeded" in r["changes"]]
+    assert exceeded and "IE" in exceeded[0]["changes"]["capacity_exceeded"][1], "2 seeds > capacity 1"
+
+
+def test_same_seed_same_outcome_and_seeds_differ(tmp_path):
+    p = plan(tmp_path)
+    a, b = play(p, seed=3), play(p, seed=3)
+    assert a.journal.export_bytes() == b.journal.export_bytes()
+    assert tuple(outcome(a.journal)) == KEYS
+    values = {outcome(play(p, seed=s).journal)["downtime_hours"] for s in range(1, 7)}
+    assert len(values) >= 4, values
+
+
+# ------------------------------------------------------------------ D04 indicators
+def test_indicators_lower_spread_only_where_received_and_only_after_delivery(tmp_path):
+    p = plan(tmp_path)
+    ex = play(p, [(2 * H, "nat", "D04", {"tlp": "TLP:AMBER"})], until=40 * H)
+    share = kinds(ex, "incident.share")[0]
+    assert share["to"] == ["CSIRT-BE", "CSIRT-DE"], "sent to the exposed MS' CSIRTs"
+    protected = {r["ms"]: r for r in kinds(ex, "incident.protected")}
+    assert set(protected) == {"IE", "BE", "DE"}, "own MS at once, the others on delivery; nobody else"
+    for ms in ("BE", "DE"):
+        delivered = [r.t for r in kinds(ex, "inject.delivered") if r["actor"] == f"CSIRT-{ms}" and r["inject"].startswith("ioc:")]
+        assert delivered and protected[ms].t >= delivered[0] > kinds(ex, "decision.effective")[0].t
+    assert ex.incident.factor("DE") == pytest.approx(0.3) and ex.incident.factor("FR") == 1.0
+
+
+def test_indicators_at_tlp_red_protect_no_other_member_state(tmp_path):
+    ex = play(plan(tmp_path), [(2 * H, "nat", "D04", {"tlp": "TLP:RED"})], until=40 * H)
+    assert kinds(ex, "incident.share")[0]["to"] == []
+    assert {r["ms"] for r in kinds(ex, "incident.protected")} == {"IE"}
+
+
+def test_sharing_late_hits_more_entities_than_sharing_early(tmp_path):
+    p = plan(tmp_path)
+    early = play(p, [(1 * H, "nat", "D04", {"tlp": "TLP:GREEN"})])
+    late = play(p, [(120 * H, "nat", "D04", {"tlp": "TLP:GREEN"})])
+    assert len(hit(late)) > len(hit(early))
+    assert outcome(late.journal)["downtime_hours"] > outcome(early.journal)["downtime_hours"]
+
+
+# ------------------------------------------------------------------ D02 isolation
+def test_isolation_contains_at_once_at_a_service_cost(tmp_path):
+    p = plan(tmp_path)
+    ex = play(p, [(30, "ent", "D02", {})], until=60 * H)
+    contained = [r for r in kinds(ex, "incident.contained") if r["cause"] == "D02"]
+    assert contained and all(r["ms"] == "IE" for r in contained)
+    costs = [r for r in kinds(ex, "incident.service") if r["cause"] == "D02"]
+    assert costs and all(r["loss"] == 0.5 and r["ms"] == "IE" for r in costs), "unhit IE hospitals lose half their service"
+    lifted = [r for r in kinds(ex, "incident.service") if "lifted" in r["cause"]]
+    assert lifted and lifted[0].t - costs[0].t == 48 * H
+    base = play(p, until=60 * H)
+    assert len(hit(ex, "IE")) < len(hit(base, "IE")), "isolation stops the spread in IE"
+
+
+# ------------------------------------------------------------------ D28 joint advisory
+def test_joint_advisory_patches_part_of_the_exposure(tmp_path):
+    p = plan(tmp_path, initial={"exposure": "wide"}, model={"seeds": [{"at": "T+00:00", "ms": "IE", "sector": "health", "count": 1}]})
+    ex = play(p, [(1, "eu", "D28", {})])
+    patched = kinds(ex, "incident.patched")[0]
+    assert 0 < patched["count"] < 24
+    assert not set(patched["entities"]) & {r["entity"] for r in kinds(ex, "incident.compromised") if r.t >= patched.t}
+    assert kinds(ex, "incident.protected")[0]["ms"] == "*"
+    base = play(p)
+    assert len(hit(ex)) < len(hit(base))
+
+
+# ------------------------------------------------------------------ D09 Reserve, assistance
+RESERVE = {"entities": "IE hospitals", "services": "recovery", "mitigation": "isolated"}
+
+
+def test_approved_reserve_shortens_recovery_after_arrival(tmp_path):
+    p = plan(tmp_path, initial={"impact": {"IE/health": "yellow"}}, model={"spread": {"rate": 0.0}})
+    ex = play(p, [(1, "nat", "D09", RESERVE)])
+    answered = kinds(ex, "reserve.answered")[0]
+    requested = kinds(ex, "assistance.requested")[0]
+    arrived = kinds(ex, "assistance.arrived")[0]
+    assert requested.t >= answered.t and requested["ms"] == "IE" and requested["pool"] == "reserve-providers"
+    assert arrived.t > requested.t and arrived["entities_helped"] == 2
+    base = play(p)
+    recovered = lambda e: {r["entity"]: r.t for r in kinds(e, "incident.recovered")}  # noqa: E731
+    assert all(recovered(ex)[k] < recovered(base)[k] for k in recovered(base))
+
+
+def test_assistance_is_finite_and_prioritised(tmp_path):
+    p = plan(tmp_path, model={"spread": {"rate": 0.0}, "responders": [
+        {"id": "reserve", "kind": "reserve", "teams": 1, "max_wait": "12h", "stay": "5d"}]},
+        initial={"impact": {"IE/health": "red", "BE/health": "green"}})
+    ex = Exercise(p, seed=1)
+    ex.run(until=60)
+    ex.incident.assistance.request("reserve", "BE", cause="test")
+    ex.incident.assistance.request("reserve", "DE", cause="test")
+    ex.run(until=30 * H)
+    assigned = kinds(ex, "assistance.assigned")
+    refused = kinds(ex, "assistance.refused")
+    assert [r["ms"] for r in assigned] == ["BE"] and [r["ms"] for r in refused] == ["DE"]
+    assert refused[0].t - 60 == 12 * H
+    # two waiting at once: the worse-hit MS is served first whatever the order of asking
+    ex = Exercise(p, seed=1)
+    ex.run(until=60)
+    pools = ex.incident.assistance
+    pools.free["reserve"] = 0
+    pools.request("reserve", "BE", cause="test")
+    pools.request("reserve", "IE", cause="test")
+    pools.free["reserve"] = 1
+    pools._serve("reserve")
+    assert kinds(ex, "assistance.assigned")[0]["ms"] == "IE"
+    assert kinds(ex, "assistance.assigned")[0]["priority"]["colour"] == "yellow", "2 active hits: the model says yellow"
+
+
+# ------------------------------------------------------------------ D14 / D29 public sphere
+def _public(tmp_path, decisions, until=72 * H):
+    p = plan(tmp_path, initial={"disinfo_reach": 0.3, "ipcr": "information_sharing"})
+    return play(p, decisions, until=until).state
+
+
+def test_coordinated_communication_lowers_disinformation_and_lifts_trust(tmp_path):
+    base = _public(tmp_path, [])
+    coordinated = _public(tmp_path, [(1 * H, "eu", "D14", {})])
+    assert coordinated.disinfo_reach < base.disinfo_reach - 0.2
+    assert coordinated.public_trust > base.public_trust
+
+
+def test_contradictory_national_lines_raise_disinformation_and_cost_trust(tmp_path):
+    base = _public(tmp_path, [])
+    own = _public(tmp_path, [(1 * H, "nat", "D29", {}), (1 * H, "be", "D29", {})])
+    assert own.disinfo_reach > base.disinfo_reach
+    assert own.public_trust < base.public_trust and own.cohesion < base.cohesion
+
+
+def test_a_national_line_after_the_coordinated_one_is_aligned(tmp_path):
+    p = plan(tmp_path, initial={"disinfo_reach": 0.3, "ipcr": "information_sharing"})
+    ex = play(p, [(1 * H, "eu", "D14", {}), (20 * H, "nat", "D29", {})], until=40 * H)
+    assert [r["effect"] for r in kinds(ex, "public.line")] == ["communication", "aligned"]
+
+
+def test_without_a_model_the_public_sphere_still_lives(tmp_path):
+    p = plan(tmp_path, initial={"disinfo_reach": 0.3, "ipcr": "information_sharing"}, incident_model=None)
+    base = play(p, until=72 * H)
+    assert not kinds(base, "incident.started")
+    assert base.state.disinfo_reach > 0.3, "disinformation grows on its own"
+    coordinated = play(p, [(1 * H, "eu", "D14", {})], until=72 * H)
+    assert coordinated.state.disinfo_reach < base.state.disinfo_reach
+
+
+# ------------------------------------------------------------------ D25 / D23 tempo, the adversary
+def test_law_enforcement_slows_the_adversary_after_a_lag(tmp_path):
+    p = plan(tmp_path)
+    ex = play(p, [(1 * H, "nat", "D25", {})])
+    effective = [r for r in kinds(ex, "decision.effective") if r["decision"] == "D25"][0]
+    tempo = kinds(ex, "incident.tempo")[0]
+    assert tempo["cause"] == "D25" and tempo["to"] == 0.5 and tempo.t >= effective.t + 24 * H
+    later = [r for r in kinds(ex, "incident.compromised") if r.t > tempo.t]
+    assert all(r["tempo"] == 0.5 for r in later)
+
+
+def test_adversary_publishes_when_the_ransom_is_refused_and_moves_when_contained(tmp_path):
+    model = {"adversary": {"name": "GL", "reactions": [
+        {"id": "leak", "on": "not_taken", "decision": "D03", "by": "T+60:00", "trust": -0.1, "disinfo": 0.2,
+         "effects": {"flags": {"personal_data_breach": True}}},
+        {"id": "move", "on": "contained", "share": 0.5, "lag": {"min": 1, "mode": 2, "max": 3}, "tempo": 1.5,
+         "expose": [{"ms": "IE", "sector": "digital-infrastructure", "entities": 2}]},
+    ]}}
+    ex = play(plan(tmp_path, model=model), until=100 * H)
+    reacted = {r["reaction"]: r for r in kinds(ex, "adversary.reacted")}
+    assert reacted["leak"].t == 60 * H and ex.state.flags.get("personal_data_breach")
+    assert reacted["move"]["exposed"] == ["IE-digital-infrastructure-001", "IE-digital-infrastructure-002"]
+    assert reacted["move"]["tempo"] == [1.0, 1.5]
+    paid = play(plan(tmp_path, model=model), [(1 * H, "nat", "D03", {})], until=100 * H)
+    assert "leak" not in {r["reaction"] for r in kinds(paid, "adversary.reacted")}, "paid before the deadline: no leak"
+
+
+# ------------------------------------------------------------------ validation
+@pytest.mark.parametrize("bad, words", [
+    ({"exposure": []}, "exposure"),
+    ({"exposure": [{"ms": "IE", "sector": "health", "entities": 1, "named": ["A", "B"]}]}, "named"),
+    ({"adversary": {"reactions": [{"id": "x", "on": "taken"}]}}, "needs a decision"),
+    ({"spread": {"rate": 2}}, "rate"),
+])
+def test_bad_models_are_refused_with_a_located_message(tmp_path, bad, words):
+    from simulator.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        plan(tmp_path, model=bad)
+    text = str(err.value) + " ".join(str(p) for p in getattr(err.value, "problems", []))
+    assert ".yaml:" in text and words in text, text
