@@ -35,12 +35,15 @@ def add_arguments(p) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
     p.add_argument("--sweep", metavar="DIR",
                    help="a 'cyclesim sweep' folder: place the played outcome in its doctrine and passive distributions")
+    p.add_argument("--no-counterfactual", action="store_true",
+                   help="leave out the counterfactual (doctrine and passive replays of the same scenario and seed)")
     p.add_argument("--template-dir", metavar="DIR",
                    help="your own report.html.j2 / report.md.j2 (rendered sandboxed, in a child process)")
 
 
 def run(args) -> int:
     from simulator.report import build, render_html, render_markdown
+    from simulator.report.counterfactual import compare
     from simulator.report.render import chart_svgs
     from simulator.report.sandbox import render_user
     from simulator.report.source import open_source
@@ -52,7 +55,8 @@ def run(args) -> int:
     for w in source.warnings:
         print(printable(f"warning: {w}"), file=sys.stderr)
     try:
-        data = build(source.journal, audience=args.audience, team=args.team, plan=source.plan)
+        cf = None if args.no_counterfactual else compare(source.journal, source.plan)
+        data = build(source.journal, audience=args.audience, team=args.team, plan=source.plan, counterfactual=cf)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
         # the report is a pure function of the journal: a record without the fields cyclesim writes
         raise InputError(f"{source.where}: not a complete cyclesim event log ({type(e).__name__}: {e}); "

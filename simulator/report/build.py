@@ -24,8 +24,12 @@ def _paragraphs(text: str | None) -> list[str]:
     return [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def build(journal: Journal, *, audience: str | None = None, team: str | None = None, plan=None) -> dict[str, Any]:
-    """The report data for one audience (default: the scenario's TLP) and optionally one team."""
+def build(journal: Journal, *, audience: str | None = None, team: str | None = None, plan=None,
+          counterfactual: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report data for one audience (default: the scenario's TLP) and optionally one team.
+
+    ``counterfactual``: :func:`simulator.report.counterfactual.compare` of this
+    journal, shown as its own section (computed by the caller: it replays the scenario)."""
     view = ReportView(journal, audience=audience, team=team, plan=plan)
     s = view.started
     injects, timing = timeline.injects(view)
@@ -90,6 +94,7 @@ def build(journal: Journal, *, audience: str | None = None, team: str | None = N
         "ratings_legend": [{"rating": k, "label": v} for k, v in ratings.RATINGS.items()],
         "strengths": obs["strength"], "improvements": obs["improvement"], "other_observations": obs["unclassified"],
     }
+    data["counterfactual"] = counterfactual
     data["improvement_plan"] = findings.improvement_plan(view, obs["improvement"], clocks, dec, obj["objectives"], breaches)
     data["participants"] = findings.participants(view, timing, dec)
     data["lanes"] = _lanes(timing, dec["decisions"])

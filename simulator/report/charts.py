@@ -245,3 +245,38 @@ def clock_bars(clocks: list[dict[str, Any]], end_t: int, total: int | None = Non
         height += 16
     desc = "; ".join(f"{c['clock']} {c['status']}" for c in clocks) or "no clocks"
     return _svg(height, "Regulatory clocks", desc, body)
+
+
+RUN_COLOURS = {"played": "#2b6cb0", "doctrine": "#3c9a3c", "passive": "#8a8a8a"}
+
+
+def outcomes(rows: list[dict[str, Any]], columns: list[str]) -> Markup:
+    """The counterfactual: one group of bars per outcome measure, one bar per run, scaled to the largest."""
+    left, right, top, bar_h, gap = 200, 110, 26, 12, 10
+    x0, x1 = left, W - right
+    body = []
+    for i, name in enumerate(columns):
+        x = x0 + i * 150
+        body.append(f'<rect x="{x}" y="6" width="12" height="10" fill="{RUN_COLOURS.get(name, "#555")}"/>'
+                    f'<text x="{x + 16}" y="15" fill="#222">{escape(name)}</text>')
+    y = top
+    for row in rows:
+        raw = row["raw"]
+        known = [v for v in raw if v is not None]
+        span = max(known + [0]) or 1
+        body.append(f'<text x="{x0 - 8}" y="{_n(y + bar_h * len(columns) / 2 + 4)}" text-anchor="end" fill="#222">'
+                    f'{escape(row["label"])}</text>')
+        for j, name in enumerate(columns):
+            value, shown = raw[j], row["values"][j]
+            by = y + j * bar_h
+            if value is not None:
+                w = max((x1 - x0) * value / span, 1.0)
+                body.append(f'<rect x="{x0}" y="{_n(by)}" width="{_n(w)}" height="{bar_h - 2}" '
+                            f'fill="{RUN_COLOURS.get(name, "#555")}"><title>{escape(name)}: {escape(shown)}</title></rect>')
+                tx = x0 + w + 6
+            else:
+                tx = x0 + 6
+            body.append(f'<text x="{_n(tx)}" y="{_n(by + bar_h - 3)}" fill="#444" font-size="10">{escape(shown)}</text>')
+        y += bar_h * len(columns) + gap
+    desc = "; ".join(f"{r['label']}: " + ", ".join(f"{c} {v}" for c, v in zip(columns, r["values"])) for r in rows)
+    return _svg(y + 4, "Outcome: played, doctrine and passive, same seed", desc, body)
