@@ -30,6 +30,23 @@ def _state(d: dict) -> str:
 
 
 _TEXT = {
+    "incident.started": lambda r, d: f"incident model {d['model']}: {d['entities']} entities exposed",
+    "incident.compromised": lambda r, d: f"{d['entity']} ({d['ms']}, {d['sector']}) hit: {d['cause']}",
+    "incident.detected": lambda r, d: f"{d['entity']} detects the compromise",
+    "incident.contained": lambda r, d: f"{d['entity']} contained ({d['cause']})",
+    "incident.recovered": lambda r, d: f"{d['entity']} recovered after {d['hours']} h",
+    "incident.service": lambda r, d: f"{d['entity']} service loss {d['loss']} ({d['cause']})",
+    "incident.protected": lambda r, d: f"spread in {d['ms']} x{d['factor']} ({d['cause']})",
+    "incident.share": lambda r, d: f"{d['decision']} indicators at {d['tlp']} to {', '.join(d['to']) or 'nobody'}",
+    "incident.patched": lambda r, d: f"{d['decision']}: {d['count']} exposed entities patched",
+    "incident.tempo": lambda r, d: f"adversary tempo {d['from']}→{d['to']} ({d['cause']})",
+    "public.line": lambda r, d: f"{d['decision']}: public line {d['effect']}",
+    "adversary.reacted": lambda r, d: f"adversary reacts ({d['reaction']}): {d['description'] or d['cause']}",
+    "assistance.requested": lambda r, d: f"{d['ms']} asks {d['pool']} ({d['cause']})",
+    "assistance.assigned": lambda r, d: f"{d['pool']} team assigned to {d['ms']}, on site in {d['arrives_in'] // 60} h",
+    "assistance.arrived": lambda r, d: f"{d['pool']} team on site in {d['ms']}",
+    "assistance.released": lambda r, d: f"{d['pool']} team leaves {d['ms']}",
+    "assistance.refused": lambda r, d: f"{d['ms']}'s request to {d['pool']} refused: {d['reason']}",
     "inject.released": lambda r, d: f"{d['inject']} released by {d['from']}: {d['title']}",
     "inject.delivered": lambda r, d: f"{d['inject']} delivered to {d['actor']}"
                                      + (f" (team {', '.join(d['teams'])})" if d.get("teams") else ""),

@@ -65,7 +65,7 @@ class Assistance:
             self.core.record("assistance.refused", {"request": req.n, "pool": kind, "ms": ms, "cause": cause,
                                                     "reason": f"no {kind} responders in this scenario"})
             return
-        self.core.record("assistance.requested", {"request": req.n, "pool": pool.id, "kind": kind, "ms": ms, "cause": cause,
+        self.core.record("assistance.requested", {"request": req.n, "pool": pool.id, "responder": kind, "ms": ms, "cause": cause,
                                                   "free_teams": self.free[kind], "waiting": len(self._queue(kind))})
         self.waiting.append(req)
         self.core.later(pool.max_wait, lambda: self._expire(req))

@@ -195,14 +195,23 @@ class IncidentRun:
                                                   "cause": cause, "tempo": round(self.tempo, 3)})
         self._then(e, self._draw(e, life.detection), self._detect)
         self._changed(e, f"{e.id} hit ({cause})")
-        actor = self.ex.plan.network.actors.get(e.id)
-        if actor is not None and actor.kind in ("entity", "union_entity") and e.id not in self.ex.state.significant:
-            self.ex.apply_effects(Effects(significant=[e.id]), cause=f"incident:{e.id}")
 
     def _detect(self, e: Entity) -> None:
         e.phase = "detected"
         self.core.record("incident.detected", {"entity": e.id, "ms": e.ms, "loss": e.loss})
+        self._aware(e)
         self._then(e, self._draw(e, self.model.lifecycle.containment), lambda x: self.contain(x, "entity response"))
+
+    def _aware(self, e: Entity) -> None:
+        """A named entity that detects its compromise is aware of a significant incident: its clocks start
+        (NIS2 Art. 23 counts from awareness; a financial entity classifies a major one under DORA instead)."""
+        actor = self.ex.plan.network.actors.get(e.id)
+        if actor is None or actor.kind not in ("entity", "union_entity"):
+            return
+        if actor.financial and e.id not in self.ex.state.major:
+            self.ex.apply_effects(Effects(major=[e.id]), cause=f"incident: {e.id} detected")
+        elif not actor.financial and e.id not in self.ex.state.significant:
+            self.ex.apply_effects(Effects(significant=[e.id]), cause=f"incident: {e.id} detected")
 
     def contain(self, e: Entity, cause: str) -> None:
         life = self.model.lifecycle

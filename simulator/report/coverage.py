@@ -38,6 +38,12 @@ READ: dict[str, str] = {
     "facilitator.released": "timeline (facilitator actions)",
     "facilitator.channel": "timeline (facilitator actions)",
     "channel.changed": "timeline",
+    "incident.started": "counterfactual (outcome measures)",
+    "incident.compromised": "counterfactual (outcome measures)",
+    "incident.contained": "counterfactual (outcome measures)",
+    "incident.recovered": "counterfactual (outcome measures)",
+    "incident.detected": "counterfactual (outcome measures: service loss)",
+    "incident.service": "counterfactual (outcome measures: service loss)",
 }
 """Kind -> the sections that use it."""
 
@@ -52,5 +58,16 @@ LEFT_OUT: dict[str, str] = {
     "message.waiting": "transport detail: its effect is in the delivery time",
     "message.queued": "transport detail: its effect is in the delivery time",
     "severity.reassessed": "same level, new reason: the chart shows levels",
+    "incident.protected": "mechanism detail: its effect is in the entities hit",
+    "incident.share": "mechanism detail: the decision (D04) and the deliveries are shown",
+    "incident.patched": "mechanism detail: its effect is in the entities hit",
+    "incident.tempo": "mechanism detail: its effect is in the entities hit",
+    "public.line": "mechanism detail: its effect is in the disinformation peak",
+    "adversary.reacted": "mechanism detail: its effects are journalled as state changes",
+    "assistance.requested": "mechanism detail: its effect is in recovery (outcome measures)",
+    "assistance.assigned": "mechanism detail: its effect is in recovery (outcome measures)",
+    "assistance.arrived": "mechanism detail: its effect is in recovery (outcome measures)",
+    "assistance.released": "mechanism detail: its effect is in recovery (outcome measures)",
+    "assistance.refused": "mechanism detail: its effect is in recovery (outcome measures)",
 }
 """Kind -> why the report does not show it."""

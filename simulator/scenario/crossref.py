@@ -66,6 +66,7 @@ class _Checker:
         self.chains()
         self.decision_points()
         self.custom_decisions()
+        self.incident_model()
         for ms in self.s.council.stances:
             if ms not in EU_MEMBER_STATES:
                 self.unknown(("council", "stances", ms), "Member State", ms, EU_MEMBER_STATES, key=True)
@@ -353,6 +354,46 @@ class _Checker:
             if d.voting.downgrade_to and d.voting.downgrade_to not in self.catalogue:
                 self.unknown(("decisions", i, "voting", "downgrade_to"), "decision", d.voting.downgrade_to, self.catalogue)
             self.effects(("decisions", i, "effects"), d.effects)
+
+
+    def incident_model(self) -> None:
+        """Exposure in real MS and sectors, named entities that exist there, reactions on known decisions, times in range."""
+        m = self.s.incident_model
+        if m is None:
+            return
+        base = ("incident_model",)
+        groups = [(base + ("exposure", i), g) for i, g in enumerate(m.exposure)]
+        for j, r in enumerate(m.adversary.reactions):
+            loc = base + ("adversary", "reactions", j)
+            groups += [(loc + ("expose", i), g) for i, g in enumerate(r.expose)]
+            if r.decision is not None and r.decision not in self.catalogue:
+                self.unknown(loc + ("decision",), "decision", r.decision, self.catalogue)
+            if r.by is not None:
+                self.time(loc + ("by",), r.by)
+        named: dict[str, tuple] = {}
+        for loc, g in groups:
+            if g.ms not in EU_MEMBER_STATES:
+                self.unknown(loc + ("ms",), "Member State code", g.ms, EU_MEMBER_STATES)
+            if g.sector not in SECTORS:
+                self.unknown(loc + ("sector",), "sector", g.sector, SECTORS)
+            for k, ident in enumerate(g.named):
+                actor = self.net.actors.get(ident)
+                if actor is None:
+                    self.unknown(loc + ("named", k), "actor", ident, self.net.actors)
+                elif actor.kind not in ("entity", "union_entity"):
+                    self.add(loc + ("named", k), f"{ident!r} is a {actor.kind}, not an entity")
+                elif actor.ms not in (None, g.ms):
+                    self.add(loc + ("named", k), f"{ident!r} is in {actor.ms}, not {g.ms}")
+                elif ident in named:
+                    self.add(loc + ("named", k), f"{ident!r} is already exposed in another group")
+                named[ident] = loc
+        for i, seed in enumerate(m.seeds):
+            loc = base + ("seeds", i)
+            self.time(loc + ("at",), seed.at)
+            if not any(g.ms == seed.ms and g.sector == seed.sector for _loc, g in groups[:len(m.exposure)]):
+                self.add(loc, f"no exposure of {seed.ms}/{seed.sector} for this seed to hit")
+        if m.spread.until is not None:
+            self.time(base + ("spread", "until"), m.spread.until)
 
 
 def check(scenario: Scenario, doc: YamlDoc, sink: ProblemSink) -> None:

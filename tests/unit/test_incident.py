@@ -266,3 +266,21 @@ def test_bad_models_are_refused_with_a_located_message(tmp_path, bad, words):
         plan(tmp_path, model=bad)
     text = str(err.value) + " ".join(str(p) for p in getattr(err.value, "problems", []))
     assert ".yaml:" in text and words in text, text
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"exposure": [{"ms": "XX", "sector": "health"}]}, "unknown Member State code 'XX'"),
+    ({"exposure": [{"ms": "IE", "sector": "helth"}]}, "did you mean 'health'"),
+    ({"exposure": [{"ms": "BE", "sector": "health", "named": ["HOSP-IE"]}]}, "'HOSP-IE' is in IE, not BE"),
+    ({"exposure": [{"ms": "IE", "sector": "health", "named": ["CSIRT-IE"]}]}, "not an entity"),
+    ({"seeds": [{"at": "T+1h", "ms": "FR", "sector": "health"}]}, "no exposure of FR/health"),
+    ({"adversary": {"reactions": [{"id": "x", "on": "taken", "decision": "D99"}]}}, "unknown decision 'D99'"),
+    ({"adversary": {"reactions": [{"id": "x", "on": "not_taken", "decision": "D03", "by": "T+90d"}]}}, "after the end of the scenario"),
+])
+def test_model_references_are_checked_with_a_location(tmp_path, bad, words):
+    from simulator.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        plan(tmp_path, model=bad)
+    text = str(err.value) + " ".join(str(p) for p in getattr(err.value, "problems", []))
+    assert ".yaml:" in text and words in text, text
