@@ -16,12 +16,10 @@ capacity and cuts the remaining recovery of that MS's hit entities by its
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
 
-from simulator.scenario.incident_model import DEFAULT_RESPONDERS, Responder
-
-if TYPE_CHECKING:
-    from simulator.engine.incident import IncidentRun
+from simulator.engine.incident_port import IncidentPort
+from simulator.scenario.model import DEFAULT_RESPONDERS, Responder
 
 
 @dataclass
@@ -37,7 +35,7 @@ class Request:
 class Assistance:
     """The responder pools of one exercise and the requests made to them."""
 
-    def __init__(self, run: "IncidentRun", responders: list[Responder]):
+    def __init__(self, run: IncidentPort, responders: list[Responder]):
         self.run = run
         self.core = run.core
         self.pools: dict[str, Responder] = {}
@@ -92,7 +90,7 @@ class Assistance:
                 "priority": {"colour": ("white", "green", "yellow", "red")[colour], "essential_down": essential,
                              "waited": self.core.now - req.t, "others_waiting": len(queue) - 1},
             })
-            self.core.later(delay, lambda req=req: self._arrive(req))
+            self.core.later(delay, partial(self._arrive, req))
 
     def _arrive(self, req: Request) -> None:
         if self.run.ex.ended:

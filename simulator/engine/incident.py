@@ -24,16 +24,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.engine.assistance import Assistance
 from simulator.engine.public import PublicSphereRun
 from simulator.journal.journal import Record
-from simulator.scenario.incident_model import Consequence, Exposure, IncidentModel
-from simulator.scenario.model import Effects, Inject
-
-if TYPE_CHECKING:
-    from simulator.engine.exercise import Exercise
+from simulator.scenario.model import Consequence, Effects, Exposure, IncidentModel, Inject
 
 ACTIVE = ("compromised", "detected", "contained")
 COLOURS = ("white", "green", "yellow", "red")
@@ -64,7 +60,8 @@ class Entity:
 class IncidentRun:
     """The incident model of one exercise, or the built-in public sphere when there is none."""
 
-    def __init__(self, ex: "Exercise"):
+    def __init__(self, ex: Any):
+        """``ex``: the :class:`~simulator.engine.exercise.Exercise` this incident belongs to."""
         self.ex = ex
         self.core = ex.core
         self.model: IncidentModel | None = ex.scenario.incident_model
@@ -84,6 +81,12 @@ class IncidentRun:
         if self.model is not None:
             self._start_model(self.model)
         self.public.noticed()  # an initial disinformation reach starts the public sphere at once
+
+    @property
+    def _m(self) -> IncidentModel:
+        """The model, for code that runs only when there is one."""
+        assert self.model is not None
+        return self.model
 
     # ------------------------------------------------------------ reading
     def capacity(self, ms: str) -> int:
@@ -187,7 +190,7 @@ class IncidentRun:
         e.loss = round(max(e.phase_loss, e.isolation_loss), 4)
 
     def compromise(self, e: Entity, cause: str) -> None:
-        life = self.model.lifecycle
+        life = self._m.lifecycle
         e.phase, e.hit_at = "compromised", self.core.now
         e.phase_loss = life.loss_while_compromised * e.criticality
         self._set_loss(e)
@@ -200,7 +203,7 @@ class IncidentRun:
         e.phase = "detected"
         self.core.record("incident.detected", {"entity": e.id, "ms": e.ms, "loss": e.loss})
         self._aware(e)
-        self._then(e, self._draw(e, self.model.lifecycle.containment), lambda x: self.contain(x, "entity response"))
+        self._then(e, self._draw(e, self._m.lifecycle.containment), lambda x: self.contain(x, "entity response"))
 
     def _aware(self, e: Entity) -> None:
         """A named entity that detects its compromise is aware of a significant incident: its clocks start
@@ -214,7 +217,7 @@ class IncidentRun:
             self.ex.apply_effects(Effects(significant=[e.id]), cause=f"incident: {e.id} detected")
 
     def contain(self, e: Entity, cause: str) -> None:
-        life = self.model.lifecycle
+        life = self._m.lifecycle
         e.phase = "contained"
         e.phase_loss = life.loss_while_contained * e.criticality
         self._set_loss(e)
@@ -225,11 +228,11 @@ class IncidentRun:
 
     def _recovery_minutes(self, e: Entity) -> int:
         load, cap = self.load(e.ms), self.capacity(e.ms)
-        factor = (1 + self.model.capacity.overload * max(0, load - cap)) * self.assistance.factor(e.ms)
-        for dep in self.model.dependencies:
+        factor = (1 + self._m.capacity.overload * max(0, load - cap)) * self.assistance.factor(e.ms)
+        for dep in self._m.dependencies:
             if dep.to == e.sector and self._sector_down(dep.from_, None if dep.cross_border else e.ms):
                 factor *= dep.slowdown
-        return self._draw(e, self.model.lifecycle.recovery, factor)
+        return self._draw(e, self._m.lifecycle.recovery, factor)
 
     def _recover(self, e: Entity) -> None:
         e.phase, e.phase_loss, e.due = "recovered", 0.0, None
@@ -253,7 +256,7 @@ class IncidentRun:
 
     # ------------------------------------------------------------ what the state shows
     def _changed(self, e: Entity, why: str) -> None:
-        m = self.model
+        m = self._m
         cells = {(e.ms, e.sector)}
         for dep in m.dependencies:
             if dep.from_ == e.sector:
@@ -273,15 +276,15 @@ class IncidentRun:
 
     def _colour(self, ms: str, sector: str) -> str:
         n = sum(1 for x in self.entities.values() if x.ms == ms and x.sector == sector and x.active)
-        green, yellow, red = self.model.colours
+        green, yellow, red = self._m.colours
         level = 3 if n >= red else 2 if n >= yellow else 1 if n >= green else 0
-        for dep in self.model.dependencies:
+        for dep in self._m.dependencies:
             if dep.to == sector and self._sector_down(dep.from_, None if dep.cross_border else ms):
                 level = min(3, level + 1) if level else 1
         return COLOURS[level]
 
     def _capacity(self, ms: str, why: str) -> None:
-        if not self.model.drives_impact:
+        if not self._m.drives_impact:
             return  # the injects tell the impact and the capacity; load still slows recovery
         over = self.load(ms) > self.capacity(ms)
         if over and ms not in self._exceeded:
@@ -318,7 +321,7 @@ class IncidentRun:
         """
         if self.model is None:
             return any(c.kind in ("communication", "contradiction") for c in d.consequences)
-        return bool(d.consequences) or any(r.on == "taken" and r.decision == d.id for r in self.model.adversary.reactions)
+        return bool(d.consequences) or any(r.on == "taken" and r.decision == d.id for r in self._m.adversary.reactions)
 
     def _effective(self, d, rec: Record) -> None:
         if self.ex.ended:
@@ -327,7 +330,7 @@ class IncidentRun:
         for c in d.consequences:
             self._consequence(d.id, c, team, params)
         if self.model is not None:
-            for r in self.model.adversary.reactions:
+            for r in self._m.adversary.reactions:
                 if r.on == "taken" and r.decision == d.id:
                     self._react_after(r, cause=d.id)
 
@@ -343,7 +346,7 @@ class IncidentRun:
                 self._pending_reserve.append(ms_list)  # the Commission answers first (reserve.answered)
             else:
                 for ms in ms_list:
-                    self.assistance.request(c.responder, ms, cause=decision)
+                    self.assistance.request(str(c.responder), ms, cause=decision)
             return
         if c.kind == "indicators":
             self._share(decision, c, team, params)
@@ -404,7 +407,7 @@ class IncidentRun:
             self._shares += 1
             note = Inject.model_construct(
                 id=f"ioc:{decision}:{self._shares}", title="Indicators of compromise shared in the CSIRTs Network",
-                from_=sender, to=[csirt], channel=None, tlp=tlp,
+                from_=sender, to=[csirt], channel=None, tlp=tlp,  # type: ignore[arg-type]  # a TLP label, checked above
                 body=f"Indicators and detection rules ({decision}); block and hunt for them now.",
                 template=None, effects=Effects(), expects=[], objectives=[], held=False,
             )
@@ -487,7 +490,7 @@ class IncidentRun:
         if not hit:
             return
         done = sum(1 for e in hit if e.phase in ("contained", "recovered"))
-        for r in self.model.adversary.reactions:
+        for r in self._m.adversary.reactions:
             if r.on == "contained" and r.id not in self._reacted and done / len(hit) >= r.share:
                 self._react_after(r, cause=f"{done} of {len(hit)} hit entities contained")
 

@@ -12,13 +12,8 @@ of ``step``, with the cause ``public sphere``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from simulator.scenario.incident_model import Consequence, PublicSphere
-from simulator.scenario.model import Effects
-
-if TYPE_CHECKING:
-    from simulator.engine.incident import IncidentRun
+from simulator.engine.incident_port import IncidentPort
+from simulator.scenario.model import Consequence, Effects, PublicSphere
 
 TICK = 60
 CONTRADICTION_HOURS = 72
@@ -28,7 +23,7 @@ CONTRADICTION_HOURS = 72
 class PublicSphereRun:
     """Runs once disinformation appears; until then it costs nothing and records nothing."""
 
-    def __init__(self, run: "IncidentRun", spec: PublicSphere | None):
+    def __init__(self, run: IncidentPort, spec: PublicSphere | None):
         self.run = run
         self.ex = run.ex
         self.spec = spec or PublicSphere()

@@ -27,7 +27,8 @@ disinformation reach, 0..1) and ``clocks_missed`` (``clock.missed`` records).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 DISRUPTED = frozenset({"yellow", "red"})
 """Impact colours that count as disrupted service when there is no incident model."""

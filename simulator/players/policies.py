@@ -71,9 +71,9 @@ DOCTRINE: tuple[Rule, ...] = (
 """The doctrine, in the order it is considered."""
 
 
-def _contradicts(ex: Exercise, decision: str) -> bool:
+def _contradicts(ex: Exercise | None, decision: str) -> bool:
     """Doctrine keeps one consistent public line (domain.md §10.8): it never takes an uncoordinated national one."""
-    d = ex.plan.catalogue.get(decision)
+    d = ex.plan.catalogue.get(decision) if ex is not None else None
     return d is not None and any(c.kind == "contradiction" for c in d.consequences)
 
 

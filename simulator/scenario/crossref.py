@@ -362,9 +362,9 @@ class _Checker:
         if m is None:
             return
         base = ("incident_model",)
-        groups = [(base + ("exposure", i), g) for i, g in enumerate(m.exposure)]
+        groups: list[tuple[tuple, Any]] = [(base + ("exposure", i), g) for i, g in enumerate(m.exposure)]
         for j, r in enumerate(m.adversary.reactions):
-            loc = base + ("adversary", "reactions", j)
+            loc: tuple = base + ("adversary", "reactions", j)
             groups += [(loc + ("expose", i), g) for i, g in enumerate(r.expose)]
             if r.decision is not None and r.decision not in self.catalogue:
                 self.unknown(loc + ("decision",), "decision", r.decision, self.catalogue)
