@@ -503,7 +503,7 @@ class Exposure(Model):
     """Entities of one sector in one Member State that run the compromised product or share the dependency."""
 
     ms: str = Field(description="Member State code")
-    sector: str
+    sector: str = Field(description="NIS2 sector, e.g. health")
     entities: int = Field(1, ge=1, le=500, description="how many entities are exposed (simulated, numbered)")
     named: list[Id] = Field(default_factory=list, description="network actors that are among them (they come first)")
     essential: bool = Field(True, description="NIS2 essential entities (weigh in assistance priority)")
@@ -520,9 +520,9 @@ class Seed(Model):
     """Entities compromised at a given time whatever the response (the storyline's first victims)."""
 
     at: Time
-    ms: str
-    sector: str
-    count: int = Field(1, ge=1, le=500)
+    ms: str = Field(description="Member State code of the exposure to hit")
+    sector: str = Field(description="sector of the exposure to hit")
+    count: int = Field(1, ge=1, le=500, description="entities hit at that time")
 
 
 class Spread(Model):
@@ -549,7 +549,7 @@ class Capacity(Model):
     """National response capacity: entities the CSIRT and crisis cell can support at once."""
 
     default: int = Field(3, ge=1, le=1000, description="for a Member State not listed")
-    per_ms: dict[str, int] = Field(default_factory=dict)
+    per_ms: dict[str, int] = Field(default_factory=dict, description="capacity per Member State code, e.g. {DE: 4}")
     skill: dict[str, float] = Field(default_factory=dict, description="duration factor per MS (0.8 = 20% faster), default 1")
     overload: float = Field(0.5, ge=0, le=5, description="recovery slows by this share per entity above capacity")
 
@@ -591,7 +591,7 @@ class Reaction(Model):
     disinfo: float = Field(0, ge=-1, le=1, description="change of disinformation reach (a data leak feeds it)")
     trust: float = Field(0, ge=-1, le=1, description="change of public trust")
     effects: Effects = Field(default_factory=Effects, description="other state changes (flags, outlook)")
-    description: str = ""
+    description: str = Field("", description="what the adversary does, shown in the journal")
 
     @model_validator(mode="after")
     def _trigger(self) -> Reaction:
@@ -605,9 +605,9 @@ class Reaction(Model):
 class Adversary(Model):
     """The threat actor's tempo and its declared reactions."""
 
-    name: str = ""
+    name: str = Field("", description="the threat actor's name, for the journal")
     tempo: float = Field(1.0, gt=0, le=10, description="multiplies the spread hazard")
-    reactions: list[Reaction] = Field(default_factory=list)
+    reactions: list[Reaction] = Field(default_factory=list, description="how it answers the response: trigger, lag, effect")
 
 
 class Responder(Model):
@@ -642,12 +642,12 @@ class IncidentModel(Model):
     threat: str = Field("", description="what it is, in a line")
     exposure: list[Exposure] = Field(min_length=1, description="who is exposed")
     seeds: list[Seed] = Field(default_factory=list, description="compromises that happen whatever the response")
-    spread: Spread = Field(default_factory=Spread)
-    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
-    capacity: Capacity = Field(default_factory=Capacity)
-    dependencies: list[Dependency] = Field(default_factory=list)
-    public: PublicSphere = Field(default_factory=PublicSphere)
-    adversary: Adversary = Field(default_factory=Adversary)
+    spread: Spread = Field(default_factory=Spread, description="how compromise spreads among the exposed")
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle, description="detection, containment and recovery of a hit entity")
+    capacity: Capacity = Field(default_factory=Capacity, description="national response capacity")
+    dependencies: list[Dependency] = Field(default_factory=list, description="sectors whose outage raises impact in others")
+    public: PublicSphere = Field(default_factory=PublicSphere, description="disinformation, trust and cohesion dynamics")
+    adversary: Adversary = Field(default_factory=Adversary, description="tempo and declared reactions of the threat actor")
     responders: list[Responder] = Field(default_factory=list, description="default: Reserve 2 teams, CRRT 1, Art. 42(7) 2, peers 3")
     colours: tuple[int, int, int] = Field((1, 2, 4), description="active hit entities in a MS/sector cell for green, yellow, red")
     drives_impact: bool = Field(
@@ -670,13 +670,14 @@ class Consequence(Model):
     recovery x factor, adversary tempo x 1.2: paying invites more attacks).
     """
 
-    kind: Literal["indicators", "isolation", "advisory", "assistance", "communication", "contradiction", "tempo", "decryptor"]
+    kind: Literal["indicators", "isolation", "advisory", "assistance", "communication", "contradiction", "tempo", "decryptor"] = Field(
+        description="what it acts on (see docs/decisions.md, Consequences on the incident)")
     factor: float = Field(1.0, ge=0, le=10, description="multiplier the kind applies")
     share: float = Field(0.0, ge=0, le=1, description="advisory: share of exposed entities patched")
     cost: float = Field(0.0, ge=0, le=1, description="isolation: service lost by the isolated, unhit entities")
     duration: Duration = Field(0, ge=0, description="isolation: how long the service cost lasts")
     lag: Delay = Field(default_factory=_d(0, 0, 0), description="hours before it takes hold")
-    responder: Literal["reserve", "crrt", "mutual", "peer"] | None = None
+    responder: Literal["reserve", "crrt", "mutual", "peer"] | None = Field(None, description="assistance: the responder pool asked")
     trust: float = Field(0.0, ge=-1, le=1, description="one-off change of public trust")
     rationale: str = Field("", description="why, with the source (domain.md section)")
 
