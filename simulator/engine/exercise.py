@@ -19,6 +19,7 @@ from simulator.engine import severity as sev
 from simulator.engine.clocks import Clock
 from simulator.engine.core import Core
 from simulator.engine.filing import Filing
+from simulator.engine.knowledge import Knowledge
 from simulator.engine.state import WorldState
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
@@ -91,6 +92,9 @@ class Exercise:
         self._context_cache: list | None = None  # [(state version, eccs), variables, context without params]
         self._timed_inputs: list[ScheduledInput] = []
         self.desk = DecisionDesk(self)
+        # what each actor knows, folded from the journal as it is written (nothing is journalled for it)
+        self.knowledge = Knowledge(self.journal)
+        self.journal.subscribe(self.knowledge.feed)
         for inp in inputs:
             self.schedule_input(inp)
         self._start()
