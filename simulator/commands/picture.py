@@ -43,7 +43,7 @@ def run(args) -> int:
     if not records or records[0].kind != "exercise.started":
         raise InputError(f"{source.where}: not a cyclesim event log (no exercise.started record first)")
     try:
-        k = knowledge_at(records, at)
+        k = knowledge_at(records, at, source.plan)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
         raise InputError(f"{source.where}: not a complete cyclesim event log ({type(e).__name__}: {e})") from None
     if args.team not in k.teams:

@@ -96,7 +96,9 @@ class DecisionDesk:
                 reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
         if d.id == "D01" and params.get("entity"):
             reasons += self._reporting_entity(team, str(params["entity"]))
-        ctx = self.ex.context(params)
+        # decide on what you know: preconditions read the deciding team's picture; a
+        # failure that is true in the world is "not known to you yet", not "not true"
+        ctx = self.ex.known_context(team, params)
         reads: dict[str, Any] = {}
         conditions = []
         for req in d.requires:
@@ -104,7 +106,11 @@ class DecisionDesk:
             reads.update(verdict.reads)
             conditions.append((req.expr, verdict.ok, req.because))
             if not verdict.ok:
-                reasons.append(f"{verdict.reason}" + (f" — {req.because}" if req.because else ""))
+                because = f" — {req.because}" if req.because else ""
+                if parse(req.expr).holds(self.ex.context(params)):
+                    reasons.append(self.ex.not_known(team, verdict.reads, verdict.reason) + because)
+                else:
+                    reasons.append(f"{verdict.reason}{because}")
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
 
     def _reporting_entity(self, team: str, entity: str) -> list[str]:

@@ -19,7 +19,7 @@ from simulator.engine import severity as sev
 from simulator.engine.clocks import Clock
 from simulator.engine.core import Core
 from simulator.engine.filing import Filing
-from simulator.engine.knowledge import Knowledge
+from simulator.engine.knowledge import Knowledge, Picture, not_known, picture_context
 from simulator.engine.state import WorldState
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
@@ -28,6 +28,10 @@ from simulator.scenario.conditions import Context, parse
 from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
+
+DECIDE_ON = ("truth", "knowledge")
+"""What decisions read: the world state (the default, as journals before pictures were written), or the
+deciding team's situational picture (issue 14: decide on what you know)."""
 
 
 class DecisionSource(Protocol):
@@ -65,7 +69,12 @@ class Exercise:
         journal: Journal | None = None,
         sources: Iterable[DecisionSource] = (),
         inputs: Iterable[ScheduledInput] = (),
+        decide_on: str = "truth",
     ):
+        if decide_on not in DECIDE_ON:
+            raise InputError(f"decide_on must be one of {', '.join(DECIDE_ON)}, not {decide_on!r}")
+        self.decide_on = decide_on
+        """``knowledge``: preconditions and policies read the deciding team's picture; ``truth``: the world."""
         self.plan = scenario if isinstance(scenario, Plan) else Plan.of(scenario)
         self.scenario = self.plan.scenario
         self.seed = int(seed)
@@ -93,7 +102,7 @@ class Exercise:
         self._timed_inputs: list[ScheduledInput] = []
         self.desk = DecisionDesk(self)
         # what each actor knows, folded from the journal as it is written (nothing is journalled for it)
-        self.knowledge = Knowledge(self.journal)
+        self.knowledge = Knowledge(self.journal, plan=self.plan)
         self.journal.subscribe(self.knowledge.feed)
         for inp in inputs:
             self.schedule_input(inp)
@@ -326,6 +335,22 @@ class Exercise:
             cached[2] = ctx
         return ctx
 
+    def known_context(self, team: str, params: dict | None = None) -> Context:
+        """What conditions read for ``team``'s decisions: its own picture (the facilitator reads the world)."""
+        t = self.plan.teams.get(team)
+        if t is None or t.facilitator or self.decide_on == "truth":
+            return self.context(params)
+        return picture_context(self.knowledge.team(team), taken=self.desk.taken,
+                               delivered=lambda i: i in self.transport.delivered, params=params)
+
+    def known(self, team: str) -> Picture:
+        """``team``'s situational picture now (the union of its actors' pictures)."""
+        return self.knowledge.team(team)
+
+    def not_known(self, team: str, reads: dict[str, Any], reason: str) -> str:
+        """Why a precondition true in the world fails for ``team``: what its picture holds instead."""
+        return not_known(team, self.knowledge.team(team), reads, reason)
+
     def open_points(self) -> dict[str, dict[str, Any]]:
         return dict(self._open_points)
 
@@ -412,6 +437,7 @@ class Exercise:
                            for o in s.objectives],
             "points": [{"id": d.id, "team": d.team, "prompt": d.prompt, "objectives": d.objectives}
                        for d in s.decision_points],
+            **({"decide_on": self.decide_on} if self.decide_on != "truth" else {}),  # absent: journals stay as they were
         })
         if not s.initial.is_empty():
             self.apply_effects(s.initial, cause="initial")

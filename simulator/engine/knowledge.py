@@ -44,8 +44,21 @@ ASSESSMENT_TEMPLATES: dict[str, str] = {
 
 ASSESSMENT_DECISIONS: dict[str, str] = {
     "D08": "CyCLONe impact and severity assessment",
+    "D29": "severity assessment",
 }
-"""Catalogue decisions that are an assessment by the deciding team (domain.md §3.1 Art. 16(3)(c))."""
+"""Catalogue decisions that are an assessment by the deciding team, made on the team's own picture
+(domain.md §3.1 Art. 16(3)(c), §7.6)."""
+
+NOTIFIES: dict[str, tuple[str, ...]] = {
+    "D06": ("CYCLONE",),
+}
+"""Decisions that are themselves a message: escalating to CyCLONe hands it the escalating team's picture
+(NIS2 Art. 16(6) procedural arrangements; domain.md §1.5)."""
+
+SHARED_PREFIXES = ("impact.", "capacity_exceeded.", "significant.", "outlook", "cross_border", "criminal_group",
+                   "state_actor", "threat_severity", "exposure")
+"""What a played actor's message carries of its team's picture besides the message's own news: the
+situation as the sender holds it (a sitrep travels with every message people send; domain.md §1.5)."""
 
 SET_FACTS = ("capacity_exceeded", "significant", "major", "attributed_by")
 """State variables held as sets: carried element by element (``capacity_exceeded.IE``)."""
@@ -192,6 +205,30 @@ INITIAL: dict[str, Any] = {
 """What an actor assumes of a variable nobody told it about: the world's starting state (state.WorldState)."""
 
 
+SCALAR_EFFECTS = ("outlook", "cross_border", "threat_severity", "exposure", "internal_market", "public_safety",
+                  "cross_border_dependency", "attribution", "confidence", "state_actor", "criminal_group",
+                  "partner_attribution", "cyclone", "ipcr", "art222", "art427", "reserve_requested")
+
+
+def effect_facts(effects: Any) -> list[tuple[str, Any]]:
+    """The facts an inject states (its declared effects), whether or not they change the world.
+
+    A second report of a cross-border link is news to its reader even when the
+    world already had one; deltas (trust, cohesion, reach) are not statements.
+    """
+    out: list[tuple[str, Any]] = [(f"impact.{k}", c) for k, c in sorted(effects.impact.items())]
+    for name in SCALAR_EFFECTS:
+        value = getattr(effects, name)
+        if value is not None:
+            out.append((name, value))
+    out += [(f"capacity_exceeded.{m}", True) for m in effects.capacity_exceeded]
+    out += [(f"capacity_exceeded.{m}", False) for m in effects.capacity_restored]
+    for name in ("significant", "major", "attributed_by"):
+        out += [(f"{name}.{m}", True) for m in getattr(effects, name)]
+    out += [(f"flag.{k}", v) for k, v in sorted(effects.flags.items())]
+    return out
+
+
 def _facts_of(changes: dict[str, list]) -> list[tuple[str, Any]]:
     """The facts a state change makes known, element by element for sets."""
     out: list[tuple[str, Any]] = []
@@ -229,7 +266,9 @@ class Knowledge:
     stops being cheap only with the number of facts, never with time.
     """
 
-    def __init__(self, records: Iterable[Record] = ()):
+    def __init__(self, records: Iterable[Record] = (), plan: Any = None):
+        self.plan = plan
+        """The scenario's plan, when known: injects then carry their declared effects, not only what they changed."""
         self.at = 0
         self.teams: dict[str, list[str]] = {}
         self.facilitators: set[str] = set()
@@ -243,7 +282,8 @@ class Knowledge:
         self._carried: dict[str, list[tuple[str, Any, str | None, int | None]]] = {}
         self._reserve_team: str | None = None
         self._vias: dict[str, str] = {}
-        self._played: set[str] = set()
+        self._team_of: dict[str, str] = {}
+        """Actor -> the (first, non-facilitator) team that plays it."""
         for r in records:
             self.feed(r)
 
@@ -274,7 +314,9 @@ class Knowledge:
     def _started(self, r: Record) -> None:
         for t in r.get("teams", ()):
             self.teams[t["id"]] = list(t.get("plays", ()))
-            self._played.update(t.get("plays", ()))
+            if not t.get("facilitator"):
+                for a in t.get("plays", ()):
+                    self._team_of.setdefault(a, t["id"])
             if t.get("facilitator"):
                 self.facilitators.add(t["id"])
 
@@ -302,11 +344,14 @@ class Knowledge:
         ln = self._causes[cause]
         carried = self._carried.setdefault(cause, [])
         keep = [c for c in carried if c[0] != "eccs" and c[2] is None]
-        shared: list[tuple[str, Any, str | None, int | None]] = [("eccs", self.truth_eccs, ln.assessment, ln.t)]
-        if ln.assessment in self._played:
-            basis = {n: f.value for n, f in self.pictures.get(ln.assessment, {}).items()}
+        team = self._team_of.get(ln.assessment or "")
+        if team is not None:  # a team assesses on what it holds, not on the world
+            picture = self.team(team)
+            level = assess(picture)
+            basis = {n: f.value for n, f in picture.facts.items()}
         else:
-            basis = self.truth_facts
+            level, basis = self.truth_eccs, self.truth_facts
+        shared: list[tuple[str, Any, str | None, int | None]] = [("eccs", level, ln.assessment, ln.t)]
         for name, value in sorted(basis.items()):
             if name.startswith(ASSESSED_PREFIXES) and name != "eccs" and (name not in INITIAL or value != INITIAL[name]):
                 shared.append((name, value, ln.assessment, ln.t))
@@ -319,10 +364,20 @@ class Knowledge:
         inj, sender, template = r["inject"], r.get("from"), r.get("template")
         label = ASSESSMENT_TEMPLATES.get(template or "")
         via = f"{inj} {label or r.get('title', '')} from {sender}".strip()
-        self._carried[inj] = []
+        self._carried[inj] = carried = []
+        team = self._team_of.get(sender or "")
+        if team is not None and not label:
+            for name, f in sorted(self.team(team).facts.items()):
+                if name == "eccs" or name.startswith(SHARED_PREFIXES):
+                    carried.append((name, f.value, f.assessed_by, f.assessed_at))
+        spec = self.plan.injects.get(inj) if self.plan is not None else None
+        if spec is not None:
+            carried += [(name, value, None, None) for name, value in effect_facts(spec.effects)]
         self._register(inj, _Learners(r.t, [(sender, r.t, f"own message {inj}")] if sender else [], inj,
                                       assessment=sender if label else None))
         self._vias[inj] = via
+        for name, value, by, when in carried:
+            self._teach(sender, name, value, r.t, inj, f"own message {inj}", by, when)
 
     def _delivered(self, r: Record) -> None:
         inj, actor = r["inject"], r["actor"]
@@ -336,6 +391,10 @@ class Knowledge:
             _kind, report, entity = inj.split(":", 2)
             self._teach(actor, f"significant.{entity}", True, r.t, inj, via)
             self._teach(actor, f"report.{report}.{entity}", True, r.t, inj, via)
+            own = self.pictures.get(entity, {})  # what the filer knows of its incident, as of the delivery
+            for name in sorted(own):
+                if name.startswith(("impact.", "outlook", "criminal_group", "state_actor", "cross_border")):
+                    self._teach(actor, name, own[name].value, r.t, inj, via)
 
     def _changed(self, r: Record) -> None:
         facts = _facts_of(r["changes"])
@@ -370,6 +429,11 @@ class Knowledge:
         d, team = r["decision"], r["team"]
         label = ASSESSMENT_DECISIONS.get(d)
         self._team_learns(team, d, r.t, f"own decision {d} ({r.get('name', '')})", assessment=label is not None)
+        for target in NOTIFIES.get(d, ()):
+            via = f"escalation {d} from {team}"
+            for name, f in sorted(self.team(team).facts.items()):
+                if name == "eccs" or name.startswith(SHARED_PREFIXES):
+                    self._teach(target, name, f.value, r.t, d, via, f.assessed_by, f.assessed_at)
         if d == "D09":
             for a in self.teams.get(team, []):
                 self._teach(a, "reserve", "requested", r.t, d, f"own decision {d}")
@@ -405,10 +469,30 @@ _HANDLERS = {
 }
 
 
+def assess(picture: Picture) -> int:
+    """The ECCS level a team would assess from its picture alone (the published scale, domain.md §7.6)."""
+    from simulator.engine import severity
+    from simulator.engine.state import WorldState
+
+    v = picture.variables()
+    state = WorldState()
+    for name, f in picture.facts.items():
+        if name.startswith("impact."):
+            ms, _, sector = name[len("impact."):].partition("/")
+            state.impact[(ms, sector)] = f.value
+    for name in ("outlook", "cross_border", "threat_severity", "exposure", "internal_market", "public_safety",
+                 "cross_border_dependency"):
+        setattr(state, name, v[name])
+    state.capacity_exceeded = set(picture.members("capacity_exceeded"))
+    state.significant = set(picture.members("significant"))
+    state.major = set(picture.members("major"))
+    return severity.compute(state).level
+
+
 # ---------------------------------------------------------------- one call
-def knowledge_at(records: Iterable[Record], at: int | None = None) -> Knowledge:
+def knowledge_at(records: Iterable[Record], at: int | None = None, plan: Any = None) -> Knowledge:
     """Every picture as it stood at minute ``at`` (inclusive; all records when None)."""
-    k = Knowledge()
+    k = Knowledge(plan=plan)
     for r in records:
         if at is not None and r.t > at:
             break
@@ -418,10 +502,47 @@ def knowledge_at(records: Iterable[Record], at: int | None = None) -> Knowledge:
     return k
 
 
-def team_picture(records: Iterable[Record], team: str, at: int | None = None) -> Picture:
+def team_picture(records: Iterable[Record], team: str, at: int | None = None, plan: Any = None) -> Picture:
     """What ``team`` knew at minute ``at``, from a journal (or any records in order).
 
     The one function a seat filter needs: for a live exercise use
-    ``exercise.knowledge.team(team)``, which is the same fold kept up to date.
+    ``exercise.knowledge.team(team)``, which is the same fold kept up to date. Give the
+    scenario's ``plan`` when you have it (a live exercise always does): injects then carry their
+    declared effects, as they do in the live fold.
     """
-    return knowledge_at(records, at).team(team)
+    return knowledge_at(records, at, plan).team(team)
+
+
+# ---------------------------------------------------------------- deciding on it
+def picture_context(picture: Picture, *, taken, delivered, params: dict | None = None):
+    """The condition context of a decider: its picture's variables, colours and flags, not the world's."""
+    from simulator.scenario.conditions import Context
+
+    colours = picture.ms_colours()
+    return Context(picture.variables(), taken=taken, delivered=delivered,
+                   impact=lambda ms: colours.get(ms, "white"), flags=picture.flags(), params=params)
+
+
+def not_known(team: str, picture: Picture, reads: dict[str, Any], reason: str) -> str:
+    """Why a precondition that is true in the world fails for ``team``: what it holds instead, and since when.
+
+    ``ECCS 4 not known to cyclone: last assessment ECCS 2 at T+03:10 (VS-18 ... from ENISA)``
+    """
+    held = []
+    for name in sorted(reads):
+        if name == "eccs":
+            f = picture.fact("eccs")
+            held.append("no assessment has reached it" if f is None else
+                        f"last assessment ECCS {f.value} at {format_time(f.learned)} ({f.via})")
+            continue
+        facts = [f for n, f in picture.facts.items() if n == name or n.startswith(name + ".")
+                 or (name.startswith("ms_") and n.startswith("impact."))]
+        if not facts:
+            held.append(f"nothing on {name} has reached it")
+        else:
+            last = max(facts, key=lambda f: f.learned)
+            held.append(f"{name} as known: {reads[name]} (last news at {format_time(last.learned)}, {last.via})")
+    what = reason
+    if list(reads) == ["eccs"]:
+        what = "ECCS " + reason.split(" is false")[0].split("eccs ", 1)[-1].lstrip(">=< ")
+    return f"{what} not known to {team}: " + "; ".join(held)

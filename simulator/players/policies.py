@@ -10,11 +10,12 @@ take.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
+from simulator.engine.knowledge import assess
 from simulator.scenario.conditions import parse
 
 
@@ -48,6 +49,9 @@ def _d23_params(ex: Exercise, team: str) -> dict:
     proposer = sorted(ex.state.attributed_by)[0] if ex.state.attributed_by else "HR"
     return {"proposer": proposer, "targets": "the group's leaders and front companies", "evidence_package": True}
 
+
+ASSESS = "D29"
+"""The assessment act: doctrine rates ECCS on each team's own picture whenever it implies a new level."""
 
 DOCTRINE: tuple[Rule, ...] = (
     Rule("D04", "ms_affected >= 1", "Peers must be able to check their own networks: share the indicators at TLP:AMBER.", _d04_params),
@@ -89,6 +93,8 @@ class Doctrine:
     _ex: Exercise | None = field(default=None, repr=False)
     _scheduled: bool = False
     _done: set = field(default_factory=set, repr=False)
+    _assessing: dict = field(default_factory=dict, repr=False)
+    """The level each team's assessment under way will give (one D29 at a time per level)."""
     _clock_ids: list | None = field(default=None, repr=False)
     """Ids of the clocks played entities can run (the plan never changes)."""
 
@@ -101,6 +107,8 @@ class Doctrine:
         if rec.kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
                         "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
             self._schedule()
+        elif rec.kind == "inject.delivered" and rec.data.get("teams") and self._ex.decide_on == "knowledge":
+            self._schedule()  # a team's picture changed: it may now know enough to act
 
     def _schedule(self) -> None:
         ex = self._ex
@@ -114,23 +122,40 @@ class Doctrine:
         self._scheduled = False
         if ex.ended:
             return
+        self._assess()
         self._answer_points()
-        ctx = ex.context()
         for rule in self.rules:
             d = ex.plan.catalogue.get(rule.decision)
             if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
                 continue
-            if not parse(rule.when).holds(ctx):
-                continue
             team = self._team_for(d.id, rule)
             if team is None:
+                continue
+            if not parse(rule.when).holds(ex.known_context(team)):  # decide on what the team knows
                 continue
             params = rule.params(ex, team)
             if ex.desk.check(team, d.id, params).ok:
                 self._done.add(d.id)
                 ex.submit(team, decision=d.id, rationale=rule.rationale, params=params)
-                ctx = ex.context()
         self._file_reports()
+
+    def _assess(self) -> None:
+        """Each team that assesses rates ECCS again when what it holds implies another level (D29)."""
+        ex = self._ex
+        d = ex.plan.catalogue.get(ASSESS)
+        if d is None or ex.decide_on != "knowledge":
+            return  # deciding on the world, nobody needs to assess
+        for team, spec in ex.plan.teams.items():
+            if spec.facilitator or not ex.plan.may_take(team, d):
+                continue
+            picture = ex.known(team)
+            level = assess(picture)
+            if level == (picture.eccs if picture.eccs is not None else 0) or self._assessing.get(team) == level:
+                continue
+            self._assessing[team] = level
+            held = "none yet" if picture.eccs is None else f"ECCS {picture.eccs}"
+            ex.submit(team, decision=ASSESS, rationale=f"What has reached us puts the incident at ECCS {level} "
+                                                       f"(last assessment: {held}).")
 
     def _tried(self, decision: str) -> bool:
         """Doctrine takes each measure once, and never retries one that failed."""

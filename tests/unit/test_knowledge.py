@@ -92,7 +92,7 @@ def test_a_report_about_one_member_state_does_not_tell_about_another():
 
 def test_team_picture_is_the_union_of_its_actors_and_the_live_fold_matches_the_journal():
     ex = _vs_journal()
-    k = Knowledge(ex.journal)
+    k = Knowledge(ex.journal, plan=ex.plan)
     team = k.team("ie")
     for actor in ("CSIRT-IE", "CA-IE", "CCMA-IE", "GOV-IE"):
         for name, f in k.actor(actor).facts.items():
@@ -124,3 +124,65 @@ def test_picture_reads_a_session_folder_with_events(tmp_path, capsys, at):
     data = _picture_json(capsys, tmp_path / "s", "ie", at)
     assert set(data) >= {"known", "truth"}
     assert read_jsonl(tmp_path / "s" / "events.jsonl")
+
+
+# ------------------------------------------------------------ deciding on what you know
+@cache
+def _vs_knowing():
+    plan = Plan.of(load(scenarios_dir() / "vital-signs.yaml").scenario)
+    ex = Exercise(plan, seed=1, sources=[Doctrine()], decide_on="knowledge")
+    ex.run()
+    return ex
+
+
+def test_the_desk_says_not_known_apart_from_not_true():
+    plan = Plan.of(load(scenarios_dir() / "vital-signs.yaml").scenario)
+    ex = Exercise(plan, seed=1, decide_on="knowledge")
+    ex.run(until=18 * 60 + 1)  # VS-18 is out (ECCS 4 is true) but still on its way to CyCLONe
+    assert ex.severity.level == 4
+    assert ex.known("cyclone").eccs is None
+    check = ex.desk.check("cyclone", "D07")
+    assert not check.ok
+    assert check.reason.startswith("ECCS 4 not known to cyclone: no assessment has reached it"), check.reason
+    not_true = ex.desk.check("presidency", "D13")  # eccs <= 3 is not true in the world
+    assert not not_true.ok and "not known" not in not_true.reasons[0]
+    world = Exercise(plan, seed=1)  # deciding on the world, as before
+    world.run(until=18 * 60 + 1)
+    assert world.desk.check("cyclone", "D07").ok
+
+
+def test_the_facilitator_decides_on_the_world():
+    plan = Plan.of(load(scenarios_dir() / "vital-signs.yaml").scenario)
+    ex = Exercise(plan, seed=1, decide_on="knowledge")
+    ex.run(until=18 * 60 + 1)
+    assert ex.known_context("excon").variables["eccs"] == 4
+
+
+def test_doctrine_on_knowledge_activates_ipcr_only_after_the_cyclone_assessment_reached_the_presidency():
+    ex = _vs_knowing()
+    d11 = next(r for r in ex.journal if r.kind == "decision.accepted" and r["decision"] == "D11")
+    pic = team_picture(ex.journal, "presidency", d11.t, ex.plan)
+    assert pic.eccs >= 4 and pic.fact("eccs").assessed_by == "CYCLONE"
+    first_assessment = min(f.learned for f in Knowledge(ex.journal, plan=ex.plan).learned_log
+                           if f.actor in ("PRESIDENCY", "IPCR") and f.name == "eccs")
+    assert d11.t >= first_assessment
+
+
+def test_doctrine_on_knowledge_assesses_and_escalates_on_what_reached_the_csirts_network():
+    ex = _vs_knowing()
+    d29 = [r for r in ex.journal if r.kind == "decision.effective" and r["decision"] == "D29"]
+    assert {r["team"] for r in d29} >= {"ie", "csirts-network"}
+    d06 = next(r for r in ex.journal if r.kind == "decision.accepted" and r["decision"] == "D06")
+    pic = team_picture(ex.journal, "csirts-network", d06.t, ex.plan)
+    assert pic.eccs >= 3 and pic.fact("eccs").assessed_by == "CSIRTS-NET"
+    cyc = team_picture(ex.journal, "cyclone", d06.t + 24 * 60, ex.plan)
+    assert cyc.eccs is not None
+
+
+def test_deciding_on_knowledge_replays_exactly_and_says_so_in_the_journal():
+    ex = _vs_knowing()
+    assert ex.journal[0]["decide_on"] == "knowledge"
+    again = Exercise(ex.plan, seed=1, sources=[Doctrine()], decide_on="knowledge")
+    again.run()
+    assert again.journal.export_hash() == ex.journal.export_hash()
+    assert "decide_on" not in _vs_journal().journal[0].data, "journals deciding on the world are unchanged"
