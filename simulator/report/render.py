@@ -84,6 +84,10 @@ def chart_svgs(data: dict[str, Any]) -> dict[str, Markup]:
         "swimlane": charts.swimlane(data["lanes"], duration),
         "clocks": charts.clock_bars(_some_clocks(data["clocks"]), duration, total=len(data["clocks"])),
     }
+    if data.get("infoflow", {}).get("rows"):
+        from simulator.report import infoflow
+
+        out["infoflow"] = infoflow.chart(data["infoflow"])
     times = [m["t"] for m in markers] + [c["t"] for c in data["severity"]] + [
         d["t"] for lane in data["lanes"] for d in lane["deliveries"]]
     window = charts.zoom_window(times, duration)

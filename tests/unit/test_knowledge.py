@@ -186,3 +186,26 @@ def test_deciding_on_knowledge_replays_exactly_and_says_so_in_the_journal():
     again.run()
     assert again.journal.export_hash() == ex.journal.export_hash()
     assert "decide_on" not in _vs_journal().journal[0].data, "journals deciding on the world are unchanged"
+
+
+# ------------------------------------------------------------ the report's information flow
+def test_information_flow_rows_lags_and_findings():
+    from simulator.report import infoflow
+
+    ex = _vs_journal()
+    flow = infoflow.build(ex.journal, plan=ex.plan)
+    rows = {r["id"]: r for r in flow["rows"]}
+    assert {"impact:IE", "cross_border", "eccs:4"} <= set(rows)
+    ie = {c["level"]: c for c in rows["impact:IE"]["levels"]}
+    assert ie["national"]["t"] >= rows["impact:IE"]["true_t"] and ie["national"]["lag"] == ie["national"]["t"] - rows["impact:IE"]["true_t"]
+    eccs4 = {c["level"]: c for c in rows["eccs:4"]["levels"]}
+    assert eccs4["CyCLONe"]["t"] is not None and eccs4["IPCR/Presidency"]["t"] > eccs4["CyCLONe"]["t"]
+    for f in flow["findings"]:
+        cell = next(c for c in rows_by_fact(flow, f["fact"]) if c["name"] == f["level"])
+        assert cell["late"] and (cell["lag"] is None or cell["lag"] > infoflow.EXPECTED_HOURS[cell["level"]] * 60)
+    svg = str(infoflow.chart(flow))
+    assert svg.startswith("<svg") and "Who knew what, when" in svg
+
+
+def rows_by_fact(flow, fact):
+    return next(r["levels"] for r in flow["rows"] if r["fact"] == fact)
