@@ -11,7 +11,8 @@ should have is a finding. Computed from the journal alone.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -145,7 +146,7 @@ def chart(flow: dict[str, Any]) -> Markup:
     left, right, top, row_h = 190, 30, 10, 26
     end = max([flow["end"], 1] + [c["t"] for r in rows for c in r["levels"] if c["t"] is not None])
     x0, x1 = left, W - right
-    scale = lambda t: x0 + (x1 - x0) * min(max(t, 0), end) / end  # noqa: E731
+    scale = lambda t: x0 + (x1 - x0) * min(max(t, 0), end) / end
     body: list[str] = []
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h / 2
