@@ -28,6 +28,7 @@ class WorldView(Protocol):
 
     evidence: float
     cohesion: float
+    capacity_exceeded: set[str]
 
     def ms_colours(self) -> dict[str, str]: ...
 

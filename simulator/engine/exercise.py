@@ -507,6 +507,19 @@ class Exercise:
                 self.file_report(entity, report, cause=cause)
         if changes:
             self._rescore(cause)
+        if "art222" in changes and changes["art222"][1] is True and self.state.ipcr != "full":
+            self._art222_ipcr(cause)
+
+    def _art222_ipcr(self, cause: str) -> None:
+        """Art. 222 invoked: IPCR goes to full activation within two hours, with no further decision.
+
+        Implementing Decision 2018/1993 and Decision 2014/415/EU (domain.md §2.1, §6; §10.2: 0/0.5/2 h).
+        """
+        from simulator.scenario.model import Delay
+
+        minutes = self.rng.minutes("art222:ipcr", Delay(min=0, mode=0.5, max=2))
+        self.core.later(minutes, lambda: self.apply_effects(
+            Effects(ipcr="full"), cause=f"Art. 222 invoked ({cause}): IPCR full activation"))
 
     def _rescore(self, cause: str) -> None:
         new = sev.compute(self.state)
@@ -545,6 +558,7 @@ class Exercise:
             "channel": inj.channel, "cause": cause, "template": inj.template,
             "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
         })
+        self.filing.seen(inj.from_)  # an entity that reports an incident is aware of it (DORA's 24 h)
         for r in recipients:
             self.transport.send(inj, r)
         if not inj.effects.is_empty():

@@ -84,6 +84,12 @@ class Fact:
     assessed_by: str | None = None
     """For an assessment: the actor that made it."""
     assessed_at: int | None = None
+    as_of: int | None = None
+    """When what it says was observed at its origin (a relayed sitrep is older than its delivery); None: learned."""
+
+    @property
+    def observed(self) -> int:
+        return self.learned if self.as_of is None else self.as_of
 
     def as_json(self) -> dict[str, Any]:
         out = {"value": self.value, "learned": self.learned, "learned_at": format_time(self.learned),
@@ -91,6 +97,8 @@ class Fact:
         if self.assessed_by is not None:
             out["assessed_by"] = self.assessed_by
             out["assessed_at"] = self.assessed_at
+        if self.as_of is not None:
+            out["as_of"] = self.as_of
         return out
 
 
@@ -279,7 +287,8 @@ class Knowledge:
         self.learned_log: list[Fact] = []
         """Every fact each actor learned, in order (for the information-flow report)."""
         self._causes: dict[str, _Learners] = {}
-        self._carried: dict[str, list[tuple[str, Any, str | None, int | None]]] = {}
+        self._carried: dict[str, list[tuple[str, Any, str | None, int | None, int]]] = {}
+        """What each cause carries: (fact, value, assessed by, assessed at, observed at)."""
         self._reserve_team: str | None = None
         self._vias: dict[str, str] = {}
         self._team_of: dict[str, str] = {}
@@ -321,12 +330,15 @@ class Knowledge:
                 self.facilitators.add(t["id"])
 
     def _teach(self, actor: str, name: str, value: Any, t: int, source: str, via: str,
-               assessed_by: str | None = None, assessed_at: int | None = None) -> None:
+               assessed_by: str | None = None, assessed_at: int | None = None, as_of: int | None = None) -> None:
         pic = self.pictures.setdefault(actor, {})
         old = pic.get(name)
+        seen = t if as_of is None else as_of
+        if old is not None and old.observed > seen:
+            return  # older news relayed late does not overwrite what it already knows from later
         if old is not None and old.value == value and old.assessed_at == assessed_at:
             return  # already known: the first time it was learned stands
-        f = Fact(name, value, t, source, via, actor, assessed_by, assessed_at)
+        f = Fact(name, value, t, source, via, actor, assessed_by, assessed_at, None if seen == t else seen)
         pic[name] = f
         self.learned_log.append(f)
 
@@ -351,14 +363,14 @@ class Knowledge:
             basis = {n: f.value for n, f in picture.facts.items()}
         else:
             level, basis = self.truth_eccs, self.truth_facts
-        shared: list[tuple[str, Any, str | None, int | None]] = [("eccs", level, ln.assessment, ln.t)]
+        shared: list[tuple[str, Any, str | None, int | None, int]] = [("eccs", level, ln.assessment, ln.t, ln.t)]
         for name, value in sorted(basis.items()):
             if name.startswith(ASSESSED_PREFIXES) and name != "eccs" and (name not in INITIAL or value != INITIAL[name]):
-                shared.append((name, value, ln.assessment, ln.t))
+                shared.append((name, value, ln.assessment, ln.t, ln.t))
         carried[:] = keep + shared
         for actor, t, via in ln.actors:
-            for name, value, by, when in shared:
-                self._teach(actor, name, value, t, cause, via, by, when)
+            for name, value, by, when, seen in shared:
+                self._teach(actor, name, value, t, cause, via, by, when, seen)
 
     def _released(self, r: Record) -> None:
         inj, sender, template = r["inject"], r.get("from"), r.get("template")
@@ -369,15 +381,15 @@ class Knowledge:
         if team is not None and not label:
             for name, f in sorted(self.team(team).facts.items()):
                 if name == "eccs" or name.startswith(SHARED_PREFIXES):
-                    carried.append((name, f.value, f.assessed_by, f.assessed_at))
+                    carried.append((name, f.value, f.assessed_by, f.assessed_at, f.observed))
         spec = self.plan.injects.get(inj) if self.plan is not None else None
         if spec is not None:
-            carried += [(name, value, None, None) for name, value in effect_facts(spec.effects)]
+            carried += [(name, value, None, None, r.t) for name, value in effect_facts(spec.effects)]
         self._register(inj, _Learners(r.t, [(sender, r.t, f"own message {inj}")] if sender else [], inj,
                                       assessment=sender if label else None))
         self._vias[inj] = via
-        for name, value, by, when in carried:
-            self._teach(sender, name, value, r.t, inj, f"own message {inj}", by, when)
+        for name, value, by, when, seen in carried:
+            self._teach(sender, name, value, r.t, inj, f"own message {inj}", by, when, seen)
 
     def _delivered(self, r: Record) -> None:
         inj, actor = r["inject"], r["actor"]
@@ -385,8 +397,8 @@ class Knowledge:
         ln = self._causes.get(inj)
         if ln is not None and ln.t == r.t:
             ln.actors.append((actor, r.t, via))  # effects recorded after a zero-delay delivery still reach it
-        for name, value, by, when in self._carried.get(inj, ()):
-            self._teach(actor, name, value, r.t, inj, via, by, when)
+        for name, value, by, when, seen in self._carried.get(inj, ()):
+            self._teach(actor, name, value, r.t, inj, via, by, when, seen)
         if inj.startswith("report:"):
             _kind, report, entity = inj.split(":", 2)
             self._teach(actor, f"significant.{entity}", True, r.t, inj, via)
@@ -394,7 +406,7 @@ class Knowledge:
             own = self.pictures.get(entity, {})  # what the filer knows of its incident, as of the delivery
             for name in sorted(own):
                 if name.startswith(("impact.", "outlook", "criminal_group", "state_actor", "cross_border")):
-                    self._teach(actor, name, own[name].value, r.t, inj, via)
+                    self._teach(actor, name, own[name].value, r.t, inj, via, as_of=own[name].observed)
 
     def _changed(self, r: Record) -> None:
         facts = _facts_of(r["changes"])
@@ -407,9 +419,9 @@ class Knowledge:
             return  # a change nobody was told about (an incident's own course)
         carried = self._carried.setdefault(cause, [])
         for name, value in facts:
-            carried.append((name, value, None, None))
+            carried.append((name, value, None, None, r.t))
             for actor, t, via in ln.actors:
-                self._teach(actor, name, value, t, cause, via)
+                self._teach(actor, name, value, t, cause, via, as_of=r.t)
 
     def _severity(self, r: Record) -> None:
         self.truth_eccs = int(r["to"])
@@ -433,7 +445,7 @@ class Knowledge:
             via = f"escalation {d} from {team}"
             for name, f in sorted(self.team(team).facts.items()):
                 if name == "eccs" or name.startswith(SHARED_PREFIXES):
-                    self._teach(target, name, f.value, r.t, d, via, f.assessed_by, f.assessed_at)
+                    self._teach(target, name, f.value, r.t, d, via, f.assessed_by, f.assessed_at, f.observed)
         if d == "D09":
             for a in self.teams.get(team, []):
                 self._teach(a, "reserve", "requested", r.t, d, f"own decision {d}")
