@@ -242,7 +242,7 @@ class DecisionDesk:
         if not opt.effects.is_empty():
             ex.apply_effects(opt.effects, cause=f"{point}:{opt.id}")
         for inj in opt.fires:
-            ex.fire_from(inj, cause=f"{point}:{opt.id}")
+            ex.fire_from(inj, cause=f"{point}:{opt.id}", tlp=_label(opt.params.get("tlp")))
         ex.recheck_conditions()  # conditions may read taken('<option>')
 
     def _refuse(self, team, decision, point, option, reason, reads=None, default=False) -> Outcome:
@@ -357,6 +357,10 @@ class DecisionDesk:
             if tlp in TLP_ORDER and TLP_ORDER.index(tlp) == 0:
                 ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
                                           "reason": "indicators from TLP:AMBER reports were shared as TLP:CLEAR"})
+            elif tlp == "TLP:RED":
+                ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
+                                          "reason": "TLP:RED is for named recipients only, and the CSIRTs Network is a "
+                                                    "community: a wider audience than RED allows (TLP 2.0)"})
 
     def _reserve_answer(self, ms: str, params: dict):
         """One answer per request within 48 h; competing requests are ranked (Regulation (EU) 2025/38, domain.md §1.6).
@@ -438,6 +442,14 @@ class DecisionDesk:
             if rnd < d.voting.rounds:
                 yield ex.timeout(ex.rng.minutes(f"vote-delay:{d.id}", d.voting.round_delay))
         return False
+
+
+def _label(value) -> str | None:
+    """A TLP parameter as a label (``RED`` -> ``TLP:RED``), or None."""
+    if not value:
+        return None
+    text = str(value).upper()
+    return text if text.startswith("TLP:") else "TLP:" + text
 
 
 def _t(minutes: int) -> str:

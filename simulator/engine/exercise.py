@@ -590,15 +590,21 @@ class Exercise:
                 self._waiting_when.remove(inject)
             self.record("inject.cancelled", {"inject": inject, "cause": cause})
 
-    def fire_from(self, inject: str, cause: str) -> None:
-        """Release an inject because a decision or option fired it (a facilitator's hold still holds)."""
+    def fire_from(self, inject: str, cause: str, tlp: str | None = None) -> None:
+        """Release an inject because a decision or option fired it (a facilitator's hold still holds).
+
+        ``tlp``: the label the option shares at (a share-at-RED option posts at RED), when stricter than the inject's.
+        """
         status = self._inject_status.get(inject)
         if status == "held":
             if inject not in self._due_held:
                 self._due_held.add(inject)
                 self.record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
         elif status not in ("released", "cancelled"):
-            self._release(self.plan.injects[inject], cause=cause)
+            inj = self.plan.injects[inject]
+            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) > TLP_ORDER.index(inj.tlp):
+                inj = inj.model_copy(update={"tlp": tlp})
+            self._release(inj, cause=cause)
 
     # ---------------------------------------------------------- decision points
     def _open_point(self, ident: str) -> None:

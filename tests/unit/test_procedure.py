@@ -270,3 +270,19 @@ def test_validate_rejects_tlp_red_to_a_network_wide_actor(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load(path, library_dirs=[])
     assert any("TLP:RED" in p.message and "CSIRTS-NET" in p.message for p in info.value.problems)
+
+
+# ------------------------------------------------------------ TLP:RED (domain.md §8)
+def test_a_share_at_red_option_posts_at_red_and_sharing_red_with_a_community_is_a_breach():
+    plan = Plan.of(load(scenarios_dir() / "vital-signs.yaml").scenario)
+    ex = Exercise(plan, seed=1)
+    ex.run(until=6 * 60 + 1)
+    assert "DP-SHARE" in ex.open_points()
+    out = ex.submit("ie", point="DP-SHARE", option="share-red", rationale="only named recipients")
+    assert out.accepted, out.reason
+    ex.run(until=12 * 60)
+    posted = next(r for r in kinds(ex, "inject.released") if r["inject"] == "VS-06")
+    assert posted["tlp"] == "TLP:RED"
+    assert all(r["tlp"] == "TLP:RED" for r in kinds(ex, "inject.delivered") if r["inject"] == "VS-06")
+    breach = [r for r in kinds(ex, "tlp.breach") if r["decision"] == "D04"]
+    assert breach and breach[0]["shared_as"] == "TLP:RED" and "named recipients" in breach[0]["reason"]
