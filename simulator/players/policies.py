@@ -135,19 +135,25 @@ class Doctrine:
             return
         self._assess()
         self._answer_points()
+        world = ex.decide_on == "truth"
+        ctx = ex.context() if world else None  # on the world, one context serves every team (cheap check first)
         for rule in self.rules:
             d = ex.plan.catalogue.get(rule.decision)
             if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
                 continue
+            if ctx is not None and not parse(rule.when).holds(ctx):
+                continue
             team = self._team_for(d.id, rule)
             if team is None or self._asked_by_point(team, d.id):
                 continue
-            if not parse(rule.when).holds(ex.known_context(team)):  # decide on what the team knows
+            if ctx is None and not parse(rule.when).holds(ex.known_context(team)):  # decide on what the team knows
                 continue
             params = rule.params(ex, team)
             if ex.desk.check(team, d.id, params).ok:
                 self._done.add(d.id)
                 ex.submit(team, decision=d.id, rationale=rule.rationale, params=params)
+                if world:
+                    ctx = ex.context()
         self._file_reports()
 
     def _assess(self) -> None:
