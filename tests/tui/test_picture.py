@@ -36,6 +36,8 @@ async def test_team_ie_sees_its_picture_not_truth_before_the_first_report_arrive
         assert "no impact reported to you yet" in text
         assert "IE" not in text.split("Impact", 1)[1].split("\n", 1)[0], "the world's IE colour must not leak"
         assert app.ex.severity.reason not in text
+        status = text_of(app.play.query_one("#status-view"))
+        assert "ECCS ? not assessed" in status and "ECCS 2" not in status, "the status bar must not show the world's ECCS"
         fac = app.play.query_one("#situation-panel", SituationPanel)
         assert "What each team is missing" in text_of(fac)
         assert "ie: ECCS 2 (holds none); impact IE yellow" in text_of(fac)
