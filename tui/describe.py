@@ -77,8 +77,10 @@ _TEXT = {
     "severity.reassessed": lambda r, d: f"ECCS {d['level']} reassessed: {d['reason']}",
     "vote.round": lambda r, d: f"vote on {d['decision']} round {d['round']}/{d['of']}: {d['result']}"
                                + (f" (blocked by {', '.join(d['blockers'])})" if d.get("blockers") else ""),
-    "reserve.answered": lambda r, d: "Commission answers the Reserve request: "
-                                     + ("approved" if d.get("approved") else "refused"),
+    "reserve.answered": lambda r, d: "Commission answers the Reserve request"
+                                     + (f" of {d['ms']}" if d.get("ms") else "") + ": "
+                                     + (d.get("answer") or ("approved" if d.get("approved") else "refused")),
+    "reserve.deployed": lambda r, d: f"Reserve responders on site in {d.get('ms', '')} ({d.get('answer', '')})",
     "tlp.breach": lambda r, d: f"TLP BREACH by {d['team']}: {d['reason']}",
     "facilitator.fired": lambda r, d: f"facilitator fires {d['inject']}",
     "facilitator.ignored": lambda r, d: f"facilitator action ignored: {d['reason']}",

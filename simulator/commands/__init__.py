@@ -6,6 +6,7 @@ from simulator.commands import (
     join,
     list_cmd,
     msel,
+    picture,
     play,
     replay,
     report,
@@ -17,4 +18,4 @@ from simulator.commands import (
     validate,
 )
 
-COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel, sweep, forecast, serve, join]
+COMMANDS = [validate, schema, list_cmd, replay, play, resume, sessions, export, report, msel, sweep, forecast, serve, join, picture]

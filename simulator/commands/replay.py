@@ -29,6 +29,8 @@ def add_arguments(p) -> None:
     p.add_argument("--until", help="stop at this scenario time, e.g. T+24:00")
     p.add_argument("--vary", metavar="PATH=V", action="append", default=[],
                    help="set one scenario value first, as a sweep's --vary does (repeatable)")
+    p.add_argument("--decide-on", choices=("truth", "knowledge"), default="truth",
+                   help="what decisions read: the world (default) or the deciding team's picture (cyclesim picture)")
     p.add_argument("--out", metavar="DIR", help="write DIR/events.jsonl (and reports when available)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--decisions", metavar="FILE", help="decisions script to play (see docs/decisions.md)")
@@ -65,7 +67,7 @@ def play(args):
             until = parse_time(args.until)
         except ValueError as e:
             raise InputError(f"--until: {e}") from None
-    ex = Exercise(plan, seed=seed, sources=sources)
+    ex = Exercise(plan, seed=seed, sources=sources, decide_on=getattr(args, "decide_on", "truth"))
     with batch_gc():
         ex.run(until=until)
     return ex, loaded

@@ -19,10 +19,15 @@ from simulator.scenario.model import (
     EU_MEMBER_STATES,
     TLP_ORDER,
     CatalogueDecision,
+    Delay,
     Effects,
     Option,
     Stance,
 )
+
+PREPARATION = Delay(min=24, mode=72, max=168)
+"""Hours from acceptance of a unanimity decision to its first round: the text is prepared in HWPCI / COREPER
+(PSC meets about twice a week, COREPER weekly: domain.md §10.2 calendar note, §5.3)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,9 @@ class DecisionDesk:
         self.ex = exercise
         self._effective: dict[str, int] = {}
         self._under_way: dict[str, int] = {}
+        self._reserve_requests: dict[str, int] = {}
+        """Member State -> when it requested the Reserve (one request per MS and incident)."""
+        self._reserve_answers: list[str] = []
 
     # ------------------------------------------------------------ reading
     def taken(self, ident: str) -> bool:
@@ -98,7 +106,10 @@ class DecisionDesk:
                 reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
         if d.id == "D01" and params.get("entity"):
             reasons += self._reporting_entity(team, str(params["entity"]))
-        ctx = self.ex.context(params)
+        reasons += self._who_may(team, d.id, params)
+        # decide on what you know: preconditions read the deciding team's picture; a
+        # failure that is true in the world is "not known to you yet", not "not true"
+        ctx = self.ex.known_context(team, params)
         reads: dict[str, Any] = {}
         conditions = []
         for req in d.requires:
@@ -106,8 +117,44 @@ class DecisionDesk:
             reads.update(verdict.reads)
             conditions.append((req.expr, verdict.ok, req.because))
             if not verdict.ok:
-                reasons.append(f"{verdict.reason}" + (f" — {req.because}" if req.because else ""))
+                because = f" — {req.because}" if req.because else ""
+                if parse(req.expr).holds(self.ex.context(params)):
+                    reasons.append(self.ex.not_known(team, verdict.reads, verdict.reason) + because)
+                else:
+                    reasons.append(f"{verdict.reason}{because}")
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
+
+    def _who_may(self, team: str, decision: str, params: dict) -> list[str]:
+        """Who may decide what, beyond the actor kinds: the Member State's own acts (domain.md §5.4, §5.6, §6, §1.6)."""
+        if self.ex.plan.teams[team].facilitator:
+            return []
+        own = self.own_ms(team)
+        ms = str(params.get("ms") or "")
+        if decision in ("D15", "D17") and ms and ms != own:
+            act = "invoke Art. 222 TFEU" if decision == "D15" else "attribute nationally"
+            return [f"only {ms}'s own government may {act} for {ms}; team {team} plays {own or 'no Member State'}"]
+        if decision == "D15" and ms and ms not in self.ex.state.capacity_exceeded:
+            return [(f"the response capacity of {ms} is not exceeded: Art. 222 is invoked by a Member State whose own "
+                     "capacities are overwhelmed (Decision 2014/415/EU)")]
+        if decision == "D23":
+            proposer = str(params.get("proposer") or "")
+            if proposer and proposer not in EU_MEMBER_STATES and proposer != "HR":
+                return [(f"parameter 'proposer' must be a Member State code or HR, not {proposer!r}: a listing is "
+                         "proposed by a Member State or the High Representative (Decision 2019/797)")]
+        if decision == "D09":
+            asked = self._reserve_requests.get(own or team)
+            if asked is not None:
+                return [(f"{own or team} already requested the Reserve at {_t(asked)}: one request per Member State "
+                         "and incident gets one answer (Regulation (EU) 2025/38)")]
+        return []
+
+    def own_ms(self, team: str) -> str | None:
+        """The Member State a team plays (its first played actor with one), or None."""
+        actors = self.ex.plan.network.actors
+        for a in self.ex.plan.teams[team].plays:
+            if a in actors and actors[a].ms:
+                return actors[a].ms
+        return None
 
     def _reporting_entity(self, team: str, entity: str) -> list[str]:
         """An entity's report is filed by the team that plays it, or by the facilitator for a simulated one."""
@@ -197,7 +244,7 @@ class DecisionDesk:
         if not opt.effects.is_empty():
             ex.apply_effects(opt.effects, cause=f"{point}:{opt.id}")
         for inj in opt.fires:
-            ex.fire_from(inj, cause=f"{point}:{opt.id}")
+            ex.fire_from(inj, cause=f"{point}:{opt.id}", tlp=_label(opt.params.get("tlp")))
         ex.recheck_conditions()  # conditions may read taken('<option>')
 
     def _refuse(self, team, decision, point, option, reason, reads=None, default=False) -> Outcome:
@@ -214,6 +261,8 @@ class DecisionDesk:
         reads = check.reads if check is not None else {}
         if not d.repeatable:
             self._under_way[decision] = ex.now
+        if decision == "D09":
+            self._reserve_requests.setdefault(self.own_ms(team) or team, ex.now)
         ex.record("decision.accepted", {
             "team": team, "decision": decision, "name": d.name, "ladder": d.ladder, "level": d.level,
             "point": point, "option": option, "rationale": rationale, "params": params, "reads": reads,
@@ -226,6 +275,8 @@ class DecisionDesk:
         ex = self.ex
         accepted_at = ex.now
         if d.voting.rule == "unanimity":
+            # the text is prepared in HWPCI / COREPER before the first round, not voted at minute zero
+            yield ex.timeout(ex.rng.minutes(f"prepare:{d.id}", PREPARATION))
             topic = "attribution" if params.get("names_state") else d.voting.topic
             agreed = yield from self._unanimity(d, topic)
             if not agreed and params.get("names_state"):
@@ -300,7 +351,7 @@ class DecisionDesk:
                 ex.file_report(entity, report, cause=f"{d.id} by {team}")
         elif d.id == "D09":
             ex.start_clock("reserve_answer", "COMMISSION")
-            ex.start(self._reserve_answer(params))
+            ex.start(self._reserve_answer(self.own_ms(team) or team, params))
         elif d.id == "D04":
             tlp = str(params.get("tlp") or "TLP:AMBER").upper()
             if not tlp.startswith("TLP:"):
@@ -308,16 +359,44 @@ class DecisionDesk:
             if tlp in TLP_ORDER and TLP_ORDER.index(tlp) == 0:
                 ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
                                           "reason": "indicators from TLP:AMBER reports were shared as TLP:CLEAR"})
+            elif tlp == "TLP:RED":
+                ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
+                                          "reason": "TLP:RED is for named recipients only, and the CSIRTs Network is a "
+                                                    "community: a wider audience than RED allows (TLP 2.0)"})
 
-    def _reserve_answer(self, params: dict):
+    def _reserve_answer(self, ms: str, params: dict):
+        """One answer per request within 48 h; competing requests are ranked (Regulation (EU) 2025/38, domain.md §1.6).
+
+        Priority: capacity exceeded, then the worst impact colour, then the earlier request. The first in
+        line is approved; the others get partial support. An approved or partial answer leads to a
+        deployment when the responders are on site (domain.md §10.2: 12/48/120 h).
+        """
         ex = self.ex
         from simulator.scenario.model import Delay
 
         minutes = ex.rng.minutes("reserve:answer", Delay(min=1, mode=24, max=48))
         yield ex.timeout(minutes)
+        if ms in self._reserve_answers:
+            return  # answered already: never twice, never contradictory
+        colours = ex.state.ms_colours()
+        rank = ["white", "green", "yellow", "red"]
+
+        def key(m: str) -> tuple:
+            return (m not in ex.state.capacity_exceeded, -rank.index(colours.get(m, "white")), self._reserve_requests[m], m)
+
+        waiting = sorted((m for m in self._reserve_requests if m not in self._reserve_answers), key=key)
+        priority = len(self._reserve_answers) + waiting.index(ms) + 1
+        answer = "approved" if priority == 1 else "partial"
+        self._reserve_answers.append(ms)
         ex.file_report("COMMISSION", "reserve_answer", cause="Commission decision on the Reserve request")
-        ex.record("reserve.answered", {"approved": True, "entities": params.get("entities", ""),
-                                        "services": params.get("services", "")})
+        ex.record("reserve.answered", {"ms": ms, "answer": answer, "approved": answer == "approved", "priority": priority,
+                                        "requests": len(self._reserve_requests), "requested": self._reserve_requests[ms],
+                                        "entities": params.get("entities", ""), "services": params.get("services", "")})
+        on_site = ex.rng.minutes("reserve:deploy", Delay(min=12, mode=48, max=120))
+        yield ex.timeout(on_site)
+        ex.record("reserve.deployed", {"ms": ms, "answer": answer, "entities": params.get("entities", ""),
+                                        "services": params.get("services", "") if answer == "approved"
+                                        else "part of the services requested, after prioritisation"})
 
     def team_ms(self, team: str) -> str | None:
         actors = self.ex.plan.network.actors
@@ -365,6 +444,14 @@ class DecisionDesk:
             if rnd < d.voting.rounds:
                 yield ex.timeout(ex.rng.minutes(f"vote-delay:{d.id}", d.voting.round_delay))
         return False
+
+
+def _label(value) -> str | None:
+    """A TLP parameter as a label (``RED`` -> ``TLP:RED``), or None."""
+    if not value:
+        return None
+    text = str(value).upper()
+    return text if text.startswith("TLP:") else "TLP:" + text
 
 
 def _t(minutes: int) -> str:

@@ -20,6 +20,7 @@ from simulator.engine.clocks import Clock
 from simulator.engine.core import Core
 from simulator.engine.filing import Filing
 from simulator.engine.incident import IncidentRun
+from simulator.engine.knowledge import Knowledge, Picture, not_known, picture_context
 from simulator.engine.state import WorldState
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
@@ -28,6 +29,10 @@ from simulator.scenario.conditions import Context, parse
 from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
+
+DECIDE_ON = ("truth", "knowledge")
+"""What decisions read: the world state (the default, as journals before pictures were written), or the
+deciding team's situational picture (issue 14: decide on what you know)."""
 
 
 class DecisionSource(Protocol):
@@ -65,7 +70,12 @@ class Exercise:
         journal: Journal | None = None,
         sources: Iterable[DecisionSource] = (),
         inputs: Iterable[ScheduledInput] = (),
+        decide_on: str = "truth",
     ):
+        if decide_on not in DECIDE_ON:
+            raise InputError(f"decide_on must be one of {', '.join(DECIDE_ON)}, not {decide_on!r}")
+        self.decide_on = decide_on
+        """``knowledge``: preconditions and policies read the deciding team's picture; ``truth``: the world."""
         self.plan = scenario if isinstance(scenario, Plan) else Plan.of(scenario)
         self.scenario = self.plan.scenario
         self.seed = int(seed)
@@ -92,6 +102,9 @@ class Exercise:
         self._context_cache: list | None = None  # [(state version, eccs), variables, context without params]
         self._timed_inputs: list[ScheduledInput] = []
         self.desk = DecisionDesk(self)
+        # what each actor knows, folded from the journal as it is written (nothing is journalled for it)
+        self.knowledge = Knowledge(self.journal, plan=self.plan)
+        self.journal.subscribe(self.knowledge.feed)
         for inp in inputs:
             self.schedule_input(inp)
         self._start()
@@ -324,6 +337,22 @@ class Exercise:
             cached[2] = ctx
         return ctx
 
+    def known_context(self, team: str, params: dict | None = None) -> Context:
+        """What conditions read for ``team``'s decisions: its own picture (the facilitator reads the world)."""
+        t = self.plan.teams.get(team)
+        if t is None or t.facilitator or self.decide_on == "truth":
+            return self.context(params)
+        return picture_context(self.knowledge.team(team), taken=self.desk.taken,
+                               delivered=lambda i: i in self.transport.delivered, params=params)
+
+    def known(self, team: str) -> Picture:
+        """``team``'s situational picture now (the union of its actors' pictures)."""
+        return self.knowledge.team(team)
+
+    def not_known(self, team: str, reads: dict[str, Any], reason: str) -> str:
+        """Why a precondition true in the world fails for ``team``: what its picture holds instead."""
+        return not_known(team, self.knowledge.team(team), reads, reason)
+
     def open_points(self) -> dict[str, dict[str, Any]]:
         return dict(self._open_points)
 
@@ -410,6 +439,7 @@ class Exercise:
                            for o in s.objectives],
             "points": [{"id": d.id, "team": d.team, "prompt": d.prompt, "objectives": d.objectives}
                        for d in s.decision_points],
+            **({"decide_on": self.decide_on} if self.decide_on != "truth" else {}),  # absent: journals stay as they were
         })
         if not s.initial.is_empty():
             self.apply_effects(s.initial, cause="initial")
@@ -479,6 +509,19 @@ class Exercise:
                 self.file_report(entity, report, cause=cause)
         if changes:
             self._rescore(cause)
+        if "art222" in changes and changes["art222"][1] is True and self.state.ipcr != "full":
+            self._art222_ipcr(cause)
+
+    def _art222_ipcr(self, cause: str) -> None:
+        """Art. 222 invoked: IPCR goes to full activation within two hours, with no further decision.
+
+        Implementing Decision 2018/1993 and Decision 2014/415/EU (domain.md §2.1, §6; §10.2: 0/0.5/2 h).
+        """
+        from simulator.scenario.model import Delay
+
+        minutes = self.rng.minutes("art222:ipcr", Delay(min=0, mode=0.5, max=2))
+        self.core.later(minutes, lambda: self.apply_effects(
+            Effects(ipcr="full"), cause=f"Art. 222 invoked ({cause}): IPCR full activation"))
 
     def _rescore(self, cause: str) -> None:
         new = sev.compute(self.state)
@@ -517,6 +560,7 @@ class Exercise:
             "channel": inj.channel, "cause": cause, "template": inj.template,
             "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
         })
+        self.filing.seen(inj.from_)  # an entity that reports an incident is aware of it (DORA's 24 h)
         for r in recipients:
             self.transport.send(inj, r)
         if not inj.effects.is_empty():
@@ -548,15 +592,21 @@ class Exercise:
                 self._waiting_when.remove(inject)
             self.record("inject.cancelled", {"inject": inject, "cause": cause})
 
-    def fire_from(self, inject: str, cause: str) -> None:
-        """Release an inject because a decision or option fired it (a facilitator's hold still holds)."""
+    def fire_from(self, inject: str, cause: str, tlp: str | None = None) -> None:
+        """Release an inject because a decision or option fired it (a facilitator's hold still holds).
+
+        ``tlp``: the label the option shares at (a share-at-RED option posts at RED), when stricter than the inject's.
+        """
         status = self._inject_status.get(inject)
         if status == "held":
             if inject not in self._due_held:
                 self._due_held.add(inject)
                 self.record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
         elif status not in ("released", "cancelled"):
-            self._release(self.plan.injects[inject], cause=cause)
+            inj = self.plan.injects[inject]
+            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) > TLP_ORDER.index(inj.tlp):
+                inj = inj.model_copy(update={"tlp": tlp})
+            self._release(inj, cause=cause)
 
     # ---------------------------------------------------------- decision points
     def _open_point(self, ident: str) -> None:

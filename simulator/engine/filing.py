@@ -24,8 +24,17 @@ class Filing:
         self.transport = transport
         self.clocks: dict[str, Clock] = {}
         self._filed: dict[tuple[str, str], int] = {}
+        self._aware_since: dict[str, int] = {}
+        """When each entity first became aware of an incident (it reported something, or it was hit)."""
+
+    def seen(self, entity: str) -> None:
+        """``entity`` knows of an incident from now on (first time only): DORA's 24 h from awareness run from here."""
+        actor = self.plan.network.actors.get(entity)
+        if actor is not None and actor.kind in ("entity", "union_entity"):
+            self._aware_since.setdefault(entity, self.core.now)
 
     def aware(self, entity: str, regime: str) -> None:
+        self.seen(entity)
         actor = self.plan.network.actors[entity]
         reports = AWARENESS_STARTS if regime == "NIS2" else ("dora_initial",)
         for report in reports:
@@ -44,7 +53,11 @@ class Filing:
         if regime != rule.regime:  # Union entities report to CERT-EU under Regulation 2023/2841, same clocks
             rule = replace(rule, regime=regime, label=rule.label.replace(rule.regime, regime),
                            basis="Regulation (EU) 2023/2841")
-        clock = Clock(ident, rule, owner, self.core.now, self.core.now + rule.minutes)
+        deadline = self.core.now + rule.minutes
+        if report == "dora_initial" and owner in self._aware_since:
+            # DORA: 4 h from classification as major, and no later than 24 h from awareness (RTS 2025/301 Art. 5)
+            deadline = max(self.core.now, min(deadline, self._aware_since[owner] + 24 * 60))
+        clock = Clock(ident, rule, owner, self.core.now, deadline)
         self.clocks[ident] = clock
         self.core.record("clock.started", {"clock": ident, "report": report, "regime": regime, "owner": owner,
                                        "label": rule.label, "basis": rule.basis, "deadline": clock.deadline})

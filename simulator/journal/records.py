@@ -75,6 +75,8 @@ class ExerciseStarted:
     teams: list[Json]
     objectives: list[Json]
     points: list[Json]
+    decide_on: str | None = None
+    """Only when decisions read the teams' pictures ("knowledge"); absent, they read the world."""
 
 
 @kind("exercise.ended")
@@ -405,7 +407,21 @@ class DecisionPointUnresolved:
 
 @kind("reserve.answered")
 class ReserveAnswered:
+    ms: str
+    answer: str
+    """approved (first in priority) or partial."""
     approved: bool
+    priority: int
+    requests: int
+    requested: int
+    entities: str
+    services: str
+
+
+@kind("reserve.deployed")
+class ReserveDeployed:
+    ms: str
+    answer: str
     entities: str
     services: str
 

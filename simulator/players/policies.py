@@ -10,11 +10,12 @@ take.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
+from simulator.engine.knowledge import assess
 from simulator.scenario.conditions import parse
 
 
@@ -48,6 +49,15 @@ def _d23_params(ex: Exercise, team: str) -> dict:
     proposer = sorted(ex.state.attributed_by)[0] if ex.state.attributed_by else "HR"
     return {"proposer": proposer, "targets": "the group's leaders and front companies", "evidence_package": True}
 
+
+RHYTHM = {"early_warning": 0, "notification": 24 * 60, "final_report": 14 * 24 * 60,
+          "dora_initial": 0, "dora_intermediate": 24 * 60, "dora_final": 14 * 24 * 60}
+"""How long after its clock starts a played entity files each report (NIS2 Art. 23(4): the early warning at
+once, the notification when the first assessment is in, the final report on the notification's findings):
+never all three at once. An hour before the deadline at the latest."""
+
+ASSESS = "D30"
+"""The assessment act: doctrine rates ECCS on each team's own picture whenever it implies a new level."""
 
 DOCTRINE: tuple[Rule, ...] = (
     Rule("D04", "ms_affected >= 1", "Peers must be able to check their own networks: share the indicators at TLP:AMBER.", _d04_params),
@@ -95,6 +105,11 @@ class Doctrine:
     _ex: Exercise | None = field(default=None, repr=False)
     _scheduled: bool = False
     _done: set = field(default_factory=set, repr=False)
+    _offered: dict | None = field(default=None, repr=False)
+    """(team, decision) -> the decision points that offer it."""
+    _closed: set = field(default_factory=set, repr=False)
+    _assessing: dict = field(default_factory=dict, repr=False)
+    """The level each team's assessment under way will give (one D30 at a time per level)."""
     _clock_ids: list | None = field(default=None, repr=False)
     """Ids of the clocks played entities can run (the plan never changes)."""
 
@@ -104,9 +119,13 @@ class Doctrine:
         self._schedule()
 
     def _on_record(self, rec) -> None:
+        if rec.kind == "decision_point.closed":
+            self._closed.add(rec.data["point"])
         if rec.kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
                         "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
             self._schedule()
+        elif rec.kind == "inject.delivered" and rec.data.get("teams") and self._ex.decide_on == "knowledge":
+            self._schedule()  # a team's picture changed: it may now know enough to act
 
     def _schedule(self) -> None:
         ex = self._ex
@@ -120,23 +139,59 @@ class Doctrine:
         self._scheduled = False
         if ex.ended:
             return
+        self._assess()
         self._answer_points()
-        ctx = ex.context()
+        world = ex.decide_on == "truth"
+        ctx = ex.context() if world else None  # on the world, one context serves every team (cheap check first)
         for rule in self.rules:
             d = ex.plan.catalogue.get(rule.decision)
             if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
                 continue
-            if not parse(rule.when).holds(ctx):
+            if ctx is not None and not parse(rule.when).holds(ctx):
                 continue
             team = self._team_for(d.id, rule)
-            if team is None:
+            if team is None or self._asked_by_point(team, d.id):
+                continue
+            if ctx is None and not parse(rule.when).holds(ex.known_context(team)):  # decide on what the team knows
                 continue
             params = rule.params(ex, team)
             if ex.desk.check(team, d.id, params).ok:
                 self._done.add(d.id)
                 ex.submit(team, decision=d.id, rationale=rule.rationale, params=params)
-                ctx = ex.context()
+                if world:
+                    ctx = ex.context()
         self._file_reports()
+
+    def _assess(self) -> None:
+        """Each team that assesses rates ECCS again when what it holds implies another level (D30)."""
+        ex = self._ex
+        d = ex.plan.catalogue.get(ASSESS)
+        if d is None or ex.decide_on != "knowledge":
+            return  # deciding on the world, nobody needs to assess
+        for team, spec in ex.plan.teams.items():
+            if spec.facilitator or not ex.plan.may_take(team, d):
+                continue
+            picture = ex.known(team)
+            level = assess(picture)
+            if level == (picture.eccs if picture.eccs is not None else 0) or self._assessing.get(team) == level:
+                continue
+            self._assessing[team] = level
+            held = "none yet" if picture.eccs is None else f"ECCS {picture.eccs}"
+            ex.submit(team, decision=ASSESS, rationale=f"What has reached us puts the incident at ECCS {level} "
+                                                       f"(last assessment: {held}).")
+
+    def _asked_by_point(self, team: str, decision: str) -> bool:
+        """A decision point still to be answered puts this decision to the team: doctrine answers it there.
+
+        Once every such point has closed (with another option, or by default), the rule may take it.
+        """
+        if self._offered is None:
+            self._offered = {}
+            for dp in self._ex.plan.points.values():
+                for o in dp.options:
+                    if o.decision is not None:
+                        self._offered.setdefault((dp.team, o.decision), set()).add(dp.id)
+        return bool(self._offered.get((team, decision), set()) - self._closed)
 
     def _tried(self, decision: str) -> bool:
         """Doctrine takes each measure once, and never retries one that failed."""
@@ -162,10 +217,14 @@ class Doctrine:
                 if opt.decision is None or _contradicts(ex, opt.decision):
                     continue
                 team = dp.team
+                d = ex.plan.catalogue[opt.decision]
+                if d.repeatable and opt.decision in self._done and opt.decision != "D01":
+                    continue  # doctrine took it already: not the same measure twice
                 if ex.desk._already(opt.decision) or ex.desk.check(team, opt.decision, dict(opt.params)).ok:
                     choice = opt
                     break
             if choice is not None:
+                self._done.add(choice.decision)
                 ex.submit(dp.team, point=point, option=choice.id,
                           rationale=f"Doctrine: {ex.plan.catalogue[choice.decision].name} — preconditions hold.")
 
@@ -179,7 +238,9 @@ class Doctrine:
             self._clock_ids = [f"{report}:{owner}" for owner in ex.plan.team_of_actor
                                if actors[owner].kind in ("entity", "union_entity") for report in RULES]
         played = [c for ident in self._clock_ids if (c := ex.clocks.get(ident)) is not None]
-        running = (c for c in played if c.status == "running" and c.id not in self._done)
+        now = ex.now
+        running = (c for c in played if c.status == "running" and c.id not in self._done
+                   and now >= min(c.started + RHYTHM.get(c.rule.report, 0), c.deadline - 60))
         for clock in sorted(running, key=lambda c: c.id):
             self._done.add(clock.id)
             team = ex.plan.team_of_actor[clock.owner]

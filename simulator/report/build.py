@@ -12,7 +12,7 @@ from typing import Any
 from simulator.journal.journal import Journal
 from simulator.report import clocks as clocks_mod
 from simulator.report import decisions as decisions_mod
-from simulator.report import findings, kpis, ratings, timeline
+from simulator.report import findings, infoflow, kpis, ratings, timeline
 from simulator.report.actors import LEVELS
 from simulator.report.view import ReportView
 from simulator.timefmt import format_time
@@ -98,6 +98,7 @@ def build(journal: Journal, *, audience: str | None = None, team: str | None = N
     data["improvement_plan"] = findings.improvement_plan(view, obs["improvement"], clocks, dec, obj["objectives"], breaches)
     data["participants"] = findings.participants(view, timing, dec)
     data["lanes"] = _lanes(timing, dec["decisions"])
+    data["infoflow"] = infoflow.build(journal, plan=plan, directory=view.actors)
     data["meta"]["withheld"] = view.withheld.as_list()
     data["meta"]["withheld_total"] = view.withheld.total()
     return data

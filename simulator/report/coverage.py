@@ -31,6 +31,7 @@ READ: dict[str, str] = {
     "decision_point.closed": "decisions, timing lanes",
     "decision_point.unresolved": "decisions (missed points)",
     "reserve.answered": "decisions",
+    "reserve.deployed": "timeline",
     "tlp.breach": "findings",
     "observation.noted": "strengths, areas for improvement, ratings",
     "facilitator.fired": "timeline (facilitator actions)",

@@ -87,6 +87,10 @@ def chart_svgs(data: dict[str, Any]) -> dict[str, Markup]:
     if data.get("counterfactual"):
         cf = data["counterfactual"]
         out["counterfactual"] = charts.outcomes(cf["rows"], cf["columns"])
+    if data.get("infoflow", {}).get("rows"):
+        from simulator.report import infoflow
+
+        out["infoflow"] = infoflow.chart(data["infoflow"])
     times = [m["t"] for m in markers] + [c["t"] for c in data["severity"]] + [
         d["t"] for lane in data["lanes"] for d in lane["deliveries"]]
     window = charts.zoom_window(times, duration)

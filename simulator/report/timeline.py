@@ -142,7 +142,11 @@ def build(view: ReportView, inject_rows: list[dict[str, Any]], decisions: dict[s
                 continue
             add(r.t, 4, "facilitator", f"{FACILITATOR_VERBS[k]} {target}")
         elif k == "reserve.answered" and view.team is None:
-            add(r.t, 4, "reserve", "EU Cybersecurity Reserve request answered" + (" (approved)" if r.get("approved") else ""))
+            add(r.t, 4, "reserve", "EU Cybersecurity Reserve request answered"
+                + (f" for {r['ms']}" if r.get("ms") else "") + (f" ({r['answer']})" if r.get("answer")
+                                                                  else " (approved)" if r.get("approved") else ""))
+        elif k == "reserve.deployed" and view.team is None:
+            add(r.t, 4, "reserve", f"EU Cybersecurity Reserve responders on site in {r.get('ms', '')}")
         elif k == "observation.noted" and observation_kind(r) == "note" and (r.get("team") is None or view.for_team(r.get("team"))):
             note = view.text(r.get("text"), "observations")
             if note:

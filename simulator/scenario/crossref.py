@@ -20,6 +20,9 @@ from simulator.scenario.network import resolve
 from simulator.scenario.yamlio import YamlDoc
 from simulator.timefmt import EARLIEST_START, LATEST_START, format_time
 
+NETWORK_WIDE = frozenset({"csirts_network", "cyclone", "media", "public"})
+"""Actor kinds that stand for a whole community: never a TLP:RED audience."""
+
 EVERYONE = "everyone"
 """Recipient shorthand: every actor some team plays."""
 
@@ -244,10 +247,22 @@ class _Checker:
             elif not self.net.direct_channels(sender, r):
                 self.add(loc + ("to", j), f"{sender} has no channel to {r}; name a channel or add one under network.channels")
 
+    def tlp_red(self, loc: tuple, inj) -> None:
+        """TLP:RED is for named recipients only (TLP 2.0, domain.md §8): no community, network or 'everyone'."""
+        if inj.tlp != "TLP:RED":
+            return
+        for j, r in enumerate(inj.to):
+            actor = self.net.actors.get(r)
+            if r == EVERYONE or (actor is not None and actor.kind in NETWORK_WIDE):
+                what = "everyone" if r == EVERYONE else f"{r} (a network-wide community)"
+                self.add(loc + ("to", j), f"TLP:RED is for named recipients only: this inject goes to {what}; "
+                         "name the people who need it or use TLP:AMBER")
+
     def inject_checks(self) -> None:
         for i, inj in enumerate(self.s.injects):
             loc = ("injects", i)
             self.recipients(loc, inj.from_, inj.to, inj.channel)
+            self.tlp_red(loc, inj)
             self.time(loc + ("at",), inj.at)
             self.condition(loc + ("when",), inj.when)
             if inj.after is not None:
@@ -335,11 +350,28 @@ class _Checker:
                     for name, message in param_problems(self.catalogue[opt.decision], dict(opt.params)):
                         self.add(oloc + ("params",) + ((name,) if name else ()), message, key=name is not None
                                  and name not in self.catalogue[opt.decision].params)
+                    if dp.team in self.teams:
+                        self.option_decision(oloc, dp.team, opt)
                 for field in ("fires", "cancels"):
                     for k, ref in enumerate(getattr(opt, field)):
                         if ref not in self.injects:
                             self.unknown(oloc + (field, k), "inject", ref, self.injects)
                 self.effects(oloc + ("effects",), opt.effects)
+
+    def option_decision(self, loc: tuple, team_id: str, opt) -> None:
+        """The point's team must be allowed to take the option's decision, with every required parameter."""
+        d = self.catalogue[opt.decision]
+        team = self.teams[team_id]
+        actors = self.net.actors
+        kinds = set(d.by)
+        plays = any(actors[a].kind in kinds for a in team.plays if a in actors)
+        if not plays and not team.facilitator:
+            self.add(loc + ("decision",), f"team {team_id} may not take {d.id} ({d.name}): it plays no actor of kind "
+                     f"{', '.join(d.by)}")
+        for name, spec in d.params.items():
+            if spec.required and opt.params.get(name) in (None, ""):
+                self.add(loc + ("decision",), f"option {opt.id!r}: {d.id} needs parameter {name!r} "
+                         f"({spec.description}); it is required: add it under params")
 
     def custom_decisions(self) -> None:
         bundled_ids = {d.id for d in bundled()}

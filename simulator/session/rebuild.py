@@ -64,7 +64,8 @@ def rebuild(plan: Plan, seed: int, journal: CheckingJournal, *, where: str = "se
     stored = journal.expected
     n = len(stored)
     inputs = deque(r for r in stored if r.kind in INPUT_KINDS)
-    ex = Exercise(plan, seed=seed, journal=journal)
+    decide_on = stored[0].data.get("decide_on", "truth") if n and stored[0].kind == "exercise.started" else "truth"
+    ex = Exercise(plan, seed=seed, journal=journal, decide_on=decide_on)
     while len(journal) < n and journal.divergence is None and not ex.ended:
         nxt = inputs[0] if inputs else None
         if nxt is not None and nxt.seq == len(journal):

@@ -212,7 +212,9 @@ def test_vital_signs_passive_applies_defaults(runs):
     opened = {r["point"] for r in of_kind(records, "decision_point.opened")}
     defaulted = {r["point"] for r in of_kind(records, "decision_point.closed") if r["how"] == "default"}
     assert opened and opened == defaulted, "every point that opens ends in its default"
-    assert {"DP-SHARE", "DP-RESERVE", "DP-IPCR", "DP-RANSOM"} <= defaulted
+    assert {"DP-SHARE", "DP-RESERVE", "DP-RANSOM"} <= defaulted
+    # DP-IPCR opens only once CyCLONe's assessment has reached the Presidency (issue 14): never, when nobody acts
+    assert "DP-IPCR" not in {r["point"] for r in of_kind(records, "decision_point.opened")}
     assert "defaults applied: DP-ISOLATE=keep-running" in proc.stdout
 
 

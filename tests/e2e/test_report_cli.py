@@ -28,7 +28,7 @@ def replay_dir(tmp_path_factory) -> Path:
 def test_replay_out_writes_both_reports_and_report_reproduces_them(replay_dir, tmp_path):
     html, md = replay_dir / "report.html", replay_dir / "report.md"
     assert html.is_file() and md.is_file()
-    assert html.read_text(encoding="utf-8").count("<svg") == 3
+    assert html.read_text(encoding="utf-8").count("<svg") == 4  # severity, swimlane, clocks, information flow
     # replay --out leaves the counterfactual (more replays) to cyclesim report
     proc = cyclesim("report", str(replay_dir / "events.jsonl"), "-o", str(tmp_path / "again.md"), "--no-counterfactual")
     assert proc.returncode == 0, proc.stderr

@@ -138,7 +138,7 @@ def test_doc_explains_every_condition_variable_and_function():
 
 def test_doc_lists_every_decision_id_once():
     ids = [d.id for d in bundled()]
-    assert ids == [f"D{i:02d}" for i in range(1, 30)]  # D29: own national line (issue 15)
+    assert ids == [f"D{i:02d}" for i in range(1, 31)]  # D29: own national line (issue 15); D30: the assessment act (issue 14)
     rows = [line for line in documented().splitlines() if re.match(r"^\| D\d\d \|", line)]
     assert [row.split("|")[1].strip() for row in rows] == sorted(ids)
 

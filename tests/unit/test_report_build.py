@@ -148,7 +148,8 @@ def test_script_img_and_pipes_are_escaped_in_markdown(journal):
 
 def test_html_is_self_contained_printable_and_has_the_three_charts(data):
     html = render_html(data)
-    assert html.count("<svg") == 3 + (2 if "Detail: the first" in html else 0)
+    assert html.count("<svg") == 3 + (2 if "Detail: the first" in html else 0) + (1 if "Who knew what, when" in html else 0)
+    assert 'aria-label="Who knew what, when"' in html, "the information-flow chart (issue 14)"
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in html and "<link" not in html and "@media print" in html and "break-inside: avoid" in html
     for title in ("Severity (ECCS) over time", "When information reached each level", "Regulatory clocks"):

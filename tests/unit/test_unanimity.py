@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from simulator.decisions.desk import PREPARATION
 from simulator.engine.exercise import Exercise
 from simulator.engine.rng import Streams
 from simulator.scenario.loader import load
@@ -55,13 +56,15 @@ def test_one_blocking_member_state_forces_three_rounds_then_the_downgrade(tmp_pa
     ex = exercise(tmp_path, seed)
     declare(ex, at=60)
     streams = Streams(seed)
+    prep = streams.minutes("prepare:D20", PREPARATION)  # HWPCI / COREPER prepare the text first (issue 14)
     gap1 = streams.minutes("vote-delay:D20", ROUND_DELAY)
     gap2 = streams.minutes("vote-delay:D20", ROUND_DELAY)
     votes = rounds(ex)
+    assert 24 * 60 <= prep <= 168 * 60
     assert [(r.t, r["round"], r["of"], r["result"], r["blockers"]) for r in votes] == [
-        (60, 1, 3, "blocked", ["HU"]),
-        (60 + gap1, 2, 3, "blocked", ["HU"]),
-        (60 + gap1 + gap2, 3, 3, "blocked", ["HU"]),
+        (60 + prep, 1, 3, "blocked", ["HU"]),
+        (60 + prep + gap1, 2, 3, "blocked", ["HU"]),
+        (60 + prep + gap1 + gap2, 3, 3, "blocked", ["HU"]),
     ]
     assert 24 * 60 <= gap1 <= 72 * 60 and 24 * 60 <= gap2 <= 72 * 60
     hu = votes[0]["votes"]["HU"]
@@ -71,7 +74,7 @@ def test_one_blocking_member_state_forces_three_rounds_then_the_downgrade(tmp_pa
                for ms, v in votes[0]["votes"].items() if ms != "HU")
 
     downgraded = ex.journal.of_kind("decision.downgraded")
-    last_round = 60 + gap1 + gap2
+    last_round = 60 + prep + gap1 + gap2
     assert [(r.t, r["decision"], r["to"], r["reason"]) for r in downgraded] == [
         (last_round, "D20", "D19", "no unanimity after 3 rounds")]
     effective = ex.journal.of_kind("decision.effective")
@@ -87,10 +90,11 @@ def test_without_reservations_the_declaration_passes_in_the_first_round(tmp_path
     seed = 4
     ex = exercise(tmp_path, seed, council={"stances": {}})
     declare(ex, at=60)
-    assert [(r.t, r["round"], r["result"], r["blockers"]) for r in rounds(ex)] == [(60, 1, "agreed", [])]
+    prep = Streams(seed).minutes("prepare:D20", PREPARATION)
+    assert [(r.t, r["round"], r["result"], r["blockers"]) for r in rounds(ex)] == [(60 + prep, 1, "agreed", [])]
     assert not ex.journal.of_kind("decision.downgraded", "decision.failed")
     assert [(r.t, r["decision"]) for r in ex.journal.of_kind("decision.effective")] == [
-        (60 + Streams(seed).minutes("decision:D20", D20_DELAY), "D20")]
+        (max(60 + Streams(seed).minutes("decision:D20", D20_DELAY), 60 + prep), "D20")]
 
 
 COIN_TOSS = {"k": 4, "default_stance": {"stance": 0, "evidence_threshold": 0, "reason": "undecided"}}
@@ -161,6 +165,7 @@ def test_a_text_naming_a_state_falls_back_to_one_that_does_not(tmp_path):
     assert [(r["decision"], r["params"]["names_state"]) for r in effective] == [("D20", False)]
     # the delay runs from acceptance; the rounds are part of it
     streams = Streams(seed)
+    prep = streams.minutes("prepare:D20", PREPARATION)
     gaps = [streams.minutes("vote-delay:D20", ROUND_DELAY) for _ in range(2)]
-    assert votes[2].t == 60 + sum(gaps)
+    assert votes[2].t == 60 + prep + sum(gaps)
     assert effective[0].t == max(60 + streams.minutes("decision:D20", D20_DELAY), votes[3].t)

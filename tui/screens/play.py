@@ -144,12 +144,19 @@ class PlayScreen(Screen):
         view = self.journal_view
         sev = view.severity
         team = self.active_team
+        level, colour, name = sev["level"], sev["colour"], sev["name"]
+        if team is not None and not self.ex.plan.teams[team].facilitator:
+            # a team's view shows the ECCS its last assessment gave, never the world's (issue 14)
+            from simulator.engine.severity import COLOURS, NAMES
+
+            held = self.ex.known(team).eccs
+            level, colour, name = (-1, "", "not assessed") if held is None else (held, COLOURS[held], NAMES[held])
         points = view.open_points(team)
         nxt = self.next_inject()
         self.query_one(StatusBar).show(Status(
             now=self.ex.now, duration=self.ex.duration, start=view.started.get("start", ""),
-            state=self.driver.state_label, speed=self.driver.speed_label, level=sev["level"],
-            colour=sev["colour"], name=sev["name"], view=self.current.title,
+            state=self.driver.state_label, speed=self.driver.speed_label, level=level,
+            colour=colour, name=name, view=self.current.title,
             open_points=len(points), next_inject=nxt if team is None else "",
         ))
 

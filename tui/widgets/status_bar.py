@@ -75,5 +75,6 @@ class StatusBar(Horizontal):
             parts.append(f"{s.open_points} open point{'s' if s.open_points > 1 else ''}")
         if s.next_inject:
             parts.append(f"next {s.next_inject}")
-        line2 = Text.assemble(eccs_badge(s.level, s.colour, s.name), "  " + " · ".join(parts))
+        badge = eccs_badge(s.level, s.colour, s.name) if s.level >= 0 else Text(f" ECCS ? {s.name} ", style="reverse")
+        line2 = Text.assemble(badge, "  " + " · ".join(parts))
         return line1, line2

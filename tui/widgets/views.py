@@ -52,10 +52,10 @@ class FacilitatorView(Container):
                         yield MselTable(self.view, self.ex.inject_status, id="msel")
                         yield Static("", id="msel-detail")
                     with VerticalScroll(classes="side wide-only"):
-                        yield SituationPanel(self.view, None, id="side-situation")
+                        yield SituationPanel(self.view, None, id="side-situation", knowledge=self.ex.knowledge)
             with TabPane("2 Situation", id="situation"):
                 with VerticalScroll():
-                    yield SituationPanel(self.view, None, id="situation-panel")
+                    yield SituationPanel(self.view, None, id="situation-panel", knowledge=self.ex.knowledge)
             with TabPane("3 Feed", id="feed"):
                 yield RichLog(max_lines=FEED_SHOWN, id="feed-log", wrap=True, markup=False, highlight=False)
             with TabPane("4 Notes", id="notes"):
@@ -173,7 +173,7 @@ class TeamView(Container):
                 yield ChoicesPane(self.ex, self.view, self.team, classes="split")
             with TabPane("3 Picture", id="picture"):
                 with VerticalScroll():
-                    yield SituationPanel(self.view, self.team)
+                    yield SituationPanel(self.view, self.team, knowledge=self.ex.knowledge)
             with TabPane("4 Log", id="log"):
                 yield DecisionLogPane(self.view, self.team, classes="split")
 
@@ -203,7 +203,7 @@ class TeamView(Container):
             self.decision_log.sync()
         if ch.decisions or self.team in ch.log or ch.ended:
             self.choices.sync(force=True)
-        if ch.state or ch.severity or ch.clocks or ch.points:
+        if ch.state or ch.severity or ch.clocks or ch.points or self.team in ch.inbox:  # a delivery changes the picture
             self.query_one(SituationPanel).show(self.ex.now, force=True)
 
     def clock(self, now: int, queues: dict[str, int], force: bool = False) -> None:
