@@ -1,6 +1,9 @@
 """Plays a scripted facilitated session into a session store, for the crash tests.
 
-Run as a subprocess: ``python session_driver.py FOLDER ACK new|resume [--pause-ms N] [--stall-after SEQ]``.
+Run as a subprocess: ``python session_driver.py FOLDER ACK new|resume [--pause-ms N] [--stall-after SEQ]``,
+or as the target of a forked process (:func:`forked`, what the tests do: the
+fork server has the simulator imported already, so each of the many driver
+processes starts in milliseconds instead of an interpreter start).
 It plays ACTIONS against the drill scenario the way the TUI does: the clock
 advances in small ``run(until=...)`` chunks, and each input goes in between
 steps through the same engine method the TUI calls. After every action it
@@ -132,6 +135,17 @@ def main(argv: list[str]) -> int:
     ack(ack_path, phase="done", actions=len(ACTIONS), records=len(ex.journal))
     session.close()
     return 0
+
+
+def forked(argv: list[str], stderr_path: str) -> None:
+    """:func:`main` in a forked process: stderr to ``stderr_path`` (read by the test), stdout discarded."""
+    fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
+    sys.exit(main(argv))
 
 
 if __name__ == "__main__":

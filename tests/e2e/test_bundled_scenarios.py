@@ -2,39 +2,42 @@
 
 The scenario list is a glob over ``scenarios/*.yaml``, so a scenario added
 later is covered without touching this file. Everything goes through the
-command line in a subprocess, as a planner would run it. The replays run a
-few at a time in one module fixture (the suite runs on two cores); each
-assertion is still its own test, named after the scenario and the policy.
+command line (``simulator.cli.main``, in-process), as a planner would run it.
+The replays run once per test session in one fixture; each assertion is
+still its own test, named after the scenario and the policy.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_support import Run, cyclesim
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 POLICIES = ("doctrine", "passive")
 
 
-def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``python -m simulator ARGS`` from the project root."""
-    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+def cli(*args: str) -> Run:
+    """Run ``cyclesim ARGS`` from the project root."""
+    return cyclesim(*args, cwd=ROOT)
+
+
+@lru_cache(maxsize=None)
+def declared(path: Path) -> dict:
+    """A scenario file read as plain YAML, once (libyaml when there is one: pure-Python YAML costs ~0.2 s a file)."""
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def scenario_id(path: Path) -> str:
     """The id a scenario file declares (what 'cyclesim list' shows and 'replay' accepts)."""
-    with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)["id"]
+    return declared(path)["id"]
 
 
 def test_there_are_bundled_scenarios():
@@ -58,20 +61,16 @@ def test_scenario_validates(path: Path, validation: dict):
     assert validation["valid"].get(rel) == path.stem, f"{rel} declares id {validation['valid'].get(rel)!r}; the id must equal the file name so 'cyclesim replay {path.stem}' finds it"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def replays(tmp_path_factory) -> dict:
-    """Replay every scenario under every policy, by id, with --out; a few at a time."""
+    """Replay every scenario under every policy, by id, with --out; once per test session."""
     base = tmp_path_factory.mktemp("replays")
 
-    def one(job):
-        path, policy = job
+    def one(path, policy):
         out = base / f"{path.stem}-{policy}"
-        proc = cli("replay", scenario_id(path), "--policy", policy, "--out", str(out), "--quiet")
-        return job, (proc, out)
+        return cli("replay", scenario_id(path), "--policy", policy, "--out", str(out), "--quiet"), out
 
-    jobs = [(p, pol) for p in SCENARIOS for pol in POLICIES]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return dict(pool.map(one, jobs))
+    return {(p, pol): one(p, pol) for p in SCENARIOS for pol in POLICIES}
 
 
 def _records(out: Path) -> list[dict]:
@@ -118,8 +117,7 @@ def test_list_shows_every_bundled_scenario_on_one_line():
     assert len(lines) == len(SCENARIOS), proc.stdout
     for path in SCENARIOS:
         ident = scenario_id(path)
-        with path.open(encoding="utf-8") as f:
-            title = yaml.safe_load(f)["title"]
+        title = declared(path)["title"]
         mine = [line for line in lines if line.split(maxsplit=1)[0] == ident]
         assert len(mine) == 1, f"{ident} should appear on exactly one line of 'cyclesim list'"
         assert title in mine[0], f"'cyclesim list' should show the title of {ident}"

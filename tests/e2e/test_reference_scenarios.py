@@ -1,26 +1,23 @@
 """The two reference storylines of domain.md §14 play the way the storylines say.
 
 VITAL SIGNS (§14.1) and POISONED UPDATE (§14.2) are checked through the
-command line, as a planner would run them: they validate; ECCS rises at the
+command line (``simulator.cli.main``, in-process), as a planner would run them: they validate; ECCS rises at the
 storyline's escalation points with a reason for each step; the hit entities'
 NIS2, DORA and Regulation 2023/2841 clocks run; the doctrine player escalates
 through CyCLONe and IPCR and takes Toolbox measures; the passive player shows
 defaults and missed opportunities; and a replay is byte-for-byte repeatable.
 
-All replays run once per module, a few at a time (the suite runs on two cores).
+All replays run once per test session.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from cli_support import Run, cyclesim
 
 ROOT = Path(__file__).resolve().parents[2]
 VS, PU = "vital-signs", "poisoned-update"
@@ -32,12 +29,12 @@ VS_HIT = ("HOSP-IE-1", "HOSP-IE-2", "HOSP-IE-3", "HOSP-BE-1", "HOSP-BE-2", "HOSP
 """Entities VITAL SIGNS hits under any decisions (DE is hit only if Ireland does not share)."""
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    """Run ``python -m simulator ARGS`` from the project root."""
-    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def cli(*args: str) -> Run:
+    """Run ``cyclesim ARGS`` from the project root."""
+    return cyclesim(*args, cwd=ROOT)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs(tmp_path_factory) -> dict:
     """(scenario, policy) -> (completed process, journal records); policy None = plain 'replay --seed 1'."""
     base = tmp_path_factory.mktemp("reference")
@@ -54,8 +51,7 @@ def runs(tmp_path_factory) -> dict:
         return job, (proc, records)
 
     jobs = [(VS, None), (VS, "doctrine"), (VS, "passive"), (PU, "doctrine"), (PU, "passive")]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return dict(pool.map(one, jobs))
+    return dict(map(one, jobs))
 
 
 def journal(runs: dict, scenario: str, policy: str | None) -> list[dict]:

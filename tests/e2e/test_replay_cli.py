@@ -1,22 +1,18 @@
-"""``cyclesim replay`` end to end, in a subprocess: outputs, files, early stop, bad input."""
+"""``cyclesim replay`` end to end, in-process (``simulator.cli.main``): outputs, files, early stop, bad input."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-import subprocess
-import sys
 from functools import lru_cache
 from pathlib import Path
+
+from cli_support import cyclesim
 
 ROOT = Path(__file__).resolve().parents[2]
 POINTS = ROOT / "tests" / "data" / "engine" / "points.yaml"
 SHA = re.compile(r"^[0-9a-f]{64}\n$")
-
-
-def cyclesim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 @lru_cache(maxsize=None)

@@ -1,20 +1,13 @@
-"""``cyclesim report`` and ``replay --out`` end to end, in subprocesses, as a facilitator runs them."""
+"""``cyclesim report`` and ``replay --out`` end to end, in-process (``simulator.cli.main``), as a facilitator runs them."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from cli_support import Run, cyclesim
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def cyclesim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +95,8 @@ BAD = [
 
 
 @pytest.fixture(scope="module")
-def bad_runs(replay_dir, tmp_path_factory) -> list[subprocess.CompletedProcess]:
-    """Every bad invocation, run side by side (each is a fresh interpreter)."""
+def bad_runs(replay_dir, tmp_path_factory) -> list[Run]:
+    """Every bad invocation, run once for the module."""
     tmp = tmp_path_factory.mktemp("bad")
     bad = tmp / "bad.jsonl"
     bad.write_text((replay_dir / "events.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\nnot json\n",
@@ -112,8 +105,7 @@ def bad_runs(replay_dir, tmp_path_factory) -> list[subprocess.CompletedProcess]:
     damaged.write_text("".join(line.replace('"team":"ie",', "") + "\n" for line in
                                (replay_dir / "events.jsonl").read_text(encoding="utf-8").splitlines()), encoding="utf-8")
     subs = {"events": str(replay_dir / "events.jsonl"), "bad": str(bad), "dir": str(tmp), "damaged": str(damaged)}
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return list(pool.map(lambda case: cyclesim("report", *[a.format(**subs) for a in case[0]]), BAD))
+    return [cyclesim("report", *[a.format(**subs) for a in args]) for args, _message in BAD]
 
 
 @pytest.mark.parametrize("case", range(len(BAD)), ids=[m for _, m in BAD])

@@ -1,27 +1,24 @@
-"""cyclesim resume / sessions / export through the real CLI, in subprocesses.
+"""cyclesim resume / sessions / export through the real CLI entry point, in-process.
 
 The round trip: a live session (driven through Session, the way the TUI
 drives it) -> ``cyclesim export --decisions`` -> ``cyclesim replay
 --decisions`` gives the session's journal exactly (same export hash). Then
-the refusals, with their exit codes and without tracebacks, including two
-processes contending for one session.
+the refusals, with their exit codes and without tracebacks. Two processes
+contending for one session, and a refused resume of a killed session, are
+checked with real processes in ``test_sessions_kill.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import session_driver as driver
+from cli_support import cyclesim
 
 from simulator.engine.exercise import Exercise
 from simulator.journal.store import DB_NAME, FORMAT_VERSION
@@ -30,11 +27,6 @@ from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
 ROOT = Path(driver.__file__).resolve().parent.parent.parent
-
-
-def cyclesim(*args, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "simulator", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +85,12 @@ def test_resume_check_reports_and_writes_nothing(played):
     assert (played / DB_NAME).read_bytes() == before
 
 
-def test_sessions_lists_the_default_dir_and_any_dir(played, stopped, tmp_path):
+def test_sessions_lists_the_default_dir_and_any_dir(played, stopped, tmp_path, monkeypatch):
     loaded = load(driver.SCENARIO)
     xdg = tmp_path / "xdg"
-    code = ("from simulator.scenario.loader import load; from simulator.session.session import Session; "
-            f"Session.create(load({str(driver.SCENARIO)!r}), 9).close()")
-    made = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ,
-                                                                        "XDG_DATA_HOME": str(xdg)})
-    assert made.returncode == 0 and (xdg / "cyclesim" / "sessions" / f"{loaded.scenario.id}-001").is_dir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(xdg))
+    Session.create(load(driver.SCENARIO), 9).close()
+    assert (xdg / "cyclesim" / "sessions" / f"{loaded.scenario.id}-001").is_dir()
     out = cyclesim("sessions", env={"XDG_DATA_HOME": str(xdg)})
     assert out.returncode == 0 and "drill-001" in out.stdout and "resumable" in out.stdout
     (played.parent / "junk").mkdir(exist_ok=True)
@@ -112,37 +102,6 @@ def test_sessions_lists_the_default_dir_and_any_dir(played, stopped, tmp_path):
     text = cyclesim("sessions", "--dir", played.parent).stdout
     assert text.splitlines()[0].split() == ["SESSION", "SCENARIO", "STARTED", "LAST", "ACTIVITY", "REACHED",
                                             "RECORDS", "STATE"]
-
-
-def test_two_processes_cannot_write_one_session(stopped, tmp_path):
-    ack = tmp_path / "ack"
-    stored = sqlite3.connect(stopped / DB_NAME).execute("SELECT count(*) FROM records").fetchone()[0]
-    holder = subprocess.Popen([sys.executable, str(driver.__file__), str(stopped), str(ack), "resume",
-                               "--stall-after", str(stored + 2)], cwd=ROOT, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while not ack.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert holder.poll() is None
-        while json.loads(ack.read_text())["phase"] != "stalled" and time.monotonic() < deadline:
-            time.sleep(0.01)  # it holds the session, has written to it, and hangs there
-        for args in (("resume", stopped, "--check"), ("resume", stopped)):
-            out = cyclesim(*args)
-            assert out.returncode == 2 and "in use by another running cyclesim" in out.stderr
-            assert f"pid {holder.pid}" in out.stderr and "Traceback" not in out.stderr
-        second = subprocess.run([sys.executable, str(driver.__file__), str(stopped), str(tmp_path / "ack2"),
-                                 "resume"], cwd=ROOT, capture_output=True, text=True, timeout=60)
-        assert second.returncode != 0 and "in use by another running cyclesim" in second.stderr
-        listed = json.loads(cyclesim("sessions", "--dir", stopped.parent, "--json").stdout)
-        assert listed[0]["state"] == "in use"
-    finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait(timeout=10)
-    conn = sqlite3.connect(stopped / DB_NAME)
-    assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == stored + 3  # the holder's, nobody else's
-    conn.close()
-    out = cyclesim("resume", stopped, "--check")  # the kernel dropped the lock with the process
-    assert out.returncode == 0, out.stderr
 
 
 @pytest.mark.parametrize("damage, code, message", [

@@ -19,6 +19,25 @@ def _colour(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _drop_textual_render_caches():
+    """Let each finished app go.
+
+    Textual 8 memoises ``StylesCache.get_inner_outer`` with an ``lru_cache`` on
+    the method, so up to 1024 widgets' style caches (and every strip they
+    rendered) outlive their app. In one long test process that kept about 15,000
+    objects per TUI test alive and made each full garbage collection slower and
+    slower. A real session runs one app, so this is only the test process's
+    concern.
+    """
+    yield
+    from textual._styles_cache import StylesCache
+
+    cached = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+    if cached is not None:
+        cached()
+
+
 @pytest.fixture(scope="session")
 def tutorial():
     loaded, plan = load_plan(None)

@@ -1,10 +1,11 @@
-"""`cyclesim play` at the command line: help, bad input (exit 2, no traceback), no Textual elsewhere."""
+"""`cyclesim play` at the command line (in-process): help, bad input (exit 2, no traceback), no terminal.
+
+That importing the CLI loads no Textual needs a fresh interpreter: tests/e2e/test_smoke.py.
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
+from cli_support import cyclesim
 from rich.text import Text
 
 from simulator.engine.exercise import Exercise
@@ -12,9 +13,8 @@ from tui.journal_view import JournalView
 from tui.widgets.situation import SituationPanel
 
 
-def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True,
-                          timeout=60, cwd=cwd)
+def _cli(*args):
+    return cyclesim(*args)
 
 
 def test_play_help_names_the_keys_and_the_session():
@@ -38,10 +38,12 @@ def test_play_refuses_an_existing_session(tmp_path):
     assert str(folder) in out.stderr and "Traceback" not in out.stderr
 
 
-def test_the_cli_does_not_load_textual_until_play_runs():
-    code = "import sys, simulator.cli; print('textual' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip() == "False"
+def test_play_without_a_terminal_is_bad_input_and_creates_no_session(tmp_path):
+    folder = tmp_path / "s1"
+    out = _cli("play", "--session", str(folder))  # stdin and stdout are not terminals here
+    assert out.returncode == 2
+    assert "needs an interactive terminal" in out.stderr and "cyclesim replay" in out.stderr
+    assert not folder.exists()
 
 
 def test_queues_of_overloaded_actors_show_on_the_facilitator_panel(tutorial):

@@ -12,7 +12,6 @@ exception is a bug in the loader, the cross-reference checks or the models.
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import sys
 from pathlib import Path
@@ -29,10 +28,9 @@ from simulator.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL_LINES = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8").splitlines()
-MAX_EXAMPLES = int(os.environ.get("CYCLESIM_FUZZ_EXAMPLES", "200"))
-"""Examples per test; raise it locally to hunt for bugs longer."""
-FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+"""Examples per test come from the Hypothesis profile (tests/conftest.py): few by default,
+many with ``--hypothesis-profile=thorough`` to hunt for bugs longer."""
 
 _KEY_VALUE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][A-Za-z0-9_]*):(\s.*)?$")
 VALUES = [

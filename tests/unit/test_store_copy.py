@@ -60,7 +60,7 @@ VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                                         max_size=4), max_leaves=20)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples per run: the Hypothesis profile (tests/conftest.py)
 @given(st.dictionaries(st.sampled_from(["rationale", "params", "text", "body", "title"]), VALUES, min_size=1))
 def test_dump_yaml_reads_back_exactly(data):
     assert load_yaml_text(dump_yaml(data), "x.yaml").data == data

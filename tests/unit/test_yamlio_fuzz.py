@@ -24,7 +24,8 @@ from simulator.errors import ProblemSink, ScenarioError
 from simulator.scenario import yamlio
 from simulator.scenario.yamlio import YamlDoc, load_yaml_text
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+"""Examples per test come from the Hypothesis profile (tests/conftest.py)."""
 
 PATH = "fuzz.yaml"
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
