@@ -73,7 +73,8 @@ class DecisionDesk:
     def under_way(self, ident: str) -> bool:
         return ident in self._under_way
 
-    def _already(self, decision: str) -> bool:
+    def already(self, decision: str) -> bool:
+        """A non-repeatable decision already in effect or under way (taking it again changes nothing)."""
         d = self.ex.plan.catalogue.get(decision)
         return d is not None and not d.repeatable and (decision in self._effective or decision in self._under_way)
 
@@ -200,7 +201,7 @@ class DecisionDesk:
             params = {**opt.params, **params}
         if decision is None and opt is None:
             return refuse("name a decision or a decision point and option")
-        if opt is not None and decision is not None and self._already(decision):
+        if opt is not None and decision is not None and self.already(decision):
             # the point asks for a step already taken: choosing it closes the point
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)

@@ -35,13 +35,17 @@ async def serve_web(host_url: str, listen: tuple[str, int], on_ready: Callable[[
         raise InputError("--web needs textual-serve: pip install 'cyclesim[web]'") from None
     host, port = listen
     server = Server(join_command(host_url, cafile), host=host, port=port, title="cyclesim seat")
+    # textual-serve 1.1.3 has no public call that returns its aiohttp app
+    # without also taking over signals and stdout (Server.serve), so the app
+    # is built with its private _make_app and run on our own runner.
     app = await server._make_app()
     app.on_startup.clear()  # its banner would print on our stderr; the host prints its own line
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    sockets = getattr(site._server, "sockets", None) or []  # the port bound when asked for port 0
+    # aiohttp 3.x keeps the listening server private; its sockets give the port bound for port 0
+    sockets = getattr(site._server, "sockets", None) or []
     bound = sockets[0].getsockname()[1] if sockets else port
     url = f"http://{host}:{bound}"
     server.public_url = url

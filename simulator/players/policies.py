@@ -113,6 +113,13 @@ class Doctrine:
     _clock_ids: list | None = field(default=None, repr=False)
     """Ids of the clocks played entities can run (the plan never changes)."""
 
+    @property
+    def ex(self) -> Exercise:
+        """The exercise this policy plays (set by :meth:`attach`)."""
+        if self._ex is None:
+            raise RuntimeError("attach the doctrine policy to an exercise before it plays")
+        return self._ex
+
     def attach(self, exercise: Exercise) -> None:
         self._ex = exercise
         exercise.journal.subscribe(self._on_record)
@@ -124,18 +131,18 @@ class Doctrine:
         if rec.kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
                         "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
             self._schedule()
-        elif rec.kind == "inject.delivered" and rec.data.get("teams") and self._ex.decide_on == "knowledge":
+        elif rec.kind == "inject.delivered" and rec.data.get("teams") and self.ex.decide_on == "knowledge":
             self._schedule()  # a team's picture changed: it may now know enough to act
 
     def _schedule(self) -> None:
-        ex = self._ex
+        ex = self.ex
         if self._scheduled or ex is None or ex.ended:
             return
         self._scheduled = True
         ex.soon(self._think)
 
     def _think(self) -> None:
-        ex = self._ex
+        ex = self.ex
         self._scheduled = False
         if ex.ended:
             return
@@ -164,7 +171,7 @@ class Doctrine:
 
     def _assess(self) -> None:
         """Each team that assesses rates ECCS again when what it holds implies another level (D30)."""
-        ex = self._ex
+        ex = self.ex
         d = ex.plan.catalogue.get(ASSESS)
         if d is None or ex.decide_on != "knowledge":
             return  # deciding on the world, nobody needs to assess
@@ -187,7 +194,7 @@ class Doctrine:
         """
         if self._offered is None:
             self._offered = {}
-            for dp in self._ex.plan.points.values():
+            for dp in self.ex.plan.points.values():
                 for o in dp.options:
                     if o.decision is not None:
                         self._offered.setdefault((dp.team, o.decision), set()).add(dp.id)
@@ -198,7 +205,7 @@ class Doctrine:
         return decision in self._done
 
     def _team_for(self, decision: str, rule: Rule) -> str | None:
-        ex = self._ex
+        ex = self.ex
         d = ex.plan.catalogue[decision]
         for team in ex.plan.teams:
             if not ex.plan.teams[team].facilitator and ex.plan.may_take(team, d):
@@ -209,7 +216,7 @@ class Doctrine:
         return None
 
     def _answer_points(self) -> None:
-        ex = self._ex
+        ex = self.ex
         for point, info in sorted(ex.open_points().items()):
             dp = ex.plan.points[point]
             choice = None
@@ -220,17 +227,17 @@ class Doctrine:
                 d = ex.plan.catalogue[opt.decision]
                 if d.repeatable and opt.decision in self._done and opt.decision != "D01":
                     continue  # doctrine took it already: not the same measure twice
-                if ex.desk._already(opt.decision) or ex.desk.check(team, opt.decision, dict(opt.params)).ok:
+                if ex.desk.already(opt.decision) or ex.desk.check(team, opt.decision, dict(opt.params)).ok:
                     choice = opt
                     break
             if choice is not None:
                 self._done.add(choice.decision)
                 ex.submit(dp.team, point=point, option=choice.id,
-                          rationale=f"Doctrine: {ex.plan.catalogue[choice.decision].name} — preconditions hold.")
+                          rationale=f"Doctrine: {ex.plan.catalogue[str(choice.decision)].name} — preconditions hold.")
 
     def _file_reports(self) -> None:
         """Played entities file each running report clock at once."""
-        ex = self._ex
+        ex = self.ex
         # Only played actors' clocks, looked up by id: this runs after every record, and
         # scanning every simulated entity's clocks each time grew with the exercise.
         if self._clock_ids is None:

@@ -55,7 +55,17 @@ def level_of(actor: str, directory=None) -> str | None:
     return None
 
 
-def _key_facts(k: Knowledge) -> list[tuple[str, str, int, Callable[[Fact], bool], tuple[str, ...]]]:
+def _impact_in(ms: str) -> Callable[[Fact], bool]:
+    """Does a fact state impact (worse than white) in ``ms``?"""
+    return lambda f: f.name.startswith(f"impact.{ms}/") and f.value != "white"
+
+
+def _eccs_at_least(level: int) -> Callable[[Fact], bool]:
+    """Does a fact state an ECCS level of at least ``level``?"""
+    return lambda f: f.name == "eccs" and int(f.value) >= level
+
+
+def _key_facts(k: "FlowKnowledge") -> list[tuple[str, str, int, Callable[[Fact], bool], tuple[str, ...]]]:
     """(id, label, true since, does a learned fact state it, levels expected to learn it)."""
     out: list[tuple[str, str, int, Callable[[Fact], bool], tuple[str, ...]]] = []
     firsts: dict[str, int] = {}
@@ -65,7 +75,7 @@ def _key_facts(k: Knowledge) -> list[tuple[str, str, int, Callable[[Fact], bool]
             firsts[ms] = min(firsts.get(ms, t), t)
     for ms, t in sorted(firsts.items(), key=lambda x: (x[1], x[0])):
         out.append((f"impact:{ms}", f"First impact in {ms}", t,
-                    lambda f, ms=ms: f.name.startswith(f"impact.{ms}/") and f.value != "white",
+                    _impact_in(ms),
                     ("national", "CSIRTs Network")))
     if "cross_border" in k.truth_first:
         out.append(("cross_border", "Cross-border indicators", k.truth_first["cross_border"],
@@ -76,7 +86,7 @@ def _key_facts(k: Knowledge) -> list[tuple[str, str, int, Callable[[Fact], bool]
         label = f"ECCS {level} reached" + (" (large-scale)" if level == 4 else " (EU cyber crisis)" if level == 5 else "")
         expect = ("national",) if level == 2 else ("national", "CSIRTs Network", "CyCLONe") if level == 3 else \
             ("CyCLONe", "IPCR/Presidency", "HR/EEAS")
-        out.append((f"eccs:{level}", label, t, lambda f, level=level: f.name == "eccs" and int(f.value) >= level, expect))
+        out.append((f"eccs:{level}", label, t, _eccs_at_least(level), expect))
     att = k.truth_first.get("attribution")
     if att is not None:
         out.append(("attribution", "Attribution assessed", att,
@@ -99,13 +109,13 @@ def build(journal, plan=None, directory=None) -> dict[str, Any]:
                 learned[lv] = f
         cells = []
         for lv in LEVELS:
-            f = learned.get(lv)
-            lag = None if f is None else f.learned - true_t
+            got = learned.get(lv)
+            lag = None if got is None else got.learned - true_t
             late = lv in expected and (lag is None or lag > EXPECTED_HOURS[lv] * 60)
-            cells.append({"level": lv, "name": LEVEL_NAMES[lv], "t": None if f is None else f.learned,
-                          "time": "" if f is None else format_time(f.learned),
+            cells.append({"level": lv, "name": LEVEL_NAMES[lv], "t": None if got is None else got.learned,
+                          "time": "" if got is None else format_time(got.learned),
                           "lag": lag, "lag_text": "—" if lag is None else format_duration(lag),
-                          "via": "" if f is None else f.via, "expected": lv in expected, "late": late})
+                          "via": "" if got is None else got.via, "expected": lv in expected, "late": late})
             if late:
                 what = "never learned it" if lag is None else f"learned it after {format_duration(lag)}"
                 found.append({"fact": label, "level": LEVEL_NAMES[lv], "true": format_time(true_t),

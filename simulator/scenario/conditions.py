@@ -118,7 +118,7 @@ class Condition:
     """A parsed, checked expression; evaluate it against a :class:`Context`."""
 
     source: str
-    tree: ast.expression
+    tree: ast.Expression
 
     def holds(self, ctx: "Context") -> bool:
         """Whether the condition holds, and nothing else: no reads, no reasons.
@@ -304,7 +304,7 @@ def referenced_ids(cond: Condition) -> list[tuple[str, str]]:
     out = []
     for node in ast.walk(cond.tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            out.append((node.func.id, node.args[0].value))
+            out.append((node.func.id, _shaped(node.args[0]).value))
     return out
 
 
@@ -312,7 +312,7 @@ def _value(node: ast.AST, ctx: Context, reads: dict) -> Any:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.UnaryOp):
-        return -node.operand.value
+        return -_shaped(node.operand).value
     if isinstance(node, ast.Name):
         if node.id in ("true", "True"):
             return True
@@ -324,18 +324,19 @@ def _value(node: ast.AST, ctx: Context, reads: dict) -> Any:
         reads[node.id] = str(value) if isinstance(value, Ranked) else value
         return value
     if isinstance(node, ast.Attribute):
-        value = ctx.roots[node.value.id].get(node.attr)
-        reads[f"{node.value.id}.{node.attr}"] = value
+        root = _shaped(node.value).id
+        value = ctx.roots[root].get(node.attr)
+        reads[f"{root}.{node.attr}"] = value
         return value
     if isinstance(node, ast.Call):
-        arg = node.args[0].value
-        value = ctx.functions[node.func.id](arg)
-        reads[f"{node.func.id}({arg!r})"] = str(value) if isinstance(value, Ranked) else value
+        arg, fname = _shaped(node.args[0]).value, _shaped(node.func).id
+        value = ctx.functions[fname](arg)
+        reads[f"{fname}({arg!r})"] = str(value) if isinstance(value, Ranked) else value
         return value
     return _eval(node, ctx, reads, [])
 
 
-def _compare(op: type, left: Any, right: Any) -> bool:
+def _compare(op: type[ast.cmpop], left: Any, right: Any) -> bool:
     if isinstance(left, Ranked):
         left, right = left.rank, left._other_rank(right)
     elif isinstance(right, Ranked):
@@ -456,7 +457,7 @@ def _compile_value(node: ast.AST) -> Callable[[Context], Any]:
         const = node.value
         return lambda ctx: const
     if isinstance(node, ast.UnaryOp):
-        negative = -node.operand.value
+        negative = -_shaped(node.operand).value
         return lambda ctx: negative
     if isinstance(node, ast.Name):
         name = node.id
@@ -470,12 +471,22 @@ def _compile_value(node: ast.AST) -> Callable[[Context], Any]:
             return ranked
         return lambda ctx: ctx.variables.get(name)
     if isinstance(node, ast.Attribute):
-        root, attr = node.value.id, node.attr
+        root, attr = _shaped(node.value).id, node.attr
         return lambda ctx: ctx.roots[root].get(attr)
     if isinstance(node, ast.Call):
-        fname, arg = node.func.id, node.args[0].value
+        fname, arg = _shaped(node.func).id, _shaped(node.args[0]).value
         return lambda ctx: ctx.functions[fname](arg)
     return _compile_bool(node)
+
+
+def _shaped(node: ast.AST) -> Any:
+    """A node whose shape the parser's validation has already checked (a Name, a Constant).
+
+    The grammar allows only ``name``, ``root.attr``, ``fn('id')`` and negative
+    numbers there (see :func:`parse`), so the evaluator reads ``.id`` and
+    ``.value`` without testing the type again on every evaluation.
+    """
+    return node
 
 
 def _source(node: ast.AST) -> str:
@@ -484,7 +495,8 @@ def _source(node: ast.AST) -> str:
     unparsing each failing comparison was the engine's hottest spot."""
     text = node.__dict__.get("_source")
     if text is None:
-        text = node._source = ast.unparse(node)
+        text = ast.unparse(node)
+        node.__dict__["_source"] = text
     return text
 
 

@@ -228,7 +228,7 @@ class _Checker:
             if r == EVERYONE:  # every played actor must be reachable, as if named
                 played = sorted({a for t in self.s.teams for a in t.plays if a in actors and a != sender})
                 if channel is not None:
-                    missing = [a for a in played if not self.net._channel_links(channel, sender, a)]
+                    missing = [a for a in played if not self.net.channel_links(channel, sender, a)]
                     if missing:
                         self.add(loc + ("channel",), f"channel {channel!r} does not connect {sender} to "
                                  f"{', '.join(missing)} ('everyone' includes them)")
@@ -242,7 +242,7 @@ class _Checker:
                 self.unknown(loc + ("to", j), "actor", r, actors)
                 continue
             if channel is not None:
-                if not self.net._channel_links(channel, sender, r):
+                if not self.net.channel_links(channel, sender, r):
                     self.add(loc + ("channel",), f"channel {channel!r} does not connect {sender} to {r}")
             elif not self.net.direct_channels(sender, r):
                 self.add(loc + ("to", j), f"{sender} has no channel to {r}; name a channel or add one under network.channels")

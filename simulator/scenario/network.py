@@ -57,7 +57,7 @@ class ResolvedNetwork:
         """The shortest usable route (fewest hops, then channel ids in order)."""
         if sender == recipient:
             return Route(((INTERNAL, sender, recipient),))
-        if preferred and usable(preferred) and self._channel_links(preferred, sender, recipient):
+        if preferred and usable(preferred) and self.channel_links(preferred, sender, recipient):
             return Route(((preferred, sender, recipient),))
         for ch in self.direct_channels(sender, recipient):
             if usable(ch):
@@ -85,7 +85,8 @@ class ResolvedNetwork:
                 queue.append(nxt)
         return None
 
-    def _channel_links(self, channel_id: str, sender: str, recipient: str) -> bool:
+    def channel_links(self, channel_id: str, sender: str, recipient: str) -> bool:
+        """Whether ``channel_id`` carries messages from ``sender`` to ``recipient`` directly."""
         if channel_id in self.broadcast.values():
             return self.broadcast.get(sender) == channel_id
         ch = self.channels.get(channel_id)

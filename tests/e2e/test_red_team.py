@@ -98,7 +98,7 @@ HOLD = '      - {id: hold, label: "Hold until the investigation is clearer"}'
 
 
 @pytest.mark.parametrize(("name", "pairs"), [
-    ("refused-default.yaml", [(HOLD, '      - {id: hold, label: "Hold and assess", decision: D08}')]),
+    ("refused-default.yaml", [(HOLD, '      - {id: hold, label: "Hold and assess", decision: D14}')]),
     ("calendar-edge.yaml", [('start: "2026-03-02T08:00:00+01:00"', 'start: "9000-01-01T00:00:00+00:00"'),
                             ('duration: "T+30:00"', 'duration: "T+87840h"'), ('at: "T+10:00"', 'at: "T+87839h"')]),
     ("early-calendar.yaml", [('start: "2026-03-02T08:00:00+01:00"', 'start: "1900-01-01T00:00:00+14:00"')]),

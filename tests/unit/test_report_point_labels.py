@@ -46,7 +46,7 @@ def test_an_amber_strict_point_label_stays_out_of_an_amber_report(tmp_path):
 
 
 def test_a_default_whose_decision_is_refused_renders(tmp_path):
-    journal = _journal(tmp_path, label="Hold and assess", decision="D08")  # D08 needs CyCLONe executives
+    journal = _journal(tmp_path, label="Hold and assess", decision="D14")  # D14 needs a CyCLONe assessment or IPCR first
     assert any(r.get("default") for r in journal.of_kind("decision.refused"))
     data = build(journal, audience="TLP:AMBER")
     row = next(d for d in data["decisions"] if d["point"] == "DP-SHARE")
