@@ -127,6 +127,7 @@ class Transport:
 
     def _handle(self, job: Job) -> None:
         actor = self.plan.network.actors[job[2]]
+        assert actor.handling is not None  # only actors with a handling delay are handled (see _arrive)
         minutes = self.core.rng.minutes(f"handling:{job[2]}", actor.handling)
         if minutes:
             self.core.later(minutes, lambda: self._handled(job))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -235,18 +235,23 @@ class ScriptSource:
         check_against(self.script, exercise)
         for entry in self.script.inputs:
             exercise.schedule_input(ScheduledInput(entry.kind, dict(entry.payload), entry.t, entry.step))
-        on_point: dict[str, list[ScriptDecision]] = {}
+        on_point: dict[str, list[dict[str, Any]]] = {}
         for d in self.script.decisions:
-            payload = {"team": d.team, "decision": d.decision, "point": d.on, "option": d.option,
+            payload: dict[str, Any] = {"team": d.team, "decision": d.decision, "point": d.on, "option": d.option,
                        "rationale": d.rationale, "params": dict(d.params)}
             if d.at is not None:
                 exercise.schedule_input(ScheduledInput("decision.submitted", payload, d.at))
-            else:
+            elif d.on is not None:
                 on_point.setdefault(d.on, []).append(payload)
+
+        def submitter(payload: dict[str, Any]) -> Callable[[], None]:
+            def submit() -> None:
+                exercise.submit(**payload)
+            return submit
 
         def opened(point: str) -> None:
             for payload in on_point.pop(point, []):
-                exercise.soon(lambda p=payload: exercise.submit(**p))
+                exercise.soon(submitter(payload))
 
         exercise.at_point_open(opened)
 
