@@ -231,7 +231,9 @@ class DecisionDesk:
                 # the default stands for the team even if its kind could not take it by hand
                 fac = ex.plan.facilitator()
                 if fac is not None:
-                    check = self.check(fac.id, opt.decision, dict(opt.params))
+                    by_control = self.check(fac.id, opt.decision, dict(opt.params))
+                    # refused either way: say why for the point's own team, not for exercise control
+                    check = by_control if by_control.ok else check
             if check.ok:
                 self._accept(dp.team, opt.decision, dict(opt.params), rationale, point, opt.id, default=True)
             else:

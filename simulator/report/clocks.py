@@ -33,6 +33,7 @@ def assemble(view: ReportView) -> list[dict[str, Any]]:
                 "deadline_t": r["deadline"], "status": "running", "ended": None, "ended_t": None,
                 "filed": None, "filed_t": None, "margin": None, "margin_text": "", "cause": cause,
                 "teams": _teams_for(view, owner),
+                "played_by": view.team_of_actor.get(owner),  # None: a simulated entity, answerable to no team
             }
         elif r.kind in ("clock.met", "clock.missed", "clock.pending"):
             c = clocks.get(r["clock"])
@@ -54,11 +55,14 @@ def assemble(view: ReportView) -> list[dict[str, Any]]:
                 c["margin_text"] = view.duration(-c["margin"]) + " late"
     out = []
     for c in clocks.values():
+        if c["status"] == "running":  # a session not (yet) ended: the clock is open, neither met nor missed
+            c["status"] = "pending"
         c["outcome"] = {"met": "met", "missed": "filed late" if c["filed"] else "missed"}.get(c["status"], "still running")
         if c["status"] == "missed" and c["filed"] is None:
             c["margin_text"] = "not filed by the end"
         if c["status"] == "pending":
-            c["margin_text"] = f"{view.duration(c['deadline_t'] - view.end_t)} left at the end"
+            at = "at the end" if view.finished else f"when the journal stops ({view.when(view.end_t)['time']})"
+            c["margin_text"] = f"{view.duration(c['deadline_t'] - view.end_t)} left {at}"
         if view.team is None or view.team in c["teams"]:
             out.append(c)
     return out

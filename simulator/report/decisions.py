@@ -54,7 +54,7 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
             points[r["point"]] = {
                 "point": r["point"], "team": r["team"], "prompt": r.get("prompt"),
                 "opened": view.when(r.t), "opened_t": r.t, "deadline": view.when(r["deadline"]),
-                "default": r.get("default"), "options": options, "closed": None, "how": "unresolved",
+                "default": r.get("default"), "options": options, "closed": None, "how": "open",
                 "option": None, "latency": None, "tlp": r.get("tlp"),
             }
         elif k == "decision_point.closed":
@@ -72,6 +72,8 @@ def assemble(view: ReportView) -> dict[str, list[dict[str, Any]]]:
             row["refused_before"] = list(refusals_by.get((r["team"], r["point"]), []))
             rows.append(row)
             last_close[r["point"]] = row
+        elif k == "decision_point.unresolved" and r["point"] in points:
+            points[r["point"]]["how"] = "unresolved"  # still open when the exercise ended
         elif k == "decision.accepted":
             point = r.get("point")
             closed = last_close.get(point) if point else None

@@ -74,7 +74,7 @@ def improvement_plan(view: ReportView, afis: list[dict[str, Any]], clocks: list[
         rows.append(row(caps.get(objs[0], "") if objs else "Incident reporting",
                         f"{c['label']} for {c['owner_name']} missed (deadline {c['deadline']['time']}, {filed}).",
                         f"Rehearse the {c['label']} ({c['basis']}): a pre-filled template and a named person "
-                        f"who files it before the deadline.", "Planning", (c["teams"] or [None])[0], f"clock {c['clock']}",
+                        f"who files it before the deadline.", "Planning", c["played_by"], f"clock {c['clock']}",
                         owner=f"{c['owner_name']} (simulated entity)"))
     for d in decisions["decisions"]:
         if not d["default"]:

@@ -107,7 +107,8 @@ def _firsts(view: ReportView, timing: list[dict[str, Any]]) -> dict[tuple[str, A
             first[key] = t
 
     for d in timing:
-        seen(("level", d["level"]), d["t"])
+        if not d.get("control"):  # a STARTEX briefing is not the first news of the incident
+            seen(("level", d["level"]), d["t"])
     for r in view.journal:
         if r.kind == "severity.changed":
             for lvl in range(0, int(r["to"]) + 1):
@@ -167,7 +168,7 @@ def latency(view: ReportView, decisions: dict[str, list]) -> dict[str, Any]:
     return {
         "points": len(pts), "decided": len(decided),
         "defaults": sum(p["how"] == "default" for p in closed),
-        "unresolved": sum(p["how"] == "unresolved" for p in pts),
+        "unresolved": sum(p["how"] in ("unresolved", "open") for p in pts),
         "median": view.duration(int(median(lat))) if lat else "", "worst": view.duration(max(lat)) if lat else "",
         "to_effect_median": _hours(median(to_effect)) if to_effect else "",
         "refused": len(decisions["refused"]),
@@ -186,7 +187,7 @@ def levels(view: ReportView, timing: list[dict[str, Any]], decisions: list[dict[
     """When information first reached each Blueprint level, and how much reached it."""
     out = []
     for level in LEVELS:
-        dels = [d for d in timing if d["level"] == level]
+        dels = [d for d in timing if d["level"] == level and not d.get("control")]  # incident news, not briefings
         acts = sorted((d["outcome"]["t"], d["decision"]) for d in decisions
                       if d["level"] == level and d["outcome"]["status"] == "effective")
         out.append({

@@ -8,7 +8,9 @@ Evidence for an objective comes from three places:
   another team, or only after refused attempts is *challenged*; never taken
   is *failed*;
 * decision points tagged with the objective: answered by the team is *ok*,
-  closed by the default at the deadline or still open at the end is *failed*;
+  closed by a default that is the option an inject expects is *challenged*,
+  closed by the default at the deadline or still open at the end is *failed*
+  (still open in a session that has not ended is not counted);
 * regulatory clocks started by an inject that tests the objective: met is
   *ok*, missed is *failed*, still running at the end is not counted.
 
@@ -45,15 +47,24 @@ def rate(statuses: list[str]) -> str | None:
     return "U" if failed == len(statuses) else "M"
 
 
-def _taken(view: ReportView) -> dict[str, list[tuple[int, str]]]:
-    """decision or option id -> [(time, team)] of every time a team took it."""
+def _taken(view: ReportView, *, by_default: bool = False) -> dict[str, list[tuple[int, str]]]:
+    """decision or option id -> [(time, team)] of every time a team took it
+    (``by_default``: every time the deadline of a decision point applied it instead)."""
     out: dict[str, list[tuple[int, str]]] = {}
     for r in view.journal:
+        default = bool(r.get("default")) if r.kind == "decision.accepted" else r.get("how") == "default"
+        if default != by_default:
+            continue
         if r.kind == "decision.accepted":
             out.setdefault(r["decision"], []).append((r.t, r["team"]))
-        elif r.kind == "decision_point.closed" and r.get("how") == "decided":
+        elif r.kind == "decision_point.closed" and r.get("how") in ("decided", "default"):
             out.setdefault(r["option"], []).append((r.t, r["team"]))
     return out
+
+
+def expected_options(view: ReportView) -> set[str]:
+    """Decision and option ids some released inject expects a team to take."""
+    return {e["decision"] for rel in view.journal.of_kind("inject.released") for e in rel.get("expects") or []}
 
 
 def _refused(view: ReportView) -> dict[tuple[str, str], int]:
@@ -77,6 +88,7 @@ def _delivered_to(view: ReportView) -> dict[tuple[str, str | None], int]:
 def expectation_items(view: ReportView) -> list[dict[str, Any]]:
     """One evidence item per expected action of every released inject."""
     taken, refused, delivered = _taken(view), _refused(view), _delivered_to(view)
+    defaults = _taken(view, by_default=True)
     items = []
     for rel in view.journal.of_kind("inject.released"):
         visible = view.allows(rel["tlp"])
@@ -106,6 +118,12 @@ def expectation_items(view: ReportView) -> list[dict[str, Any]]:
                 detail = f"taken by {tm} (not {team}) at {view.when(t)['time']}"
                 if deadline is not None and t > deadline:
                     detail += ", late"
+            elif defaults.get(e["decision"]):
+                # the right step, but the deadline of a decision point took it, not the team
+                t, tm = defaults[e["decision"]][0]
+                status, detail = "challenged", f"applied by default for {tm} at {view.when(t)['time']} (no decision in time)"
+            elif not view.finished and (deadline is None or deadline > view.end_t):
+                continue  # the session has not ended and the time allowed has not run out: neither met nor missed
             else:
                 status, detail = "failed", "not taken"
             what = f"{e['decision']}" + (f" by {team}" if team else "") + (f" within {view.duration(within)}" if within is not None else "")
@@ -121,12 +139,18 @@ def expectation_items(view: ReportView) -> list[dict[str, Any]]:
 def objectives(view: ReportView, decisions: dict[str, list], clocks: list[dict[str, Any]]) -> dict[str, Any]:
     """Every objective with its evidence, computed rating and any evaluator override."""
     items = expectation_items(view)
+    expected = expected_options(view)
     point_objs = {p["id"]: p.get("objectives") or [] for p in view.started.get("points", [])}
     for p in decisions["points"]:
+        if p["how"] == "open":
+            continue  # the session has not ended: an open point is neither answered nor missed
         status = {"decided": "ok"}.get(p["how"], "failed")
         detail = {"decided": f"answered {p['option']} after {p['latency_text']}",
                   "default": f"deadline passed: default {p['option']} applied",
                   "unresolved": "still open when the exercise ended"}.get(p["how"], p["how"])
+        if p["how"] == "default" and p["option"] in expected:
+            # a correct default: the outcome is what the scenario expects, only the team did not decide in time
+            status, detail = "challenged", detail + " (the option the scenario expects)"
         items.append({"kind": "decision point", "what": p["point"], "description": p["prompt"] or "", "status": status,
                       "detail": detail, "team": p["team"], "objectives": point_objs.get(p["point"], []), "inject": ""})
     tested_by: dict[str, list[str]] = {}
@@ -138,7 +162,7 @@ def objectives(view: ReportView, decisions: dict[str, list], clocks: list[dict[s
             continue
         status = "ok" if c["status"] == "met" else "failed"
         items.append({"kind": "clock", "what": f"{c['label']}: {c['owner']}", "description": "", "status": status,
-                      "detail": c["margin_text"], "team": (c["teams"] or [None])[0], "objectives": objs, "inject": ""})
+                      "detail": c["margin_text"], "team": c["played_by"], "objectives": objs, "inject": ""})
     overrides: dict[str, dict[str, Any]] = {}
     for r in view.journal.of_kind("observation.noted"):
         if observation_kind(r) == "rating" and r.get("objective") and r.get("rating") in RATINGS:

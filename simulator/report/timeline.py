@@ -15,6 +15,19 @@ from typing import Any
 
 from simulator.report.view import ReportView, observation_kind
 
+KNOWN_KINDS = frozenset({
+    "exercise.started", "exercise.ended", "inject.released", "inject.delivered", "inject.held", "inject.cancelled",
+    "message.sent", "message.queued", "message.rerouted", "message.waiting", "state.changed",
+    "severity.changed", "severity.reassessed", "clock.started", "clock.met", "clock.missed", "clock.pending",
+    "report.filed", "channel.changed", "decision_point.opened", "decision_point.closed", "decision_point.unresolved",
+    "decision.submitted", "decision.accepted", "decision.refused", "decision.effective", "decision.downgraded",
+    "decision.failed", "decision.lapsed", "vote.round", "reserve.answered", "tlp.breach", "facilitator.fired",
+    "facilitator.held", "facilitator.released", "facilitator.injected", "facilitator.channel", "facilitator.ignored",
+    "observation.noted",
+})
+"""Record kinds the report reads (or leaves out on purpose, like message hops). Any other
+kind -- from a newer engine, say -- is listed in the timeline by its kind, never dropped unseen."""
+
 FACILITATOR_VERBS = {
     "facilitator.fired": "fired inject",
     "facilitator.held": "held inject",
@@ -46,9 +59,10 @@ def injects(view: ReportView) -> tuple[list[dict[str, Any]], list[dict[str, Any]
         visible = view.allows(tlp)
         first = rel if rel is not None else dels[0]
         title = first.get("title") or (dels[0].get("title") if dels else "")
+        control = view.from_control(first.get("from"))
         for x in mine:
             timing.append({"t": x.t, "actor": x["actor"], "level": view.actors.level(x["actor"]), "n": n,
-                           "teams": list(x.get("teams") or []),
+                           "teams": list(x.get("teams") or []), "control": control,
                            "inject": ident if visible else "", "visible": visible,
                            "title": f"{ident}: {title}" if visible else f"an inject marked above {view.audience}"})
         if not visible:
@@ -115,7 +129,7 @@ def build(view: ReportView, inject_rows: list[dict[str, Any]], decisions: dict[s
             what, text = "decision", f"{label} {d['name'] or ''}".rstrip()
         add(d["t"], 2, what, text, team=d["team"], detail=d["rationale"] or "")
         out = d["outcome"]
-        if out["status"] in ("effective", "downgraded", "failed") and out.get("t") is not None:
+        if out["status"] in ("effective", "downgraded", "failed", "lapsed") and out.get("t") is not None:
             add(out["t"], 3, f"decision {out['status']}", f"{label} {d['name'] or ''}".rstrip(), team=d["team"], detail=out["detail"])
         for v in d["votes"]:
             if v["result"] != "agreed":
@@ -153,6 +167,9 @@ def build(view: ReportView, inject_rows: list[dict[str, Any]], decisions: dict[s
                 add(r.t, 5, "note", note, team=r.get("team"), detail=f"by {r.get('author', 'evaluator')}")
         elif k == "exercise.ended":
             add(r.t, 9, "end", "exercise ended", detail=r.get("summary", ""))
+        elif k not in KNOWN_KINDS and view.team is None:
+            # its content has no TLP label the report can trust: only its kind and time are shown
+            add(r.t, 8, "other record", k, detail="a record kind this report does not read; see the event log")
     rows.sort(key=lambda x: (x[0], x[1]))
     return [row for _, _, row in rows]
 

@@ -86,6 +86,8 @@ class ReportView:
         self.withheld = Withheld()
         self.start_dt = _parse_start(self.started.get("start"))
         self.end_t = journal[-1].t
+        self.finished = bool(journal.of_kind("exercise.ended"))
+        """False for a session still under way (or stopped before its end): what is open is neither met nor missed."""
         self.team_of_actor = {a: t["id"] for t in self.teams.values() for a in t.get("plays", [])}
         self._released: dict[str, Record] = {}
         for r in journal.of_kind("inject.released"):
@@ -119,6 +121,16 @@ class ReportView:
     def for_team(self, team: str | None) -> bool:
         """A record about ``team`` belongs in this view (always, without a team filter)."""
         return self.team is None or team == self.team
+
+    def from_control(self, sender: str | None) -> bool:
+        """True for exercise control's own messages (STARTEX briefings, phase changes, reminders).
+
+        They tell players about the exercise, not about the incident, so they
+        never start a response-time indicator."""
+        if not sender:
+            return False
+        team = self.teams.get(self.team_of_actor.get(sender, ""), {})
+        return self.actors.level(sender) == "control" or bool(team.get("facilitator"))
 
     def received(self, teams: list[str] | None) -> bool:
         return self.team is None or self.team in (teams or [])

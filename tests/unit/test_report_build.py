@@ -164,7 +164,8 @@ def test_missed_clocks_default_breach_and_ratings_feed_the_improvement_plan(data
     assert "clock early_warning:HOSP-IE-1" in sources and "decision point DP-1" in sources
     assert "objective OBJ-2" in sources and any(s.startswith("observation") for s in sources)
     ew = next(p for p in data["improvement_plan"] if p["source"] == "clock early_warning:HOSP-IE-1")
-    assert ew["organisation"] == "NCSC <i>IE</i>" and ew["contact"] == "ie@example.org" and ew["element"] == "Planning"
+    # a simulated entity's clock is its own, not the team's of its Member State (issue 13)
+    assert ew["organisation"] == "HOSP-IE-1 (simulated entity)" and ew["contact"] == "" and ew["element"] == "Planning"
     assert ew["start"] == "2026-03-23" and ew["completion"] == "2026-06-21"  # end 2026-03-22 + 1 day, + 90 days
 
 
