@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.engine.plan import Plan
+from simulator.scenario.plan import Plan
 from simulator.journal.journal import Journal, Record
 from simulator.report import build, render_html, render_markdown
 from simulator.scenario.model import Scenario
