@@ -210,12 +210,27 @@ class DecisionDesk:
             check = self.check(team, decision, params)
             if not check.ok:
                 return refuse(check.reason, reads=check.reads)
+        if point is None and decision is not None:
+            # taken from the catalogue, but it answers an open point of the team's: it closes that point
+            point, opt = self._point_answered_by(team, decision)
+            option = opt.id if opt is not None else None
         if point is not None:
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
         if decision is not None:
             self._accept(team, decision, params, rationale, point, option)
         return Outcome(True, decision=decision)
+
+    def _point_answered_by(self, team: str, decision: str) -> tuple[str | None, Option | None]:
+        """The first open decision point of ``team`` with an option that takes ``decision``."""
+        for point in self.ex.open_points():
+            dp = self.ex.plan.points[point]
+            if dp.team != team:
+                continue
+            opt = next((o for o in dp.options if o.decision == decision), None)
+            if opt is not None:
+                return point, opt
+        return None, None
 
     def apply_default(self, point: str) -> None:
         """The deadline passed: the scenario's default option applies."""

@@ -70,7 +70,17 @@ class Filing:
         return clock
 
     def _clock_deadline(self, clock: Clock):
-        yield self.core.timeout(clock.deadline - self.core.now)
+        """Missed once the deadline's minute has passed without a filing.
+
+        Time is whole minutes, so a report filed in the deadline's own minute
+        (by a simulated entity, a script or a team at the keyboard) is in
+        time, whatever order that minute's events happen in: the miss is
+        recorded at the minute after.
+        """
+        yield self.core.timeout(clock.deadline + 1 - self.core.now)
+        self._miss(clock)
+
+    def _miss(self, clock: Clock) -> None:
         if clock.status == "running":
             clock.status, clock.ended = "missed", self.core.now
             self.core.record("clock.missed", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
@@ -89,6 +99,8 @@ class Filing:
             return
         self._filed[(entity, report)] = self.core.now
         clock = self.clocks.get(f"{report}:{entity}")
+        if clock is not None and self.core.now > clock.deadline:
+            self._miss(clock)  # filed after the deadline's minute, before its miss was played: late all the same
         late = clock is not None and clock.status == "missed"
         self.core.record("report.filed", {"owner": entity, "report": report, "cause": cause, "late": late})
         if clock is not None and clock.status == "running":

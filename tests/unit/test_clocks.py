@@ -84,17 +84,47 @@ def test_played_entity_filing_a_minute_early_meets_each_clock():
     final = one(ex, "clock.started", "final_report:HOSP-IE")
     assert (final.t, final["deadline"]) == (AWARE + 72 * H - 1, AWARE + 72 * H - 1 + MONTH)
     missed = one(ex, "clock.missed", "final_report:HOSP-IE")
-    assert missed.t == AWARE + 72 * H - 1 + MONTH
+    assert missed.t == AWARE + 72 * H - 1 + MONTH + 1 and missed["deadline"] == AWARE + 72 * H - 1 + MONTH
     # the early warning travels to the national CSIRT, which the Irish team reads
     note = [r for r in ex.journal.of_kind("inject.delivered") if r["inject"] == "report:early_warning:HOSP-IE"]
     assert [(r["actor"], r["teams"]) for r in note] == [("CSIRT-IE", ["nat"])]
 
 
-def test_played_entity_that_does_not_file_misses_at_the_deadline_minute():
+def test_filing_in_the_deadline_minute_meets_the_clock_whatever_runs_first():
+    """Issue 13: every event of the deadline's minute played first (as the TUI's clock does), then the filing."""
+    ex = exercise()
+    deadline = AWARE + 24 * H
+    ex.run(until=deadline)
+    while ex.peek() <= deadline:  # the UI clock shows T+25:00: that minute's events are done
+        ex.step()
+    assert ex.now == deadline
+    assert ex.submit("ent", decision="D01", params={"entity": "HOSP-IE", "report": "early_warning"},
+                     rationale="on the dot").accepted
+    ex.run()
+    met = one(ex, "clock.met", "early_warning:HOSP-IE")
+    assert (met.t, met["margin"]) == (deadline, 0)
+    assert not records(ex, "clock.missed", "early_warning:HOSP-IE")
+
+
+def test_a_scripted_filing_at_the_deadline_meets_the_clock():
+    from simulator.engine.exercise import ScheduledInput
+
+    deadline = AWARE + 24 * H
+    payload = {"team": "ent", "decision": "D01", "point": None, "option": None, "rationale": "scripted",
+               "params": {"entity": "HOSP-IE", "report": "early_warning"}}
+    loaded = load(SCENARIO, library_dirs=[])
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1,
+                  inputs=[ScheduledInput("decision.submitted", payload, t=deadline)])
+    ex.run()
+    assert one(ex, "clock.met", "early_warning:HOSP-IE").t == deadline
+    assert not records(ex, "clock.missed", "early_warning:HOSP-IE")
+
+
+def test_played_entity_that_does_not_file_misses_after_the_deadline_minute():
     ex = exercise()
     ex.run()
-    assert one(ex, "clock.missed", "early_warning:HOSP-IE").t == AWARE + 24 * H
-    assert one(ex, "clock.missed", "notification:HOSP-IE").t == AWARE + 72 * H
+    assert one(ex, "clock.missed", "early_warning:HOSP-IE").t == AWARE + 24 * H + 1
+    assert one(ex, "clock.missed", "notification:HOSP-IE").t == AWARE + 72 * H + 1
     assert not records(ex, "clock.met", "early_warning:HOSP-IE")
     assert not records(ex, "clock.started", "final_report:HOSP-IE")
     assert not [r for r in ex.journal.of_kind("report.filed") if r["owner"] == "HOSP-IE"]
@@ -106,7 +136,7 @@ def test_filing_after_the_deadline_is_recorded_late_and_does_not_meet_the_clock(
     ex.run()
     filed = [r for r in ex.journal.of_kind("report.filed") if r["owner"] == "HOSP-IE"]
     assert [(r.t, r["report"], r["late"]) for r in filed] == [(AWARE + 30 * H, "early_warning", True)]
-    assert one(ex, "clock.missed", "early_warning:HOSP-IE").t == AWARE + 24 * H
+    assert one(ex, "clock.missed", "early_warning:HOSP-IE").t == AWARE + 24 * H + 1
     assert not records(ex, "clock.met", "early_warning:HOSP-IE")
 
 
@@ -123,7 +153,7 @@ def test_dora_initial_notification_is_due_within_4_hours():
 def test_dora_initial_missed_when_the_bank_does_not_file():
     ex = exercise()
     ex.run()
-    assert one(ex, "clock.missed", "dora_initial:BANK-IE").t == AWARE + 4 * H
+    assert one(ex, "clock.missed", "dora_initial:BANK-IE").t == AWARE + 4 * H + 1
     assert not records(ex, "clock.started", "dora_intermediate:BANK-IE")
 
 
@@ -146,8 +176,8 @@ def test_simulated_entity_files_after_its_own_seeded_draw():
 def test_simulated_entity_with_reporting_never_misses_every_clock():
     ex = exercise()
     ex.run()
-    assert one(ex, "clock.missed", "early_warning:SIM-NEVER").t == AWARE + 24 * H
-    assert one(ex, "clock.missed", "notification:SIM-NEVER").t == AWARE + 72 * H
+    assert one(ex, "clock.missed", "early_warning:SIM-NEVER").t == AWARE + 24 * H + 1
+    assert one(ex, "clock.missed", "notification:SIM-NEVER").t == AWARE + 72 * H + 1
     assert not [r for r in ex.journal.of_kind("report.filed") if r["owner"] == "SIM-NEVER"]
 
 
@@ -165,7 +195,7 @@ def test_simulated_entity_reporting_late_takes_half_as_long_again():
         if on_time:
             assert one(ex, "clock.met", "early_warning:SIM-LATE").t == AWARE + filed_after
         else:
-            assert one(ex, "clock.missed", "early_warning:SIM-LATE").t == AWARE + 24 * H
+            assert one(ex, "clock.missed", "early_warning:SIM-LATE").t == AWARE + 24 * H + 1
         outcomes.add(on_time)
         if outcomes == {True, False}:
             break

@@ -142,6 +142,36 @@ def test_an_option_whose_decision_holds_takes_it(plan):
     assert ex.state.cyclone == "informed"
 
 
+def test_a_decision_taken_from_the_catalogue_answers_the_open_point_that_offers_it(plan):
+    """Issue 13: D06 taken directly closes DP-WHEN (option inform); no default, no 'missed' point."""
+    ex = Exercise(plan, seed=1)
+    ex.run(until=481)
+    assert "DP-WHEN" in ex.open_points()
+    out = ex.submit("nat", decision="D06", rationale="ECCS 3: inform CyCLONe now")
+    assert out.accepted and "DP-WHEN" not in ex.open_points()
+    rec = closed(ex, "DP-WHEN")
+    assert (rec.t, rec["option"], rec["how"], rec["team"]) == (481, "inform", "decided", "nat")
+    accepted = ex.journal.of_kind("decision.accepted")[-1]
+    assert (accepted["decision"], accepted["point"], accepted["option"]) == ("D06", "DP-WHEN", "inform")
+    ex.run()
+    assert closed(ex, "DP-WHEN")["how"] == "decided"  # the deadline applied no default
+    assert not [r for r in ex.journal.of_kind("decision.accepted") if r["decision"] == "D06" and r.get("default")]
+    from simulator.report import build
+
+    point = next(p for p in build(ex.journal)["points"] if p["point"] == "DP-WHEN")
+    assert (point["how"], point["option"]) == ("decided", "inform")
+
+
+def test_a_catalogue_decision_leaves_other_teams_points_open(tmp_path):
+    def add_team(data):
+        data["teams"].insert(1, {"id": "be", "name": "Belgian team", "plays": ["CSIRT-BE", "CCMA-BE"]})
+
+    ex = _variant(tmp_path, add_team)
+    ex.run(until=481)
+    assert ex.submit("be", decision="D06", rationale="ours, not theirs").accepted
+    assert "DP-WHEN" in ex.open_points()
+
+
 def _variant(tmp_path, change) -> Exercise:
     import yaml
 
