@@ -131,7 +131,12 @@ class CyclesimApp(App[int]):
         if result.stopped == "event":
             self.notify("Paused at the next event (space runs to the one after).", timeout=3)
         elif result.stopped == "inject":
-            self.notify(f"Jumped to {format_time(self.ex.now)}.", timeout=3)
+            self.notify(f"Jumped to {format_time(self.ex.now)}; the clock is paused (space runs on).", timeout=4)
+        elif result.stopped == "point":
+            opened = [p for p in self.view.open_points() if p.opened == self.ex.now]
+            which = ", ".join(f"{p.point} for team {p.team}" for p in opened) or "a decision point"
+            self.notify(f"Stopped at {format_time(self.ex.now)}: {which} opened. The clock is paused "
+                        "(space runs on, n jumps again).", timeout=6)
         elif result.stopped == "end" and not self.ex.ended:
             self.notify("Nothing more happens before the end: the clock is at the end.", timeout=4)
         return result

@@ -12,6 +12,9 @@ Besides paced play there are two "as fast as allowed" modes, both stopping
 at something a person should look at: the last step of the speed ladder
 ("to next event") pauses after the next notable record, and
 :meth:`jump_to_next_inject` runs until the next MSEL inject is released.
+A jump never runs through a decision point's window: it stops when a point
+opens, and the clock is paused after every jump, so the facilitator looks
+before the exercise runs on.
 """
 
 from __future__ import annotations
@@ -51,13 +54,18 @@ def is_inject_release(record: Record) -> bool:
     return record.kind == "inject.released"
 
 
+def is_point_opening(record: Record) -> bool:
+    """True when a decision point opens: every jump stops there, so no team's window is skipped."""
+    return record.kind == "decision_point.opened"
+
+
 @dataclass(frozen=True)
 class TickResult:
     """What one tick did, for the app to react to."""
 
     steps: int = 0
     stopped: str = ""
-    """Why a fast mode stopped: "event", "inject", "end" or "" when it did not."""
+    """Why a fast mode stopped: "event", "inject", "point" (a jump met a decision point), "end", or ""."""
     over_budget: bool = False
 
 
@@ -156,11 +164,11 @@ class SimDriver:
         self.set_speed(self.speed_index - 1)
 
     def jump_to_next_inject(self) -> None:
-        """Run (even while paused) until the next inject is released, then keep the pace."""
+        """Run (running or paused) until the next inject is released or a decision point opens, then pause."""
         self.jump_until(is_inject_release)
 
     def jump_until(self, stop: Callable[[Record], bool]) -> None:
-        """Run (even while paused) until a record satisfies ``stop`` or the end is reached."""
+        """Run until a record satisfies ``stop``, a decision point opens or the end is reached; then pause."""
         if not self.ex.ended:
             self._jumping = True
             self._jump_stop = stop
@@ -177,7 +185,7 @@ class SimDriver:
             return TickResult()
         try:
             if self._jumping:
-                return self._fast(self._jump_stop, finish=False, reason="inject")
+                return self._jump()
             if self.paused:
                 return TickResult()
             if self.event_mode:
@@ -221,9 +229,19 @@ class SimDriver:
         self._after_fast()
         return TickResult(steps, stopped="end")
 
+    def _jump(self) -> TickResult:
+        target = self._jump_stop
+        journal = self.ex.journal
+        seen = len(journal)
+        result = self._fast(lambda r: target(r) or is_point_opening(r), finish=False, reason="inject")
+        if result.stopped == "inject" and not any(target(r) for r in journal.since(seen)):
+            return TickResult(result.steps, stopped="point", over_budget=result.over_budget)
+        return result
+
     def _after_fast(self) -> None:
         if self._jumping:
             self._jumping = False
+            self.paused = True  # look before the exercise runs on (space resumes)
         elif self.event_mode:
             self.paused = True
         self._reanchor()

@@ -77,9 +77,33 @@ def test_jump_to_next_inject_works_while_paused_and_keeps_the_pause(tutorial):
     assert ex.now == 30 and d.paused and not d.jumping
     assert ex.journal.of_kind("inject.released")[-1]["inject"] == "TUT-01"
     d.jump_to_next_inject()
+    assert d.tick().stopped == "point"  # DP-SHARE opens on the way: the jump stops there
+    d.jump_to_next_inject()
     d.tick()
     assert ex.journal.of_kind("inject.released")[-1]["inject"] == "TUT-02"
     assert ex.now == 120
+
+
+def test_a_jump_while_running_pauses_and_stops_at_a_decision_point(tutorial):
+    """Issue 13: n while the clock runs stops where a point opens (before TUT-02) and leaves the clock paused."""
+    ex, clock, d = _driver(tutorial, speed=SPEEDS.index(60))
+    d.resume()
+    d.jump_to_next_inject()
+    assert d.tick().stopped == "inject" and ex.now == 30
+    assert d.paused and not d.jumping, "the facilitator looks before the exercise runs on"
+    clock.advance(10_000)
+    d.tick()
+    assert ex.now == 30
+    d.resume()
+    d.jump_to_next_inject()
+    result = d.tick()
+    opened = ex.journal.of_kind("decision_point.opened")
+    assert result.stopped == "point" and [r["point"] for r in opened] == ["DP-SHARE"]
+    assert ex.now == opened[0].t < 120 and d.paused
+    assert "DP-SHARE" in ex.open_points()
+    assert ex.journal.of_kind("inject.released")[-1]["inject"] == "TUT-01"  # TUT-02 still to come
+    d.jump_to_next_inject()
+    assert d.tick().stopped == "inject" and ex.now == 120
 
 
 def test_budget_spreads_a_long_catch_up_over_ticks(tutorial):

@@ -144,6 +144,22 @@ async def test_next_inject_key_jumps_the_clock(make_app):
         assert app.view.msel_status(app.view.msel["TUT-01"], app.ex.inject_status("TUT-01")) in ("in transit", "delivered")
 
 
+async def test_next_inject_key_while_running_pauses_at_the_next_decision_point(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        assert not app.driver.paused
+        await pilot.press("n")
+        app.tick()
+        await pilot.pause()
+        assert app.ex.now == 30 and app.driver.paused
+        await pilot.press("n")
+        app.tick()
+        await pilot.pause()
+        assert "DP-SHARE" in app.ex.open_points() and app.driver.paused and app.ex.now < 120
+        assert app.driver.state_label == "PAUSED"
+
+
 async def test_quit_asks_while_running_and_exits_zero(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -98,6 +98,9 @@ async def test_palette_offers_jump_decide_and_switch(make_app, clock):
         jump = dict((t, cb) for t, _h, cb in provider._commands())["Jump to inject TUT-03"]
         app.call_later(jump)
         await pilot.pause()
+        assert app.tick().stopped == "point" and "DP-SHARE" in app.ex.open_points()  # no window is jumped over
+        app.call_later(jump)
+        await pilot.pause()
         app.tick()
         await pilot.pause()
         assert app.ex.now == 240 and app.driver.paused
