@@ -141,6 +141,8 @@ class JournalView:
         self.clocks: dict[str, ClockInfo] = {}
         self.points: dict[str, PointInfo] = {}
         self.log: dict[str, list[LogEntry]] = {t: [] for t in plan.teams}
+        self._voting: dict[str, str] = {}
+        """Decision put to a Council vote -> the team that asked for it (vote rounds name no team)."""
         self.observations: list[Record] = []
         self.feed: deque[str] = deque(maxlen=FEED_LINES)
         self.ended = False
@@ -157,7 +159,7 @@ class JournalView:
             handler = _HANDLERS.get(r.kind)
             if handler is not None:
                 handler(self, r, ch)
-            if r.kind.startswith("decision"):
+            if r.kind.startswith("decision") or r.kind == "vote.round":
                 self._log(r, ch)
             line = describe(r)
             if line is not None:
@@ -261,7 +263,9 @@ class JournalView:
         self.ended = ch.ended = True
 
     def _log(self, r: Record, ch: Changes) -> None:
-        team = r.get("team")
+        if r.kind == "decision.accepted" and r.get("voting") not in (None, "none"):
+            self._voting[r["decision"]] = r["team"]
+        team = r.get("team") if r.kind != "vote.round" else self._voting.get(r.get("decision", ""))
         if team is None or team not in self.log:
             return
         what = r.get("decision") or ""
@@ -275,10 +279,17 @@ class JournalView:
             "decision.effective": "in effect",
             "decision.downgraded": f"downgraded to {r.get('to')}: {r.get('reason', '')}",
             "decision.failed": f"failed: {r.get('reason', '')}",
+            "decision.lapsed": f"lapsed: {r.get('reason', '')}",
             "decision_point.closed": f"closed ({r.get('how')})",
+            "vote.round": _vote(r),
         }.get(r.kind)
         if outcome is None:
-            return
+            if not r.kind.startswith("decision."):
+                return  # decision_point.opened / unresolved: the Decide tab shows points
+            # a kind this view does not know (a newer engine): shown by its kind, never dropped
+            outcome = r.kind.split(".", 1)[1] + (f": {r['reason']}" if r.get("reason") else "")
+        if r.kind == "vote.round" and r.get("blockers"):
+            ch.alerts.append((f"team {team}: {r['decision']} {outcome}", "warning"))
         if r.kind == "decision_point.closed":
             what = f"{r['point']}:{r['option']}"
             if r.get("how") != "default":
@@ -340,6 +351,17 @@ class JournalView:
 
     def open_points(self, team: str | None = None) -> list[PointInfo]:
         return [p for p in self.points.values() if p.status == "open" and (team is None or p.team == team)]
+
+
+def _vote(r: Record) -> str:
+    """One unanimity round as the team that asked for the vote reads it: the round, who blocked, why."""
+    head = f"vote round {r.get('round')}/{r.get('of')}"
+    blockers = r.get("blockers") or []
+    if not blockers:
+        return f"{head}: agreed"
+    votes = r.get("votes") or {}
+    why = ", ".join(f"{ms} ({(votes.get(ms) or {}).get('reason') or 'no reason given'})" for ms in blockers)
+    return f"{head}: blocked by {why}"
 
 
 def _planned(inj) -> str:

@@ -1,0 +1,66 @@
+"""Facilitator rough edges (issue 13): vetoes, lapsed decisions, small terminals, the footer,
+the timeline at 120 columns, ratings, control characters, engine failures and a full disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_helpers import FakeClock, start, text_of
+
+from simulator.engine.exercise import Exercise
+from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
+from tui.app import CyclesimApp
+from tui.widgets.decision_log import DecisionLog
+
+DATA = Path(__file__).parents[1] / "data" / "engine"
+
+
+def _plan(name: str) -> Plan:
+    loaded = load(DATA / name, library_dirs=[])
+    return Plan.of(loaded.scenario, loaded.content_hash)
+
+
+def _app(ex: Exercise, **kwargs) -> CyclesimApp:
+    return CyclesimApp(ex, clock=FakeClock(), autotick=False, budget=float("inf"), **kwargs)
+
+
+async def test_a_unanimity_veto_shows_in_the_log_of_the_team_that_asked_for_the_vote():
+    ex = Exercise(_plan("council.yaml"), seed=1)
+    ex.run(until=60)
+    assert ex.submit("eu", decision="D20", params={"names_state": False}, rationale="one voice").accepted
+    ex.run()  # Hungary blocks every round; the declaration fails
+    assert any(r["blockers"] == ["HU"] for r in ex.journal.of_kind("vote.round"))
+    app = _app(ex)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await app.switch_team("eu")
+        await pilot.pause()
+        view = app.play.team_view("eu")
+        view.show_tab(3)
+        await pilot.pause()
+        outcomes = [e.outcome for e in view.log.entries()]
+        blocked = [o for o in outcomes if o.startswith("vote round 1/")]
+        assert blocked and "blocked by HU (will not sign any text that names a State)" in blocked[0], outcomes
+        assert any(o.startswith(("failed", "downgraded")) for o in outcomes), outcomes
+        assert isinstance(view.log, DecisionLog)
+
+
+def test_lapsed_and_unknown_decision_records_reach_the_team_log_and_the_feed(tutorial):
+    from simulator.journal.journal import Record
+    from tui.journal_view import JournalView
+
+    ex = Exercise(tutorial, seed=1)
+    ex.run(until=31)
+    assert ex.submit("ie", decision="D04", params={"tlp": "TLP:AMBER"}, rationale="share").accepted
+    records = list(ex.journal)
+    last = records[-1]
+    records.append(Record(last.seq + 1, last.t + 60, "decision.lapsed",
+                          {"decision": "D04", "name": "Share IoCs", "team": "ie", "reason": "overtaken by events: x"}))
+    records.append(Record(last.seq + 2, last.t + 61, "decision.reconsidered", {"decision": "D04", "team": "ie",
+                                                                               "reason": "a newer engine"}))
+    view = JournalView(tutorial)
+    view.feed_records(records)
+    outcomes = [e.outcome for e in view.log["ie"]]
+    assert "lapsed: overtaken by events: x" in outcomes and "reconsidered: a newer engine" in outcomes
+    assert any("D04 lapsed: overtaken by events" in line for line in view.feed)
