@@ -64,3 +64,23 @@ def test_lapsed_and_unknown_decision_records_reach_the_team_log_and_the_feed(tut
     outcomes = [e.outcome for e in view.log["ie"]]
     assert "lapsed: overtaken by events: x" in outcomes and "reconsidered: a newer engine" in outcomes
     assert any("D04 lapsed: overtaken by events" in line for line in view.feed)
+
+
+async def test_the_footer_keeps_help_and_quit_at_80_columns(make_app):
+    from tui.widgets.key_bar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        for _ in range(2):  # the console, then a team's view
+            bar = app.screen.query_one(KeyBar)
+            drawn = text_of(bar).rstrip()
+            assert "q Quit" in drawn and "? Help" in drawn, drawn
+            assert len(drawn) <= 80 and "space Run/Pause" in drawn
+            assert all(f"{k.display} {k.description}" in drawn for k in bar.shown)
+            await pilot.press("t")
+            await pilot.pause()
+    wide = make_app()
+    async with wide.run_test(size=(200, 50)) as pilot:
+        await start(wide, pilot)
+        assert "…" not in text_of(wide.screen.query_one(KeyBar))  # nothing left out when there is room

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
+
+
+ESSENTIAL = frozenset({"help", "quit"})
+"""Actions whose keys stay on the bar however narrow the terminal (help lists all the others)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class KeyBar(Static):
         super().__init__("", **kwargs)
         self.shown: list[KeyInfo] = []
         """The keys drawn last, left to right (tests read them)."""
+        self._drawn_for = 0
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -92,21 +98,57 @@ class KeyBar(Static):
                                binding.action, enabled))
         return out
 
+    def on_resize(self, event) -> None:
+        if event.size.width != self._drawn_for:
+            self.shown = []
+            self.show_keys()
+
+    @staticmethod
+    def fit(keys: list[KeyInfo], width: int) -> tuple[list[KeyInfo], int]:
+        """The keys that fit on one line of ``width`` cells, and the gap between them.
+
+        Two blanks between keys when everything fits, one when only that
+        makes everything fit; otherwise keys are dropped from the end of the
+        others (the clock keys on the left stay), and the essential ones --
+        help, which lists every key, and quit -- always show.
+        """
+        def cells(ks: list[KeyInfo], gap: int) -> int:
+            return sum(cell_len(k.display) + 1 + cell_len(k.description) for k in ks) + gap * (len(ks) - 1) + 2
+
+        if width <= 0:
+            return keys, 2
+        for gap in (2, 1):
+            if cells(keys, gap) <= width:
+                return keys, gap
+        essential = [k for k in keys if k.action in ESSENTIAL]
+        others = [k for k in keys if k.action not in ESSENTIAL]
+        while others and cells(others + essential, 1) + 2 > width:  # + "… " where keys were left out
+            others.pop()
+        chosen = {id(k) for k in others + essential}
+        return [k for k in keys if id(k) in chosen], 1
+
     def show_keys(self) -> None:
-        keys = self.keys()
+        all_keys = self.keys()
+        keys, gap = self.fit(all_keys, self.size.width)
         if keys == self.shown:
             return
         self.shown = keys
+        self._drawn_for = self.size.width
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         description_style = self.get_component_rich_style("key-bar--description", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for k in keys:
+        text = Text(" ", no_wrap=True, overflow="ellipsis", end="")
+        cut = len(keys) < len(all_keys)
+        for i, k in enumerate(keys):
+            if i:
+                text.append(" " * gap)
+            if cut and k.action in ESSENTIAL:
+                text.append("… ", Style(dim=True))  # keys left out here: ? lists them all
+                cut = False
             click = Style.from_meta({"@click": f"app.simulate_key({k.key!r})"})
-            text.append(" ")
             if k.enabled:
                 text.append(k.display, key_style + click)
                 text.append(f" {k.description}", description_style + click)
             else:  # struck through as well as dim: not by colour alone
                 text.append(f"{k.display} {k.description}", Style(dim=True, strike=True) + click)
-            text.append(" ")
+        text.append(" ")
         self.update(text)
