@@ -50,7 +50,9 @@ class CyclesimApp(App[int]):
     CSS_PATH = "cyclesim.tcss"
     TITLE = "cyclesim"
     COMMANDS = App.COMMANDS | {ExerciseCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
+    """Stacked panes below 120 columns; side by side from 120; the console's situation panel
+    beside the timeline only from 160 (at 120 the timeline needs the whole width to be read)."""
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, exercise: Exercise, *, session: Any = None, clock: Callable[[], float] = time.monotonic,

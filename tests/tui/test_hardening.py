@@ -84,3 +84,23 @@ async def test_the_footer_keeps_help_and_quit_at_80_columns(make_app):
     async with wide.run_test(size=(200, 50)) as pilot:
         await start(wide, pilot)
         assert "…" not in text_of(wide.screen.query_one(KeyBar))  # nothing left out when there is room
+
+
+async def test_the_timeline_reads_at_120_by_40_with_long_conditions():
+    from simulator.commands.common import load_plan
+
+    _loaded, plan = load_plan("vital-signs")
+    assert any(len(inj.when or "") > 40 for inj in plan.scenario.injects)  # "when flag('gdpr_...') and not ..."
+    app = _app(Exercise(plan, seed=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        msel = app.play.facilitator.msel
+        widths = {c.key: c.text_width for c in msel._columns}
+        assert msel.table_width <= msel.scrollable_content_region.width, "no column runs off the screen"
+        assert widths["due"] <= 14 and widths["title"] >= 30, widths
+        rows = [msel._rows[k] for k in msel.row_keys]
+        assert any(str(r[0]).startswith("when ") and str(r[0]).endswith("…") for r in rows)
+        when_row = next(k for k in msel.row_keys if str(msel._rows[k][0]).endswith("…"))
+        msel.select_inject(when_row)
+        await pilot.pause()
+        assert "due when " in text_of(app.play.query_one("#msel-detail"))  # the condition in full below

@@ -21,6 +21,15 @@ STATUS_STYLES = {"delivered": "", "in transit": "italic", "upcoming": "bold", "h
 RESERVED = {"status": 11, "sent": 7}
 """Widths kept for cells that grow as the exercise runs ("on decision", "T+12:30")."""
 
+LIMITS = {"due": 14, "to": 18}
+"""Widest a cell may be: a long condition ("when flag('x') and not ...") or recipient list is cut
+with an ellipsis, so the title keeps its room; the line under the table shows it in full."""
+
+
+def _clip(text: str, key: str) -> str:
+    limit = LIMITS.get(key)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
 
 def _matches(flt: str, status: str) -> bool:
     if flt == "all":
@@ -95,11 +104,11 @@ class MselTable(RowTable):
 
     def _cells(self, row: MselRow, status: str) -> tuple:
         return (
-            row.planned,
+            _clip(row.planned, "due"),
             row.inject,
             Text(status, style=STATUS_STYLES.get(status, "")),
             row.title,
-            self._to(row),
+            _clip(self._to(row), "to"),
             tlp_badge(row.tlp),
             format_time(row.released_t) if row.released_t is not None else "",
         )
