@@ -32,7 +32,7 @@ from tui.journal_view import JournalView
 from tui.messages import ExerciseAction, PlayReady
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
-from tui.screens.dialogs import ConfirmScreen, HelpScreen
+from tui.screens.dialogs import ConfirmScreen, HelpScreen, TooSmallScreen
 from tui.screens.forms import AdHocInjectScreen, ObservationScreen
 from tui.screens.play import PlayScreen
 
@@ -40,6 +40,8 @@ TICK_HZ = 20
 """Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""
 MAX_TOASTS = 2
 """Alerts shown per tick; the feed and the journal keep the rest."""
+MIN_SIZE = (80, 24)
+"""The smallest terminal the layout is drawn for (columns, lines); below it a notice covers the screen."""
 GC_THRESHOLDS = (10_000, 10, 100)
 """Collector thresholds for a session (see :func:`tune_gc`)."""
 
@@ -77,12 +79,42 @@ class CyclesimApp(App[int]):
         self._play: PlayScreen | None = None
         self._shown_now = exercise.now
         self._next_cache: tuple[tuple[int, int], str] | None = None
+        self._too_small: TooSmallScreen | None = None
 
     # ------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
         self.push_screen(BriefingScreen())
         if self.autotick:
             self.set_interval(1 / TICK_HZ, self.tick)
+        self.call_after_refresh(self._check_size)
+
+    def on_resize(self, event) -> None:
+        self.call_after_refresh(self._check_size)
+
+    def _check_size(self) -> None:
+        """Cover the screen with a notice while the terminal is too small; take it away once it fits.
+
+        A running clock is paused while nobody can read the screen, and runs on when it comes back.
+        """
+        size = (self.size.width, self.size.height)
+        small = size[0] < MIN_SIZE[0] or size[1] < MIN_SIZE[1]
+        notice = self._too_small
+        if small and notice is None:
+            was_running = self.playing and not self.driver.paused and not self.ex.ended
+            if was_running:
+                self.driver.pause()
+            self._too_small = TooSmallScreen(size, MIN_SIZE, paused=was_running)
+            self.push_screen(self._too_small)
+        elif small and notice is not None:
+            notice.show_size(size)
+        elif not small and notice is not None:
+            self._too_small = None
+            if self.screen is notice:
+                self.pop_screen()
+            if notice.paused and self.driver.paused:
+                self.driver.resume()
+            if self._play is not None and self.playing:
+                self.play.refresh_status()
 
     def start_exercise(self) -> None:
         """The facilitator's start key: open the play screen; the clock starts once it is up."""

@@ -104,3 +104,29 @@ async def test_the_timeline_reads_at_120_by_40_with_long_conditions():
         msel.select_inject(when_row)
         await pilot.pause()
         assert "due when " in text_of(app.play.query_one("#msel-detail"))  # the condition in full below
+
+
+async def test_a_terminal_smaller_than_the_layout_gets_a_notice_until_it_fits(make_app):
+    from tui.screens.dialogs import TooSmallScreen
+    from tui.screens.play import PlayScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot)
+        assert not app.driver.paused
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        text = text_of(app.screen.query_one("#too-small"))
+        assert "60×20" in text and "80×24" in text and "paused" in text
+        assert app.driver.paused, "nobody can read the screen: the clock waits"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and not app.driver.paused
+    small = make_app()
+    async with small.run_test(size=(70, 20)) as pilot:  # too small from the start: the briefing is covered
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(small.screen, TooSmallScreen)

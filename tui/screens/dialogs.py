@@ -43,12 +43,46 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class TooSmallScreen(ModalScreen[None]):
+    """Covers everything while the terminal is smaller than the layout needs; closes when it is big enough."""
+
+    BINDINGS = [Binding("q", "app.quit", "Quit")]
+
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; }
+    TooSmallScreen > Static { width: 1fr; height: auto; padding: 0 1; text-align: center; }
+    """
+
+    def __init__(self, size: tuple[int, int], need: tuple[int, int], paused: bool, **kwargs):
+        super().__init__(**kwargs)
+        self.need = need
+        self.paused = paused
+        self._term_size = size
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.message(self._term_size), id="too-small")
+
+    def message(self, size: tuple[int, int]) -> Text:
+        (w, h), (nw, nh) = size, self.need
+        text = Text.assemble((f"This terminal is {w}×{h}; cyclesim needs at least {nw}×{nh}.", "bold"),
+                             "\nEnlarge the window or make the font smaller; the screen comes back as soon as it fits.")
+        if self.paused:
+            text.append("\nThe clock is paused meanwhile and runs on when the screen comes back.")
+        text.append("\nq quits (the session is saved).")
+        return text
+
+    def show_size(self, size: tuple[int, int]) -> None:
+        self._term_size = size
+        if self.is_mounted:
+            self.query_one("#too-small", Static).update(self.message(size))
+
+
 HELP = [
     ("Running the clock", [
         ("space", "run / pause the exercise clock"),
         ("+ / -", "faster / slower: ×1 (real time), ×10, ×60, ×600, ×3600, then 'to next event' "
                   "(runs until something happens, then pauses)"),
-        ("n", "jump to the next inject (runs until the next inject is released)"),
+        ("n", "jump to the next inject (stops early where a decision point opens; the clock is paused after)"),
     ]),
     ("Views", [
         ("t", "switch view: facilitator console → each team → back"),
