@@ -313,7 +313,10 @@ class CyclesimApp(App[int]):
                 self.notify(str(e), severity="error")
                 return
             self._after_input()
-            self.notify("Observation noted.")
+            if values.get("rating"):
+                self.notify(f"Rating {values['rating']} noted for {values.get('objective')}.")
+            else:
+                self.notify("Observation noted.")
 
         self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(ObservationScreen(self.ex, team=self.play.active_team), done)

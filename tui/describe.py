@@ -89,6 +89,7 @@ _TEXT = {
     "facilitator.injected": lambda r, d: f"facilitator adds {d['inject']['id']}: {d['inject']['title']}",
     "facilitator.channel": lambda r, d: f"facilitator sets channel {d['channel']} {d['status']}",
     "observation.noted": lambda r, d: f"observation ({d.get('category', d.get('kind', 'note'))}"
+                                      + (f" {d['rating']}" if d.get("rating") else "")
                                       + (f", {d['objective']}" if d.get("objective") else "") + f"): {d['text']}",
     "exercise.ended": lambda r, d: f"exercise ended: {d.get('summary', '')}",
 }

@@ -130,3 +130,28 @@ async def test_a_terminal_smaller_than_the_layout_gets_a_notice_until_it_fits(ma
         await pilot.pause()
         await pilot.pause()
         assert isinstance(small.screen, TooSmallScreen)
+
+
+async def test_a_rating_shows_its_value_once_noted(make_app):
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#text", Input).value = "Shared at AMBER within the hour"
+        form.query_one("#kind").value = "rating"
+        form.query_one("#objective").value = "OBJ-1"
+        form.query_one("#rating").value = "S"
+        form.query_one("#text", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        toasts = [n.message for n in app._notifications]
+        assert any("Rating S" in m and "OBJ-1" in m for m in toasts), toasts
+        await pilot.press("4")
+        await pilot.pause()
+        table = app.play.query_one("#notes-table")
+        assert table._rows[table.row_keys[0]][1] == "rating S"
+        assert any("(rating S, OBJ-1)" in line for line in app.view.feed)

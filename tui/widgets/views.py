@@ -103,7 +103,7 @@ class FacilitatorView(Container):
         obs = self.view.observations
         table = self.query_one("#notes-table", RowTable)
         if self._notes < len(obs):
-            table.add_rows((str(r.seq), (format_time(r.t), r.get("category", ""), r.get("objective") or "",
+            table.add_rows((str(r.seq), (format_time(r.t), _kind(r), r.get("objective") or "",
                                          r.get("team") or "", r["text"])) for r in obs[self._notes:])
             self._notes = len(obs)
         table.border_title = f"Observations · {len(obs)}" + ("" if obs else " · press o to write one")
@@ -224,3 +224,9 @@ class TeamView(Container):
     @property
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
+
+
+def _kind(r) -> str:
+    """The Kind cell of an observation; a rating shows its value ("rating S")."""
+    kind = r.get("category", "") or ""
+    return f"{kind} {r['rating']}".strip() if r.get("rating") else kind
