@@ -39,11 +39,11 @@ async def test_a_unanimity_veto_shows_in_the_log_of_the_team_that_asked_for_the_
         view = app.play.team_view("eu")
         view.show_tab(3)
         await pilot.pause()
-        outcomes = [e.outcome for e in view.log.entries()]
+        outcomes = [e.outcome for e in view.decision_log.entries()]
         blocked = [o for o in outcomes if o.startswith("vote round 1/")]
         assert blocked and "blocked by HU (will not sign any text that names a State)" in blocked[0], outcomes
         assert any(o.startswith(("failed", "downgraded")) for o in outcomes), outcomes
-        assert isinstance(view.log, DecisionLog)
+        assert isinstance(view.decision_log, DecisionLog)
 
 
 def test_lapsed_and_unknown_decision_records_reach_the_team_log_and_the_feed(tutorial):
