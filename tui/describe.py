@@ -8,6 +8,7 @@ in a live feed (each hop of a message) return None.
 from __future__ import annotations
 
 from simulator.journal.journal import Record
+from simulator.text import printable
 from simulator.timefmt import format_time
 
 QUIET_KINDS = frozenset({"message.sent", "exercise.started"})
@@ -102,4 +103,4 @@ def describe(r: Record) -> str | None:
         return None
     text = _TEXT.get(r.kind)
     body = text(r, r.data) if text is not None else r.kind
-    return f"{format_time(r.t)}  {body}"
+    return f"{format_time(r.t)}  {printable(body, one_line=True)}"

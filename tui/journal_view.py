@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from simulator.engine.severity import COLOURS, NAMES
 from simulator.engine.state import WorldState
 from simulator.journal.journal import Record
+from simulator.text import printable
 from tui.describe import describe
 
 if TYPE_CHECKING:
@@ -187,7 +188,8 @@ class JournalView:
             key = (team, r["inject"])
             item = self._inbox_at.get(key)
             if item is None:
-                item = InboxItem(r.seq, r.t, r["inject"], r["title"], r.get("body", ""), r.get("tlp", ""),
+                item = InboxItem(r.seq, r.t, r["inject"], printable(r["title"], one_line=True),
+                                 printable(r.get("body", "")), r.get("tlp", ""),
                                  r.get("from", ""), [r["actor"]])
                 self._inbox_at[key] = item
                 self.inbox.setdefault(team, []).append(item)
@@ -244,7 +246,7 @@ class JournalView:
 
     def _point(self, r: Record, ch: Changes) -> None:
         if r.kind == "decision_point.opened":
-            self.points[r["point"]] = PointInfo(r["point"], r["team"], r["prompt"], r.t, r["deadline"],
+            self.points[r["point"]] = PointInfo(r["point"], r["team"], printable(r["prompt"]), r.t, r["deadline"],
                                                 r["default"], list(r["options"]))
             ch.alerts.append((f"team {r['team']}: decision point {r['point']} is open", "information"))
         else:
@@ -294,7 +296,7 @@ class JournalView:
             what = f"{r['point']}:{r['option']}"
             if r.get("how") != "default":
                 return  # the submission already shows a decided point
-        self.log[team].append(LogEntry(r.seq, r.t, r.kind, what, outcome, rationale))
+        self.log[team].append(LogEntry(r.seq, r.t, r.kind, what, printable(outcome), printable(rationale)))
         ch.log.add(team)
 
     # ------------------------------------------------------------ reading

@@ -155,3 +155,22 @@ async def test_a_rating_shows_its_value_once_noted(make_app):
         table = app.play.query_one("#notes-table")
         assert table._rows[table.row_keys[0]][1] == "rating S"
         assert any("(rating S, OBJ-1)" in line for line in app.view.feed)
+
+
+async def test_control_characters_in_titles_and_rationales_never_reach_the_terminal(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(app, pilot)
+        app.ex.add_inject(sender="EXCON", to=["CSIRT-IE"], title="Evil \x1b]0;pwned\x07 \x1b[2J title", body="b\x1b[31m")
+        app.ex.run(until=app.ex.now + 30)
+        app.ex.submit("ie", decision="D03", rationale="why \x1b[8mhidden\x1b[0m")
+        app.sync()
+        await pilot.pause()
+        msel = app.play.facilitator.msel
+        cells = [str(c) for k in msel.row_keys for c in msel._rows[k]]
+        assert any("\\x1b]0;pwned" in c for c in cells) and not any("\x1b" in c for c in cells)
+        assert not any("\x1b" in line for line in app.view.feed)
+        assert any("\\x1b[8mhidden" in e.outcome + e.rationale or "\\x1b[8mhidden" in e.rationale
+                   for e in app.view.log["ie"])
+        assert not any("\x1b" in e.rationale for e in app.view.log["ie"])
+        assert not any("\x1b" in i.title + i.body for i in app.view.inbox["ie"])

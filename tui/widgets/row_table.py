@@ -34,6 +34,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from simulator.text import printable
+
 Cell = Union[str, Text]
 """A cell is plain text (never parsed as markup) or a Rich Text with its own styles."""
 
@@ -56,12 +58,16 @@ class Column:
 
 
 def _one_line(cell: Cell) -> Cell:
-    """Cells are one terminal line: newlines in scenario text or rationales become spaces."""
+    """Cells are one terminal line: newlines in scenario text or rationales become spaces, and
+    control characters (an escape sequence in a title) show as visible escapes, never reach the terminal."""
     if isinstance(cell, str):
-        return cell.replace("\n", " ") if "\n" in cell else cell
+        cell = cell.replace("\n", " ") if "\n" in cell else cell
+        return printable(cell, one_line=True)
     if "\n" in cell.plain:
-        return Text(" ").join(cell.split("\n", allow_blank=True))
-    return cell
+        cell = Text(" ").join(cell.split("\n", allow_blank=True))
+    plain = cell.plain
+    safe = printable(plain, one_line=True)
+    return cell if safe == plain else Text(safe, style=cell.style)
 
 
 def _plain(cell: Cell) -> str:
