@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import time
+import traceback
+from pathlib import Path
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,6 +25,7 @@ from textual.binding import Binding
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
+from simulator.text import printable
 from simulator.scenario.msel import write_msel
 from simulator.scenario.msel.actuals import actuals_from_records
 from simulator.timefmt import format_time
@@ -40,6 +44,8 @@ TICK_HZ = 20
 """Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""
 MAX_TOASTS = 2
 """Alerts shown per tick; the feed and the journal keep the rest."""
+ENGINE_LOG = "engine-error.log"
+"""File in the session folder that keeps the traceback of an engine or store failure."""
 MIN_SIZE = (80, 24)
 """The smallest terminal the layout is drawn for (columns, lines); below it a notice covers the screen."""
 GC_THRESHOLDS = (10_000, 10, 100)
@@ -194,8 +200,11 @@ class CyclesimApp(App[int]):
             self._shown_now = self.ex.now
             self.play.clock()
             mark = getattr(self.session, "mark_clock", None)
-            if mark is not None:  # resume continues where the clock got to, not at the last record
-                mark(self.ex.now)
+            if mark is not None and not isinstance(self.driver.error, sqlite3.Error):
+                try:  # resume continues where the clock got to, not at the last record
+                    mark(self.ex.now)
+                except sqlite3.Error as e:
+                    self._engine_error(e)
 
     def next_inject(self) -> str:
         """The next inject due by the timeline, for the status bar ("TUT-05 at T+06:00")."""
@@ -224,7 +233,50 @@ class CyclesimApp(App[int]):
         return before.released_t + spec.after.delay
 
     def _engine_error(self, error: BaseException) -> None:
-        self.notify(f"The engine stopped on an error and the clock is paused: {error}", severity="error", timeout=15)
+        """The engine or the session store failed: stop the clock, keep what is saved, say what happened.
+
+        The traceback goes to ``engine-error.log`` in the session folder, with
+        the session's name, so it can be reported; the notice names that file.
+        A store that cannot write (a full disk) stops the session: the clock
+        will not run again, and every record committed before stays in the store.
+        """
+        self.driver.pause()
+        self.driver.error = error
+        log = self._log_failure(error)
+        where = f" Details: {log}." if log else ""
+        if isinstance(error, sqlite3.Error):
+            path = getattr(self.session, "path", None)
+            resume = f" Free some space, then continue with: cyclesim resume {path}." if path else ""
+            message = (f"The session could not be saved ({printable(error, one_line=True)}). The clock is stopped; "
+                       f"everything recorded before is kept.{resume}{where} Press q to leave.")
+        else:
+            message = (f"The engine stopped on an error and the clock is paused: "
+                       f"{printable(error, one_line=True)}.{where}")
+        if self._play is not None and self.playing:
+            self.play.refresh_status()
+        self.notify(message, severity="error", timeout=30)
+
+    def _log_failure(self, error: BaseException) -> Path | None:
+        """Append the traceback to the session folder's engine-error.log; None without a session or room."""
+        folder = getattr(self.session, "path", None)
+        if folder is None:
+            return None
+        log = Path(folder) / ENGINE_LOG
+        name = Path(folder).name
+        trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        try:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"session {name} at {format_time(self.ex.now)} (step {self.ex.steps}):\n{trace}\n")
+        except OSError:
+            return None  # a full disk may refuse this too: the notice still says what happened
+        return log
+
+    def _stopped_for_good(self) -> bool:
+        if isinstance(self.driver.error, sqlite3.Error):
+            self.notify("The session can no longer be saved, so the clock stays stopped. Press q to leave; "
+                        "the records saved so far are kept.", severity="error", timeout=10)
+            return True
+        return False
 
     def _after_input(self) -> None:
         """An input changed the engine: play out the current instant, then show it."""
@@ -236,12 +288,16 @@ class CyclesimApp(App[int]):
         if self.ex.ended:
             self.notify("The exercise has ended.")
             return
+        if self._stopped_for_good():
+            return
         if self.driver.jumping:
             self.driver.cancel_jump()
         self.driver.toggle()
         self.play.refresh_status()
 
     def jump_to_next_inject(self) -> None:
+        if self._stopped_for_good():
+            return
         self.driver.jump_to_next_inject()
         self.play.refresh_status()
 
@@ -260,6 +316,9 @@ class CyclesimApp(App[int]):
             self.ex.fire(inject)
         except InputError as e:
             self.notify(str(e), severity="error")
+            return
+        except Exception as e:
+            self._engine_error(e)
             return
         self._after_input()
         self.notify(f"{inject} fired at {format_time(self.ex.now)}.")
@@ -334,10 +393,15 @@ class CyclesimApp(App[int]):
         """Hand a decision to the engine and say what it made of it."""
         if submission is None:
             return
+        if self._stopped_for_good():
+            return
         try:
             outcome = submission.submit(self.ex)
         except InputError as e:
             self.notify(str(e), severity="error")
+            return
+        except Exception as e:  # the store could not write it, or an engine bug: the session must not die
+            self._engine_error(e)
             return
         self._after_input()
         what = submission.decision or f"{submission.point}:{submission.option}"

@@ -174,3 +174,70 @@ async def test_control_characters_in_titles_and_rationales_never_reach_the_termi
                    for e in app.view.log["ie"])
         assert not any("\x1b" in e.rationale for e in app.view.log["ie"])
         assert not any("\x1b" in i.title + i.body for i in app.view.inbox["ie"])
+
+
+class _Session:
+    """What the app needs of a session: its folder (and the clock mark)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def mark_clock(self, now: float) -> None:
+        pass
+
+
+async def test_a_full_disk_stops_the_clock_says_so_and_keeps_the_records(tutorial, tmp_path):
+    import sqlite3
+
+    from simulator.journal.journal import Journal
+
+    class FullDisk(Journal):
+        full = False
+        saved: list = []
+
+        def _persist(self, record):
+            if self.full:
+                raise sqlite3.OperationalError("database or disk is full")
+            self.saved.append(record)
+
+    journal = FullDisk()
+    app = _app(Exercise(tutorial, seed=1, journal=journal), session=_Session(tmp_path))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(app, pilot)
+        app.driver.clock.advance(40)  # ×60: 40 minutes, TUT-01 goes out
+        app.tick()
+        saved = len(journal.saved)
+        assert saved > 2
+        journal.full = True
+        app.driver.clock.advance(120)
+        result = app.tick()  # the next record cannot be written
+        await pilot.pause()
+        assert result.stopped == "error" and app.driver.paused and app.is_running
+        toasts = [n.message for n in app._notifications]
+        assert any("could not be saved (database or disk is full)" in m and "cyclesim resume" in m for m in toasts)
+        assert journal.saved[:saved] == list(journal)[:saved], "every committed record is kept"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.driver.paused, "a store that cannot write does not run again"
+        assert (tmp_path / "engine-error.log").exists()
+
+
+async def test_an_engine_failure_is_logged_in_the_session_folder_with_its_name(make_app, tmp_path, monkeypatch):
+    folder = tmp_path / "tutorial-007"
+    folder.mkdir()
+    app = make_app(session=_Session(folder))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(app, pilot)
+
+        def broken():
+            raise RuntimeError("boom in the engine")
+
+        monkeypatch.setattr(app.ex, "step", broken)
+        app.driver.clock.advance(60)
+        assert app.tick().stopped == "error"
+        await pilot.pause()
+        log = folder / "engine-error.log"
+        text = log.read_text(encoding="utf-8")
+        assert "session tutorial-007" in text and "RuntimeError: boom in the engine" in text and "Traceback" in text
+        assert any(str(log) in n.message for n in app._notifications)
+        assert app.driver.paused and app.is_running
