@@ -16,18 +16,18 @@ import os
 import sqlite3
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
-from simulator.text import printable
 from simulator.scenario.msel import write_msel
 from simulator.scenario.msel.actuals import actuals_from_records
+from simulator.text import printable
 from simulator.timefmt import format_time
 from tui.choices import Choice, Submission
 from tui.commands import ExerciseCommands

@@ -20,8 +20,8 @@ before the exercise runs on.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from simulator.engine.exercise import Exercise
 from simulator.journal.journal import Record

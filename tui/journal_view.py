@@ -13,8 +13,9 @@ engine's internals; the engine is asked only through its public API
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from simulator.engine.severity import COLOURS, NAMES
 from simulator.engine.state import WorldState
@@ -124,7 +125,7 @@ class Changes:
 class JournalView:
     """Incremental, journal-derived state of one exercise for the screens."""
 
-    def __init__(self, plan: "Plan"):
+    def __init__(self, plan: Plan):
         self.plan = plan
         self.next_seq = 0
         self.started: dict[str, Any] = {}

@@ -9,7 +9,8 @@ everything the command needs from the engine has been built.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from simulator.errors import InputError
 

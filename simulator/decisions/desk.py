@@ -203,6 +203,7 @@ class DecisionDesk:
             return refuse("name a decision or a decision point and option")
         if opt is not None and decision is not None and self.already(decision):
             # the point asks for a step already taken: choosing it closes the point
+            assert point is not None  # an option always comes with its point
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
             return Outcome(True, reason=f"{decision} already taken or under way", decision=decision)
@@ -215,6 +216,7 @@ class DecisionDesk:
             point, opt = self._point_answered_by(team, decision)
             option = opt.id if opt is not None else None
         if point is not None:
+            assert opt is not None  # a point is answered with one of its options
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
         if decision is not None:
@@ -446,7 +448,7 @@ class DecisionDesk:
                 if stance is None:
                     votes[ms] = {"agree": True, "p": 1.0, "reason": "no reservations"}
                     continue
-                leaning = stance.topics.get(topic, stance.stance)
+                leaning = next((v for k, v in stance.topics.items() if k == topic), stance.stance)
                 score = ex.state.evidence - stance.evidence_threshold + leaning + (ex.state.cohesion - 0.6)
                 p = 1.0 / (1.0 + math.exp(-council.k * score))
                 agree = rng.random() < p

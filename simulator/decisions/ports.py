@@ -8,7 +8,8 @@ Every member here is public on the exercise; the desk reaches no private.
 from __future__ import annotations
 
 import random
-from typing import Any, Generator, Protocol
+from collections.abc import Generator
+from typing import Any, Protocol
 
 from simulator.scenario.conditions import Context
 from simulator.scenario.model import Delay, Effects, Scenario

@@ -9,8 +9,8 @@ benchmarks), never inside the engine, since it is process-wide.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

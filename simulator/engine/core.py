@@ -9,7 +9,8 @@ thing they all hold. Nothing here reads the wall clock or the global
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generator
+from collections.abc import Callable, Generator
+from typing import Any
 
 import simpy
 

@@ -11,8 +11,9 @@ T+0; nothing here reads the wall clock or the global ``random``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 from simulator.decisions.desk import DecisionDesk, Outcome
 from simulator.engine import severity as sev
@@ -38,7 +39,7 @@ deciding team's situational picture (issue 14: decide on what you know)."""
 class DecisionSource(Protocol):
     """Anything that feeds decisions: a script, a policy, or people at the TUI."""
 
-    def attach(self, exercise: "Exercise") -> None: ...
+    def attach(self, exercise: Exercise) -> None: ...
 
 
 @dataclass
@@ -49,6 +50,12 @@ class ScheduledInput:
     payload: dict[str, Any]
     t: int
     step: int | None = None
+
+
+def _step_of(inp: ScheduledInput) -> int:
+    """The step of an input replayed at its step (only those are in the stepped queue)."""
+    assert inp.step is not None
+    return inp.step
 
 
 class Exercise:
@@ -184,8 +191,8 @@ class Exercise:
     def submit(self, team: str, *, decision: str | None = None, point: str | None = None,
                option: str | None = None, rationale: str = "", params: dict | None = None) -> Outcome:
         """A team takes a decision, or answers a decision point, with a rationale."""
-        payload = {"team": team, "decision": decision, "point": point, "option": option,
-                   "rationale": rationale, "params": dict(sorted((params or {}).items()))}
+        payload: dict[str, Any] = {"team": team, "decision": decision, "point": point, "option": option,
+                                   "rationale": rationale, "params": dict(sorted((params or {}).items()))}
         self._input("decision.submitted", payload)
         return self.desk.submit(**payload)
 
@@ -289,7 +296,7 @@ class Exercise:
             raise InputError(f"unknown input kind {inp.kind!r}")
         if inp.step is not None:
             self._stepped_inputs.append(inp)
-            self._stepped_inputs.sort(key=lambda i: i.step)
+            self._stepped_inputs.sort(key=_step_of)
         else:
             self._timed_inputs.append(inp)
             self._timed_inputs.sort(key=lambda i: i.t)
@@ -419,9 +426,9 @@ class Exercise:
             self.env._now = t
 
     def _apply_stepped(self, before: float = math.inf) -> None:
-        while self._stepped_inputs and self._stepped_inputs[0].step <= self.steps and self._stepped_inputs[0].t < before:
+        while self._stepped_inputs and _step_of(self._stepped_inputs[0]) <= self.steps and self._stepped_inputs[0].t < before:
             inp = self._stepped_inputs.pop(0)
-            if inp.step < self.steps:
+            if _step_of(inp) < self.steps:
                 raise InputError(f"input {inp.kind} at step {inp.step} came too late (now at step {self.steps})")
             self._advance(inp.t)
             self.apply_input(inp.kind, inp.payload)
@@ -569,6 +576,7 @@ class Exercise:
             if self._waits_for_delivery(follower, recipients):
                 continue
             item = self.plan.injects.get(follower) or self.plan.points[follower]
+            assert item.after is not None  # a follower is chained by its 'after'
             self.start(self._after(item.after.delay, follower))
 
     def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
@@ -580,7 +588,7 @@ class Exercise:
         """A message reached its recipient: points chained to it open for the teams that read it."""
         for follower in self.plan.followers.get(inj.id, ()):
             dp = self.plan.points.get(follower)
-            if dp is not None and dp.team in teams and follower not in self._chained:
+            if dp is not None and dp.after is not None and dp.team in teams and follower not in self._chained:
                 self._chained.add(follower)
                 self.start(self._after(dp.after.delay, follower))
         self.recheck_conditions()
@@ -613,7 +621,8 @@ class Exercise:
         if ident in self._open_points or ident in self._closed_points:
             return
         dp = self.plan.points[ident]
-        deadline = dp.deadline if dp.deadline is not None else self.now + dp.within
+        assert dp.deadline is not None or dp.within is not None  # the format requires one of them
+        deadline = dp.deadline if dp.deadline is not None else self.now + (dp.within or 0)
         deadline = max(deadline, self.now)
         self._open_points[ident] = {"team": dp.team, "opened": self.now, "deadline": deadline}
         self.record("decision_point.opened", {

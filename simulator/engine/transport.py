@@ -12,7 +12,7 @@ hundreds of thousands of them, and a process costs several extra events each.
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 import simpy
 

@@ -10,9 +10,12 @@ For a team seat the rule is: deliveries addressed to an actor the team plays,
 and allowed by TLP (TLP:RED only to an actor the inject names itself, never
 through an "everyone" expansion); its own decision points and decisions; the
 NIS2/DORA clocks its actors own; the start and end of the exercise, without
-the world state. Per-actor situational pictures (the team's own picture of
-the incident) plug in at :meth:`SeatFilter.picture`, the seam left for them:
-today it passes nothing of the world state on.
+the world state. What a team knows of the incident reaches it as its own
+situational picture (:mod:`simulator.engine.knowledge`, folded from what was
+delivered to the actors it plays): a record that changes the team's picture
+carries it under ``picture``, or comes as a ``picture.updated`` frame when
+the record itself is not the team's to see. Ground truth never leaves the host
+for a team seat.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.engine.knowledge import Knowledge
 from simulator.host.protocol import EVALUATOR, FACILITATOR
 from simulator.journal.journal import Record
 from simulator.scenario.crossref import EVERYONE
@@ -80,9 +84,21 @@ class SeatFilter:
         self._point_team = {d.id: d.team for d in plan.scenario.decision_points}
         self._media = frozenset(a for a, actor in plan.network.actors.items() if actor.kind in MEDIA_KINDS)
         self._adhoc = 0
+        self._knowledge = Knowledge(plan=plan)
+        self._teams = [t.id for t in plan.scenario.teams if not t.facilitator]
+        self._last_picture: dict[str, tuple] = {}
+        self._pictures: dict[tuple[str, int], dict[str, Any]] = {}
+        """(team, seq) -> the team's picture right after that record, where the record changed it."""
 
     def learn(self, record: Record) -> None:
-        """Note what later records need (ad-hoc injects' named recipients)."""
+        """Note what later records need (ad-hoc injects' named recipients, each team's picture)."""
+        self._knowledge.feed(record)
+        for team in self._teams:
+            picture = self._knowledge.team(team)
+            signature = tuple(sorted((name, repr(f.value), f.learned, f.source) for name, f in picture.facts.items()))
+            if signature != self._last_picture.get(team, ()):
+                self._last_picture[team] = signature
+                self._pictures[(team, record.seq)] = picture.as_json()
         if record.kind == "facilitator.injected":
             spec = record.get("inject") or {}
             self._adhoc += 1  # the engine numbers accepted ad-hoc injects the same way
@@ -90,7 +106,23 @@ class SeatFilter:
             self._named[ident] = frozenset(r for r in spec.get("to", []) if r != EVERYONE)
 
     def view(self, seat: Seat, record: Record) -> dict[str, Any] | None:
-        """What of ``record`` the seat receives (a JSON-ready dict), or None: the one filtering seam."""
+        """What of ``record`` the seat receives (a JSON-ready dict), or None: the one filtering seam.
+
+        The same record gives the same frame at any later call (a seat that
+        catches up gets what it would have got live): pictures are kept per
+        record as :meth:`learn` folded them.
+        """
+        out = self._view(seat, record)
+        if seat.sees_all or seat.team is None:
+            return out
+        picture = self._pictures.get((seat.team, record.seq))
+        if picture is None:
+            return out
+        if out is None:
+            return {"kind": "picture.updated", "seq": record.seq, "t": record.t, "picture": picture}
+        return {**out, "picture": picture}
+
+    def _view(self, seat: Seat, record: Record) -> dict[str, Any] | None:
         if seat.sees_all:
             return record.as_dict()
         kind = record.kind
@@ -107,15 +139,7 @@ class SeatFilter:
             return self._briefing(seat, record)
         if kind == "exercise.ended":
             return {"kind": kind, "seq": record.seq, "t": record.t}
-        return self.picture(seat, record)
-
-    def picture(self, seat: Seat, record: Record) -> dict[str, Any] | None:
-        """Seam for per-actor situational pictures: what a team learns of the incident from ``record``.
-
-        The world state is the evaluators' truth, not the team's: until the
-        pictures are built from what reached each actor, nothing of it passes.
-        """
-        return None
+        return None  # the world state is the evaluators' truth: a team learns it through its picture
 
     def tlp_allows(self, seat: Seat, record: Record) -> bool:
         """TLP:RED goes to recipients the inject names, never through 'everyone'; other labels follow the addressing."""

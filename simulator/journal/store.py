@@ -54,10 +54,10 @@ import os
 import socket
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import quote
 
 from simulator.errors import InputError
@@ -161,7 +161,7 @@ class SessionLock:
         self.path = self.folder / LOCK_NAME
         self._fd: int | None = None
 
-    def acquire(self) -> "SessionLock":
+    def acquire(self) -> SessionLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
@@ -250,7 +250,7 @@ class Store:
     # ------------------------------------------------------------ opening
     @classmethod
     def create(cls, folder: Path, *, meta: dict, source_path: str, source: str, standalone: str | None,
-               clock: Callable[[], float] = time.time) -> "Store":
+               clock: Callable[[], float] = time.time) -> Store:
         """A new session file in an existing, locked, empty folder; all of it in one transaction."""
         db = Path(folder) / DB_NAME
         conn = sqlite3.connect(db, isolation_level=None, timeout=0)
@@ -277,7 +277,7 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, folder: Path) -> "Store":
+    def open(cls, folder: Path) -> Store:
         """Open a session read-only and check it; SessionError (exit 2) for anything wrong."""
         folder = Path(folder)
         db = folder / DB_NAME

@@ -217,7 +217,7 @@ class Doctrine:
 
     def _answer_points(self) -> None:
         ex = self.ex
-        for point, info in sorted(ex.open_points().items()):
+        for point, _info in sorted(ex.open_points().items()):
             dp = ex.plan.points[point]
             choice = None
             for opt in dp.options:

@@ -24,9 +24,10 @@ Entries with ``step`` replay exactly where they happened; entries with only
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 

@@ -12,7 +12,8 @@ Every piece of text goes through :func:`markupsafe.escape`.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from markupsafe import Markup, escape
 

@@ -65,7 +65,7 @@ def _eccs_at_least(level: int) -> Callable[[Fact], bool]:
     return lambda f: f.name == "eccs" and int(f.value) >= level
 
 
-def _key_facts(k: "FlowKnowledge") -> list[tuple[str, str, int, Callable[[Fact], bool], tuple[str, ...]]]:
+def _key_facts(k: FlowKnowledge) -> list[tuple[str, str, int, Callable[[Fact], bool], tuple[str, ...]]]:
     """(id, label, true since, does a learned fact state it, levels expected to learn it)."""
     out: list[tuple[str, str, int, Callable[[Fact], bool], tuple[str, ...]]] = []
     firsts: dict[str, int] = {}
@@ -156,7 +156,8 @@ def chart(flow: dict[str, Any]) -> Markup:
     left, right, top, row_h = 190, 30, 10, 26
     end = max([flow["end"], 1] + [c["t"] for r in rows for c in r["levels"] if c["t"] is not None])
     x0, x1 = left, W - right
-    scale = lambda t: x0 + (x1 - x0) * min(max(t, 0), end) / end
+    def scale(t):
+        return x0 + (x1 - x0) * min(max(t, 0), end) / end
     body: list[str] = []
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h / 2

@@ -13,9 +13,10 @@ Ordered vocabularies (colours, IPCR modes, confidence ...) compare by rank, so
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 LADDERS: dict[str, tuple[str, ...]] = {
     "colour": ("white", "green", "yellow", "red"),
@@ -120,7 +121,7 @@ class Condition:
     source: str
     tree: ast.Expression
 
-    def holds(self, ctx: "Context") -> bool:
+    def holds(self, ctx: Context) -> bool:
         """Whether the condition holds, and nothing else: no reads, no reasons.
 
         Same truth as ``evaluate(ctx).ok`` but short-circuits and builds no
@@ -134,7 +135,7 @@ class Condition:
         except ConditionError:  # a parameter off its ladder: the condition does not hold
             return False
 
-    def evaluate(self, ctx: "Context") -> "Verdict":
+    def evaluate(self, ctx: Context) -> Verdict:
         reads: dict[str, Any] = {}
         failed: list[str] = []
         try:

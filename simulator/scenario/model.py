@@ -8,7 +8,7 @@ the engine reads them. Cross-references (does that actor exist?) are checked by
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -123,7 +123,7 @@ class Delay(Model):
     max: float = Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, description="longest delay, hours")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Delay":
+    def _ordered(self) -> Delay:
         if not self.min <= self.mode <= self.max:
             raise ValueError(f"delay needs min <= mode <= max, got {self.min} / {self.mode} / {self.max}")
         return self
@@ -351,7 +351,7 @@ class InjectRef(Model):
 
     use: Id = Field(description="id of a library inject template (under injects/)")
     id: Id = Field(description="id of this inject in the scenario")
-    with_: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, alias="with", description="values of the template's parameters, e.g. {entity: HOSP-IE-1}")
+    with_: dict[str, str | int | float | bool] = Field(default_factory=dict, alias="with", description="values of the template's parameters, e.g. {entity: HOSP-IE-1}")
     at: Time | None = Field(None, description="instead of the template's timing: release at this scenario time, e.g. 'T+02:00'")
     after: After | None = Field(None, description="instead of the template's timing: release a delay after another inject's release")
     when: str | None = Field(None, description="instead of the template's timing: release when this condition holds, e.g. \"eccs >= 4\"")
@@ -369,7 +369,7 @@ class InjectRef(Model):
 
 class TemplateParam(Model):
     description: str = Field("", description="what the parameter is for")
-    default: Union[str, int, float, bool, None] = Field(None, description="value used when a scenario gives none")
+    default: str | int | float | bool | None = Field(None, description="value used when a scenario gives none")
 
 
 class InjectTemplate(Model):
@@ -440,7 +440,7 @@ class Option(Model):
     id: Id = Field(description="option id, unique within the point")
     label: str = Field(description="the choice as players read it")
     decision: Id | None = Field(None, description="catalogue decision this option takes")
-    params: dict[str, Union[str, int, float, bool]] = Field(default_factory=dict, description="parameters of the catalogue decision")
+    params: dict[str, str | int | float | bool] = Field(default_factory=dict, description="parameters of the catalogue decision")
     fires: list[Id] = Field(default_factory=list, description="injects released when chosen")
     cancels: list[Id] = Field(default_factory=list, description="injects that will not happen when chosen")
     effects: Effects = Field(default_factory=no_effects, description="changes to the exercise state when chosen")
@@ -724,5 +724,5 @@ class Scenario(Model):
 class RawScenario(Scenario):
     """The scenario as written: injects may still be library references."""
 
-    injects: list[Union[InjectRef, Inject]] = Field(  # type: ignore[assignment]
+    injects: list[InjectRef | Inject] = Field(  # type: ignore[assignment]
         default_factory=list, description="the MSEL: messages to the players, inline or library uses (use:)")

@@ -35,7 +35,7 @@ class Plan:
     content_hash: str = ""
 
     @classmethod
-    def of(cls, scenario: Scenario, content_hash: str = "") -> "Plan":
+    def of(cls, scenario: Scenario, content_hash: str = "") -> Plan:
         team_of_actor = {a: t.id for t in scenario.teams for a in t.plays}
         followers: dict[str, list[str]] = {}
         timed: list[Inject | DecisionPoint] = [*scenario.injects, *scenario.decision_points]

@@ -39,7 +39,7 @@ def standalone_text(loaded: LoadedScenario) -> str | None:
         try:
             if load_text(text).content_hash == loaded.content_hash:
                 return text
-        except Exception:  # noqa: BLE001 - any failure just means this form does not round-trip
+        except Exception:
             continue
     return None
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import ScenarioError
@@ -115,7 +115,7 @@ class Session:
     # ------------------------------------------------------------ new
     @classmethod
     def create(cls, loaded: LoadedScenario, seed: int, path: Path | None = None, *,
-               clock: Callable[[], float] = time.time) -> "Session":
+               clock: Callable[[], float] = time.time) -> Session:
         """A new session folder (default: the user's data dir) for this scenario and seed.
 
         Give ``session.journal`` to the :class:`Exercise`; its records are
@@ -136,7 +136,7 @@ class Session:
 
     # ------------------------------------------------------------ existing
     @classmethod
-    def open(cls, path: str | Path, *, base: Path | None = None) -> "Session":
+    def open(cls, path: str | Path, *, base: Path | None = None) -> Session:
         """Lock an existing session and open it read-only (checked); ``journal`` is None until resumed."""
         folder = resolve(path, base)
         lock = SessionLock(folder).acquire()
@@ -151,7 +151,7 @@ class Session:
     @classmethod
     def resume(cls, path: str | Path, *, scenario_file: str | Path | None = None, use_stored: bool = False,
                check_only: bool = False, base: Path | None = None,
-               clock: Callable[[], float] = time.time) -> tuple["Session", Resumed]:
+               clock: Callable[[], float] = time.time) -> tuple[Session, Resumed]:
         """Open, rebuild and check a session; unless ``check_only``, open it for appending.
 
         Raises SessionError (changed scenario, damaged or locked session) or
@@ -255,7 +255,7 @@ class Session:
         finally:
             self._lock.release()
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc) -> None:

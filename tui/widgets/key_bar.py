@@ -20,7 +20,6 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
-
 ESSENTIAL = frozenset({"help", "quit"})
 """Actions whose keys stay on the bar however narrow the terminal (help lists all the others)."""
 

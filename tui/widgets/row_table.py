@@ -18,8 +18,9 @@ when the cursor lands on a row, :class:`RowTable.RowSelected` on Enter.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Sequence, Union
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -36,7 +37,7 @@ from textual.strip import Strip
 
 from simulator.text import printable
 
-Cell = Union[str, Text]
+Cell = str | Text
 """A cell is plain text (never parsed as markup) or a Rich Text with its own styles."""
 
 PADDING = 1
@@ -137,27 +138,27 @@ class RowTable(ScrollView, can_focus=True):
     class RowHighlighted(Message):
         """The cursor moved to a row (or a first row appeared under it)."""
 
-        def __init__(self, table: "RowTable", cursor_row: int, row_key: str) -> None:
+        def __init__(self, table: RowTable, cursor_row: int, row_key: str) -> None:
             super().__init__()
             self.table = table
             self.cursor_row = cursor_row
             self.row_key = row_key
 
         @property
-        def control(self) -> "RowTable":
+        def control(self) -> RowTable:
             return self.table
 
     class RowSelected(Message):
         """Enter on a row, or a click on the row already under the cursor."""
 
-        def __init__(self, table: "RowTable", cursor_row: int, row_key: str) -> None:
+        def __init__(self, table: RowTable, cursor_row: int, row_key: str) -> None:
             super().__init__()
             self.table = table
             self.cursor_row = cursor_row
             self.row_key = row_key
 
         @property
-        def control(self) -> "RowTable":
+        def control(self) -> RowTable:
             return self.table
 
     def __init__(self, *, zebra_stripes: bool = True, name: str | None = None, id: str | None = None,

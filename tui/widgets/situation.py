@@ -90,13 +90,13 @@ class SituationPanel(Static):
                             ("Confidence", "confidence"), ("State actor", "state_actor"),
                             ("Criminal group", "criminal_group"), ("CyCLONe", "cyclone"), ("IPCR", "ipcr"),
                             ("Reserve", "reserve")):
-            f = pic.fact(name)
-            if f is not None:
-                lines.append(Text.assemble((f"{label:<10}", "bold"), f" {f.value} — {age(f)}"))
+            known = pic.fact(name)
+            if known is not None:
+                lines.append(Text.assemble((f"{label:<10}", "bold"), f" {known.value} — {age(known)}"))
         exceeded = pic.members("capacity_exceeded")
         if exceeded:
             lines.append(Text.assemble(("Capacity  ", "bold"), f" exceeded in {', '.join(exceeded)}"))
-        clocks = self.view.team_clocks(self.team)
+        clocks = self.view.team_clocks(self.team) if self.team is not None else []
         running = sorted((c for c in clocks if c.status == "running"), key=lambda c: c.deadline)
         lines.append(Text.assemble(("Your clocks", "bold"), f"  {len(running)} running"))
         for c in running[:MAX_CLOCKS]:
@@ -115,6 +115,7 @@ class SituationPanel(Static):
     def render_missing(self) -> list[Text]:
         """Per team: what is true but not (or not yet) in its picture."""
         k = self.knowledge
+        assert k is not None  # shown only on the facilitator console, which is given the knowledge
         truth = k.truth()
         t_col = truth.ms_colours()
         lines = [Text("What each team is missing", style="bold")]
