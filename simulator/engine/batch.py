@@ -8,19 +8,11 @@ benchmarks), never inside the engine, since it is process-wide.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from simulator.gcpause import paused_gc
 
 
-@contextmanager
-def batch_gc() -> Iterator[None]:
+def batch_gc() -> AbstractContextManager[None]:
     """Pause the cyclic collector for the block; collect once at the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
+    return paused_gc(collect_after=True)

@@ -54,10 +54,7 @@ loader classes.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +64,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from simulator.errors import ProblemSink, ScenarioError
 from simulator.files import open_regular
+from simulator.gcpause import paused_gc
 from simulator.scenario import yaml_schema
 from simulator.scenario.yaml_limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from simulator.scenario.yaml_limits import Fatal as _Fatal
@@ -317,22 +315,3 @@ def _build(text: str, path: str, sink: ProblemSink, scan, max_nodes: int, lines)
     finally:
         loader.dispose()
     return YamlDoc(path=path, data=data, _root=None, _text=text)  # the tree is composed again if a position is needed
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a node tree is built.
-
-    Composing creates about five objects per scalar, none of them in a cycle,
-    and each generation-0 collection rescans all the young ones: for a
-    10,000-inject scenario the collector took two thirds of the load time.
-    Reference counting frees the tree; the collector is only switched off for
-    the duration of the build, and back on (if it was on) afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -74,14 +74,7 @@ class SituationPanel(Static):
             head = Text.assemble(("Severity  ", "bold"), eccs_badge(e.value, COLOURS[e.value], NAMES[e.value]))
             lines += [head, Text(f"  {age(e)}" + (f"; assessed by {e.assessed_by}" if e.assessed_by else ""))]
         colours = pic.ms_colours()
-        impact = Text("Impact    ", style="bold")
-        if colours:
-            for i, (ms, colour) in enumerate(colours.items()):
-                if i:
-                    impact.append("  ")
-                impact.append_text(colour_chip(ms, colour))
-        else:
-            impact.append("no impact reported to you yet")
+        impact = _impact_line(colours, "no impact reported to you yet")
         lines.append(impact)
         for ms in colours:
             f = max((f for n, f in pic.facts.items() if n.startswith(f"impact.{ms}/")), key=lambda f: f.learned)
@@ -144,15 +137,8 @@ class SituationPanel(Static):
         lines += [head, Text("  " + sev["reason"])]
 
         states, plays = (None, set()) if self.team is None else v.team_scope(self.team)
-        colours = v.ms_colours(states)
-        impact = Text("Impact    ", style="bold")
-        if colours:
-            for i, (ms, colour) in enumerate(colours.items()):
-                if i:
-                    impact.append("  ")
-                impact.append_text(colour_chip(ms, colour))
-        else:
-            impact.append("no reported impact" + ("" if states is None else f" in {', '.join(sorted(states)) or 'your MS'}"))
+        impact = _impact_line(v.ms_colours(states), "no reported impact" + (
+            "" if states is None else f" in {', '.join(sorted(states)) or 'your MS'}"))
         lines.append(impact)
         sectors = sorted({f"{ms} {sec} {c}" for (ms, sec), c in v.impact.items()
                           if c != "white" and (states is None or ms in states)})
@@ -195,3 +181,15 @@ class SituationPanel(Static):
                      else "no actor overloaded")
             lines.append(q)
         return Text("\n").join(lines)
+
+
+def _impact_line(colours: dict[str, str], empty: str) -> Text:
+    """'Impact' and a colour chip per Member State, or ``empty`` when there is none."""
+    impact = Text("Impact    ", style="bold")
+    if not colours:
+        impact.append(empty)
+    for i, (ms, colour) in enumerate(colours.items()):
+        if i:
+            impact.append("  ")
+        impact.append_text(colour_chip(ms, colour))
+    return impact
