@@ -19,18 +19,12 @@ GROUP = "cyclesim.frontends"
 
 def terminal_ui() -> Callable[..., int]:
     """The function that runs the terminal UI: ``run(exercise, session=...) -> exit code``."""
-    from importlib.metadata import entry_points
-
-    found = entry_points(group=GROUP, name="tui")
-    if not found:
-        raise InputError("the terminal UI is not installed (no 'tui' entry point in the group "
-                         f"{GROUP!r}): install cyclesim with pip, e.g. 'pip install -e .'")
-    run: Any = next(iter(found)).load()
-    return run
+    return frontend("tui")
 
 
-def frontend(name: str) -> Callable[..., int]:
-    """A named UI of the group: ``tui`` (one terminal on an exercise) or ``seat`` (a seat of a served session)."""
+def frontend(name: str) -> Callable[..., Any]:
+    """A named UI of the group: ``tui`` (one terminal on an exercise), ``seat`` (a seat of a served
+    session) or ``web`` (seats in a browser, served by textual-serve beside the host)."""
     from importlib.metadata import entry_points
 
     found = entry_points(group=GROUP, name=name)

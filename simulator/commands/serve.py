@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from simulator.commands.common import load_plan
+from simulator.commands.frontend import frontend
 from simulator.errors import InputError
 
 NAME = "serve"
@@ -138,7 +139,7 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
 
     async def start_web(url: str, web: tuple[str, int]) -> None:
         nonlocal web_runner
-        from simulator.host.web import serve_web
+        serve_web = frontend("web")  # browser seats are a UI (tui/web.py), found by entry point
         try:
             web_runner = await serve_web(url, web, lambda page: print(
                 f"cyclesim serve: seats in a browser at {page} (each tab asks for its seat and token)",
