@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from simulator.decisions.desk import DecisionDesk, Outcome
 from simulator.engine import severity as sev
+from simulator.engine.briefing import briefing
 from simulator.engine.clocks import Clock
+from simulator.engine.contexts import Contexts
 from simulator.engine.core import Core
 from simulator.engine.filing import Filing
 from simulator.engine.incident import IncidentRun
-from simulator.engine.knowledge import Knowledge, Picture, not_known, picture_context
+from simulator.engine.inputs import InputQueue, ScheduledInput, apply_recorded
+from simulator.engine.knowledge import Knowledge, Picture, not_known
 from simulator.engine.state import WorldState
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
-from simulator.journal.journal import INPUT_KINDS, Journal, Record
+from simulator.journal.journal import Journal, Record
 from simulator.scenario.conditions import Context, parse
 from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
@@ -40,22 +42,6 @@ class DecisionSource(Protocol):
     """Anything that feeds decisions: a script, a policy, or people at the TUI."""
 
     def attach(self, exercise: Exercise) -> None: ...
-
-
-@dataclass
-class ScheduledInput:
-    """An input to apply during a run: at a step (exact replay) or at a time."""
-
-    kind: str
-    payload: dict[str, Any]
-    t: int
-    step: int | None = None
-
-
-def _step_of(inp: ScheduledInput) -> int:
-    """The step of an input replayed at its step (only those are in the stepped queue)."""
-    assert inp.step is not None
-    return inp.step
 
 
 class Exercise:
@@ -105,9 +91,8 @@ class Exercise:
         self._adhoc_seq = 0
         self._soon: list[Callable[[], None]] = []
         self._point_listeners: list[Callable[[str], None]] = []
-        self._stepped_inputs: list[ScheduledInput] = []
-        self._context_cache: list | None = None  # [(state version, eccs), variables, context without params]
-        self._timed_inputs: list[ScheduledInput] = []
+        self._inputs = InputQueue()
+        self.contexts = Contexts(self)
         self.desk = DecisionDesk(self)
         # what each actor knows, folded from the journal as it is written (nothing is journalled for it)
         self.knowledge = Knowledge(self.journal, plan=self.plan)
@@ -148,11 +133,9 @@ class Exercise:
         self._drain()
         self._apply_stepped()
         nxt = self.env.peek()
-        timed = self._timed_inputs[0] if self._timed_inputs else None
-        if timed is not None and timed.t < nxt and timed.t <= self.duration:
-            self._advance(timed.t)
-            self._timed_inputs.pop(0)
-            self.apply_input(timed.kind, timed.payload)
+        timed = self._inputs.pop_timed(nxt, self.duration, inclusive=True)
+        if timed is not None:
+            self._apply_at(timed)
             return
         if nxt > self.duration:
             self._advance(self.duration)
@@ -170,11 +153,9 @@ class Exercise:
             self._drain()
             self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
             nxt = self.env.peek()
-            timed = self._timed_inputs[0] if self._timed_inputs else None
-            if timed is not None and timed.t < nxt and (timed.t < end or (inclusive and timed.t <= end)):
-                self._advance(timed.t)
-                self._timed_inputs.pop(0)
-                self.apply_input(timed.kind, timed.payload)
+            timed = self._inputs.pop_timed(nxt, end, inclusive)
+            if timed is not None:
+                self._apply_at(timed)
                 continue
             if nxt > end or (not inclusive and nxt >= end):
                 break
@@ -266,40 +247,13 @@ class Exercise:
     def apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
         """Apply a recorded input again (replay, resume, scripts)."""
         try:
-            return self._apply_input(kind, payload)
+            return apply_recorded(self, kind, payload)
         except (TypeError, KeyError, AttributeError) as e:
             raise InputError(f"recorded input {kind} at {format_time(self.now)} does not fit: {e}") from None
 
-    def _apply_input(self, kind: str, payload: dict[str, Any]) -> Any:
-        if kind == "decision.submitted":
-            return self.submit(**payload)
-        if kind == "facilitator.fired":
-            return self.fire(**payload)
-        if kind == "facilitator.held":
-            return self.hold(**payload)
-        if kind == "facilitator.released":
-            return self.release(**payload)
-        if kind == "facilitator.injected":
-            spec = dict(payload["inject"])
-            return self.add_inject(sender=spec["from"], to=spec["to"], title=spec["title"], body=spec.get("body", ""),
-                                   tlp=spec.get("tlp", "TLP:AMBER"), channel=spec.get("channel"))
-        if kind == "facilitator.channel":
-            return self.set_channel(**payload)
-        if kind == "observation.noted":
-            fields = dict(payload)
-            category = fields.pop("category", None) or fields.pop("kind", None) or "note"
-            return self.note(kind=category, **fields)
-        raise InputError(f"unknown input kind {kind!r}")
-
     def schedule_input(self, inp: ScheduledInput) -> None:
-        if inp.kind not in INPUT_KINDS:
-            raise InputError(f"unknown input kind {inp.kind!r}")
-        if inp.step is not None:
-            self._stepped_inputs.append(inp)
-            self._stepped_inputs.sort(key=_step_of)
-        else:
-            self._timed_inputs.append(inp)
-            self._timed_inputs.sort(key=lambda i: i.t)
+        """Queue an input for this run: at its recorded step, or at its time."""
+        self._inputs.add(inp)
 
     def soon(self, fn: Callable[[], None]) -> None:
         """Call ``fn`` once the current engine step is complete.
@@ -320,37 +274,12 @@ class Exercise:
 
     # ---------------------------------------------------------- reading
     def context(self, params: dict | None = None) -> Context:
-        # The variables only change when the state or the severity does; the engine, the desk
-        # and the doctrine ask after every record (a tenth of a short replay, cProfile), so the
-        # variables (and, without params, the whole context) are kept until then. Nothing
-        # writes to a context's variables; the callbacks (taken, delivered, impact) stay live.
-        key = (self.state.version(), self.severity.level)
-        cached = self._context_cache
-        if cached is None or cached[0] != key:
-            variables = self.state.variables()
-            variables["eccs"] = self.severity.level
-            cached = self._context_cache = [key, variables, None]
-        if params is None and cached[2] is not None:
-            return cached[2]
-        ctx = Context(
-            cached[1],
-            taken=self.desk.taken,
-            delivered=lambda i: i in self.transport.delivered,
-            impact=lambda ms: self.state.ms_colours().get(ms, "white"),
-            flags=self.state.flags,
-            params=params,
-        )
-        if params is None:
-            cached[2] = ctx
-        return ctx
+        """What conditions read in the world (ECCS as computed, the world state)."""
+        return self.contexts.world(params)
 
     def known_context(self, team: str, params: dict | None = None) -> Context:
         """What conditions read for ``team``'s decisions: its own picture (the facilitator reads the world)."""
-        t = self.plan.teams.get(team)
-        if t is None or t.facilitator or self.decide_on == "truth":
-            return self.context(params)
-        return picture_context(self.knowledge.team(team), taken=self.desk.taken,
-                               delivered=lambda i: i in self.transport.delivered, params=params)
+        return self.contexts.for_team(team, params)
 
     def known(self, team: str) -> Picture:
         """``team``'s situational picture now (the union of its actors' pictures)."""
@@ -426,28 +355,16 @@ class Exercise:
             self.env._now = t
 
     def _apply_stepped(self, before: float = math.inf) -> None:
-        while self._stepped_inputs and _step_of(self._stepped_inputs[0]) <= self.steps and self._stepped_inputs[0].t < before:
-            inp = self._stepped_inputs.pop(0)
-            if _step_of(inp) < self.steps:
-                raise InputError(f"input {inp.kind} at step {inp.step} came too late (now at step {self.steps})")
-            self._advance(inp.t)
-            self.apply_input(inp.kind, inp.payload)
+        while (inp := self._inputs.pop_stepped(self.steps, before)) is not None:
+            self._apply_at(inp)
+
+    def _apply_at(self, inp: ScheduledInput) -> None:
+        self._advance(inp.t)
+        self.apply_input(inp.kind, inp.payload)
 
     def _start(self) -> None:
         s = self.scenario
-        self.record("exercise.started", {
-            "scenario": s.id, "title": s.title, "summary": s.summary, "description": s.description, "exercise_kind": s.kind,
-            "seed": self.seed, "start": s.start, "duration": s.duration,
-            "content_hash": self.plan.content_hash, "tlp": s.tlp,
-            "member_states": s.member_states, "sectors": s.sectors,
-            "teams": [{"id": t.id, "name": t.name, "plays": t.plays, "facilitator": t.facilitator,
-                       "organisation": t.organisation, "contact": t.contact} for t in s.teams],
-            "objectives": [{"id": o.id, "title": o.title, "description": o.description, "capability": o.capability}
-                           for o in s.objectives],
-            "points": [{"id": d.id, "team": d.team, "prompt": d.prompt, "objectives": d.objectives}
-                       for d in s.decision_points],
-            **({"decide_on": self.decide_on} if self.decide_on != "truth" else {}),  # absent: journals stay as they were
-        })
+        self.record("exercise.started", briefing(self.plan, self.seed, self.decide_on))
         if not s.initial.is_empty():
             self.apply_effects(s.initial, cause="initial")
         for inj in s.injects:
@@ -628,19 +545,11 @@ class Exercise:
         self.record("decision_point.opened", {
             "point": ident, "team": dp.team, "prompt": dp.prompt, "deadline": deadline, "default": dp.default,
             "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
-            "tlp": self._point_tlp(dp),
+            "tlp": self.plan.point_tlp(dp),
         })
         self.start(self._point_deadline(ident, deadline))
         for fn in self._point_listeners:
             fn(ident)
-
-    def _point_tlp(self, dp) -> str:
-        """A prompt derived from an inject inherits its label when that is stricter (TLP 2.0, domain.md §8 rule 3)."""
-        label = self.scenario.tlp
-        source = self.plan.injects.get(dp.after.inject) if dp.after is not None else None
-        if source is not None and TLP_ORDER.index(source.tlp) > TLP_ORDER.index(label):
-            label = source.tlp
-        return label
 
     def _point_deadline(self, ident: str, deadline: int):
         yield self.env.timeout(deadline - self.now)
@@ -659,10 +568,11 @@ class Exercise:
     def _finish(self) -> None:
         if self.ended:
             return
-        if self._stepped_inputs:
-            first = self._stepped_inputs[0]
+        unapplied = self._inputs.unapplied
+        if unapplied:
+            first = unapplied[0]
             raise SimulatorError(  # a replay that never reached a recorded input diverged: say so, exit 1
-                f"{len(self._stepped_inputs)} recorded input(s) were never applied: the exercise ended at step "
+                f"{len(unapplied)} recorded input(s) were never applied: the exercise ended at step "
                 f"{self.steps}, before step {first.step} ({first.kind} at T+{first.t // 60:02d}:{first.t % 60:02d})")
         for ident in sorted(self._open_points):
             self.record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})

@@ -31,7 +31,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from simulator.engine.exercise import Exercise, ScheduledInput
+from simulator.engine.exercise import Exercise
+from simulator.engine.inputs import ScheduledInput
 from simulator.errors import ProblemSink
 from simulator.journal.journal import INPUT_KINDS, Journal
 from simulator.scenario.catalogue import param_problems

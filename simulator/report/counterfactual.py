@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.engine.exercise import Exercise, ScheduledInput
+from simulator.engine.exercise import Exercise
+from simulator.engine.inputs import ScheduledInput
 from simulator.errors import SimulatorError
 from simulator.journal.journal import INPUT_KINDS, Journal
 from simulator.journal.outcome import KEYS, outcome

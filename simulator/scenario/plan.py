@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from simulator.scenario.catalogue import catalogue_for
 from simulator.scenario.crossref import EVERYONE
 from simulator.scenario.model import (
+    TLP_ORDER,
     CatalogueDecision,
     DecisionPoint,
     Inject,
@@ -70,6 +71,14 @@ class Plan:
     def teams_for(self, actor: str) -> list[str]:
         team = self.team_of_actor.get(actor)
         return [team] if team else []
+
+    def point_tlp(self, dp: DecisionPoint) -> str:
+        """A point's prompt inherits the label of the inject it follows when that is stricter (TLP 2.0, domain.md §8 rule 3)."""
+        label = self.scenario.tlp
+        source = self.injects.get(dp.after.inject) if dp.after is not None else None
+        if source is not None and TLP_ORDER.index(source.tlp) > TLP_ORDER.index(label):
+            label = source.tlp
+        return label
 
     def may_take(self, team_id: str, decision: CatalogueDecision) -> bool:
         """A team may take a decision if it plays an actor of the right kind,
