@@ -49,3 +49,15 @@ def need_terminal(command: str) -> None:
 
 def bundled_scenarios() -> list[Path]:
     return sorted(SCENARIOS_DIR.glob("*.yaml"))
+
+
+def time_option(option: str, text: str | None) -> int | None:
+    """A scenario time given on the command line (``--until T+26:00``), or None; bad text is exit 2 naming the option."""
+    if text is None:
+        return None
+    from simulator.timefmt import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as e:
+        raise InputError(f"{option}: {e}") from None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
+from simulator.commands.common import time_option
 from simulator.errors import InputError
-from simulator.timefmt import format_duration, format_time, parse_time
+from simulator.timefmt import format_duration, format_time
 
 NAME = "picture"
 HELP = "show what a team knew at a time (its situational picture) beside ground truth"
@@ -32,12 +33,7 @@ def run(args) -> int:
     from simulator.engine.knowledge import knowledge_at
     from simulator.report.source import open_source
 
-    at = None
-    if args.at is not None:
-        try:
-            at = parse_time(args.at)
-        except ValueError as e:
-            raise InputError(f"--at: {e}") from None
+    at = time_option("--at", args.at)
     source = open_source(args.source)
     records = list(source.journal)
     if not records or records[0].kind != "exercise.started":

@@ -6,11 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from simulator.commands.common import load_plan
+from simulator.commands.common import load_plan, time_option
 from simulator.errors import InputError
 from simulator.players import POLICY_NAMES
 from simulator.text import printable
-from simulator.timefmt import parse_time
 
 NAME = "replay"
 HELP = "play a scenario headless to the end and write its event log"
@@ -61,12 +60,7 @@ def play(args):
         seed = 1
     if args.policy:
         sources.append(POLICIES[args.policy]())
-    until = None
-    if args.until:
-        try:
-            until = parse_time(args.until)
-        except ValueError as e:
-            raise InputError(f"--until: {e}") from None
+    until = time_option("--until", args.until)
     ex = Exercise(plan, seed=seed, sources=sources, decide_on=getattr(args, "decide_on", "truth"))
     with batch_gc():
         ex.run(until=until)

@@ -35,26 +35,20 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from simulator.commands.common import scenario_path
+    from simulator.commands.common import scenario_path, time_option
     from simulator.errors import InputError
     from simulator.scenario.loader import load
     from simulator.sweep.plan import build_plan, parse_seeds
     from simulator.sweep.pool import default_workers
     from simulator.sweep.vary import parse_vary
     from simulator.sweep.write import finish
-    from simulator.timefmt import parse_time
 
     loaded = load(scenario_path(args.scenario))
     seeds = parse_seeds(args.seeds)
     policies = [p.strip() for p in args.policy.split(",")] if args.policy else []
     if any(not p for p in policies):
         raise InputError(f"--policy {args.policy!r}: an empty name between commas")
-    until = None
-    if args.until:
-        try:
-            until = parse_time(args.until)
-        except ValueError as e:
-            raise InputError(f"--until: {e}") from None
+    until = time_option("--until", args.until)
     if args.workers is not None and not 1 <= args.workers <= 512:
         raise InputError(f"--workers {args.workers}: give 1 to 512")
     varies = [parse_vary(v) for v in args.vary]
