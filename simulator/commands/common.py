@@ -61,3 +61,14 @@ def time_option(option: str, text: str | None) -> int | None:
         return parse_time(text)
     except ValueError as e:
         raise InputError(f"{option}: {e}") from None
+
+
+DECIDE_ON_CHOICES = ("knowledge", "truth")
+"""``simulator.engine.briefing.DECIDE_ON``, spelt out so that ``--help`` does not import the engine."""
+
+
+def decide_on_option(p) -> None:
+    """``--decide-on``: what the players' decisions read (the commands that run an exercise share it)."""
+    p.add_argument("--decide-on", choices=DECIDE_ON_CHOICES, default="knowledge",
+                   help="what decisions read: the deciding team's picture (default), or the world, to compare "
+                        "what a team could have done had it known everything")

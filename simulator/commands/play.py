@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.commands.common import load_plan, need_terminal
+from simulator.commands.common import decide_on_option, load_plan, need_terminal
 from simulator.commands.frontend import terminal_ui
 from simulator.errors import InputError
 
@@ -27,6 +27,7 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--session", metavar="PATH",
                    help="where to save the session (must not exist yet; default: a new one in your data folder)")
+    decide_on_option(p)
 
 
 def run(args) -> int:
@@ -40,7 +41,7 @@ def run(args) -> int:
     need_terminal("play")
     session = Session.create(loaded, args.seed, Path(args.session) if args.session else None)
     try:
-        exercise = Exercise(plan, seed=args.seed, journal=session.journal)
+        exercise = Exercise(plan, seed=args.seed, journal=session.journal, decide_on=args.decide_on)
         return terminal_ui()(exercise, session=session)
     finally:
         session.close()

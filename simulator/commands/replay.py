@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from simulator.commands.common import load_plan, time_option
+from simulator.commands.common import decide_on_option, load_plan, time_option
 from simulator.errors import InputError
 from simulator.players import POLICY_NAMES
 from simulator.text import printable
@@ -28,8 +28,7 @@ def add_arguments(p) -> None:
     p.add_argument("--until", help="stop at this scenario time, e.g. T+24:00")
     p.add_argument("--vary", metavar="PATH=V", action="append", default=[],
                    help="set one scenario value first, as a sweep's --vary does (repeatable)")
-    p.add_argument("--decide-on", choices=("truth", "knowledge"), default="truth",
-                   help="what decisions read: the world (default) or the deciding team's picture (cyclesim picture)")
+    decide_on_option(p)
     p.add_argument("--out", metavar="DIR", help="write DIR/events.jsonl (and reports when available)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--decisions", metavar="FILE", help="decisions script to play (see docs/decisions.md)")
@@ -61,7 +60,7 @@ def play(args):
     if args.policy:
         sources.append(POLICIES[args.policy]())
     until = time_option("--until", args.until)
-    ex = Exercise(plan, seed=seed, sources=sources, decide_on=getattr(args, "decide_on", "truth"))
+    ex = Exercise(plan, seed=seed, sources=sources, decide_on=args.decide_on)
     with batch_gc():
         ex.run(until=until)
     return ex, loaded

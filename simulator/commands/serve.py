@@ -15,7 +15,7 @@ import ssl
 import sys
 from pathlib import Path
 
-from simulator.commands.common import load_plan
+from simulator.commands.common import decide_on_option, load_plan
 from simulator.commands.frontend import frontend
 from simulator.errors import InputError
 
@@ -40,6 +40,7 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--session", metavar="PATH", help="new session folder (must not exist yet; default: your data folder)")
     p.add_argument("--resume", metavar="SESSION", help="continue a served session (rebuilt and checked record for record)")
+    decide_on_option(p)
     p.add_argument("--stored", action="store_true", help="with --resume: play the scenario copy kept in the session")
     p.add_argument("--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN,
                    help=f"where to listen (default {DEFAULT_LISTEN}; port 0 picks a free one)")
@@ -114,7 +115,7 @@ def run(args) -> int:
                              f"or continue that one with 'cyclesim serve --resume {args.session}'")
         seats_of(plan)  # a scenario whose team ids collide with role seats is refused before anything is written
         session = Session.create(loaded, args.seed, Path(args.session) if args.session else None)
-        exercise, reuse = Exercise(plan, seed=args.seed, journal=session.journal), False
+        exercise, reuse = Exercise(plan, seed=args.seed, journal=session.journal, decide_on=args.decide_on), False
     try:
         tokens_path = Path(args.tokens) if args.tokens else session.path / "tokens.json"
         tokens = load_or_create(tokens_path, list(seats_of(exercise.plan)), reuse=reuse)

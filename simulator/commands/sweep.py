@@ -24,6 +24,9 @@ def add_arguments(p) -> None:
     p.add_argument("--vary", metavar="PATH=V1,V2", action="append", default=[],
                    help="a scenario value to vary (repeatable); every combination is run")
     p.add_argument("--until", help="stop each run at this scenario time, e.g. T+72:00")
+    from simulator.commands.common import decide_on_option
+
+    decide_on_option(p)
     p.add_argument("--workers", type=int, help="local worker processes (default: the CPU count)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (pip install 'cyclesim[cluster]')")
     p.add_argument("--out", metavar="DIR", required=True, help="write DIR/runs.csv, DIR/sweep.json and DIR/sweep.html")
@@ -52,7 +55,7 @@ def run(args) -> int:
     if args.workers is not None and not 1 <= args.workers <= 512:
         raise InputError(f"--workers {args.workers}: give 1 to 512")
     varies = [parse_vary(v) for v in args.vary]
-    plan = build_plan(loaded, args.scenario, seeds, policies, args.decisions, varies, until)
+    plan = build_plan(loaded, args.scenario, seeds, policies, args.decisions, varies, until, decide_on=args.decide_on)
     workers = args.workers or default_workers()
     out = Path(args.out)
     parts = ["cyclesim", "sweep", args.scenario, "--seeds", args.seeds]
@@ -62,11 +65,12 @@ def run(args) -> int:
     for v in args.vary:
         parts += ["--vary", v]
     parts += ["--until", args.until] if args.until else []
+    parts += ["--decide-on", args.decide_on] if args.decide_on != "knowledge" else []
     parts += ["--scheduler", args.scheduler] if args.scheduler else ["--workers", str(workers)]
     command = " ".join(shlex.quote(p) for p in [*parts, "--out", str(out)])
     meta = {"kind": "sweep", "scenario": loaded.scenario.id, "title": loaded.scenario.title, "command": command,
             "seeds": args.seeds, "players": [p.label for p in plan.players], "vary": list(plan.vary_paths),
-            "until": args.until, "planned": plan.size, "content_hash": loaded.content_hash}
+            "until": args.until, "decide_on": args.decide_on, "planned": plan.size, "content_hash": loaded.content_hash}
     result = finish(plan, out, meta, workers=workers, scheduler=args.scheduler,
                     show_progress=False if args.no_progress else None)
     rate = len(result.rows) / result.seconds if result.seconds else 0.0

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from simulator.decisions.desk import DecisionDesk, Outcome
 from simulator.engine import severity as sev
-from simulator.engine.briefing import briefing
+from simulator.engine.briefing import DECIDE_ON, DEFAULT_DECIDE_ON, briefing
 from simulator.engine.clocks import Clock
 from simulator.engine.contexts import Contexts
 from simulator.engine.core import Core
@@ -32,10 +32,6 @@ from simulator.scenario.conditions import Context, parse
 from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
-
-DECIDE_ON = ("truth", "knowledge")
-"""What decisions read: the world state (the default, as journals before pictures were written), or the
-deciding team's situational picture (issue 14: decide on what you know)."""
 
 
 class DecisionSource(Protocol):
@@ -63,7 +59,7 @@ class Exercise:
         journal: Journal | None = None,
         sources: Iterable[DecisionSource] = (),
         inputs: Iterable[ScheduledInput] = (),
-        decide_on: str = "truth",
+        decide_on: str = DEFAULT_DECIDE_ON,
     ):
         if decide_on not in DECIDE_ON:
             raise InputError(f"decide_on must be one of {', '.join(DECIDE_ON)}, not {decide_on!r}")

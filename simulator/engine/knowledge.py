@@ -53,13 +53,29 @@ NOTIFIES: dict[str, tuple[str, ...]] = {
     "D06": ("CYCLONE",),
 }
 """Decisions that are themselves a message: escalating to CyCLONe hands it the escalating team's picture
-(NIS2 Art. 16(6) procedural arrangements; domain.md §1.5)."""
+(NIS2 Art. 16(6) procedural arrangements; domain.md §1.5). CyCLONe's impact and severity assessment (D08) is
+not one of them: it travels as a message on the CyCLONe-to-political channel, with that channel's delay
+(the ``cyclone-assessment`` inject a storyline fires with it)."""
+
+MECHANISM_OWNERS: dict[str, tuple[str, ...]] = {"cyclone": ("CYCLONE",), "ipcr": ("PRESIDENCY", "IPCR")}
+"""The actors that run a mechanism know its mode as it changes, whoever's decision changed it."""
+PUBLIC_FACTS = frozenset({"disinfo_reach", "public_trust"})
+"""The public sphere: what the media and social networks show, every played actor sees as it changes."""
+PUBLIC_VIA = "media monitoring (the public sphere)"
+PUBLIC_DECISIONS = frozenset({"D14", "D15", "D16", "D17", "D18", "D19", "D20", "D21", "D23", "D24", "D29"})
+"""Decisions that are public acts (statements, attributions, invocations, conclusions, listings): what they
+change is known to every played actor when they take effect, not only to the team that took them."""
 
 SHARED_PREFIXES = ("impact.", "capacity_exceeded.", "significant.", "outlook", "cross_border", "criminal_group",
                    "state_actor", "threat_severity", "exposure")
 """What a played actor's message carries of its team's picture besides the message's own news: the
 situation as the sender holds it (a sitrep travels with every message people send; domain.md §1.5)."""
 
+INITIAL_CAUSE = "initial"
+"""The cause of the state changes of a scenario's ``initial`` block."""
+BRIEFING = "exercise briefing (initial situation)"
+REGIME_FACT = {"NIS2": "significant", "DORA": "major"}
+"""The incident an entity is aware of when a clock of that regime starts for it."""
 SET_FACTS = ("capacity_exceeded", "significant", "major", "attributed_by")
 """State variables held as sets: carried element by element (``capacity_exceeded.IE``)."""
 
@@ -414,6 +430,14 @@ class Knowledge:
             self.truth_facts[name] = value
             self.truth_since[name] = r.t
         cause = r.get("cause")
+        if cause == INITIAL_CAUSE and cause not in self._causes:
+            self._brief(r.t)
+        for name, value in facts:
+            for actor in MECHANISM_OWNERS.get(name, ()):
+                self._teach(actor, name, value, r.t, cause or name, f"runs the mechanism ({name})")
+            if name in PUBLIC_FACTS:
+                for actor in self._played_actors():
+                    self._teach(actor, name, value, r.t, cause or "public sphere", PUBLIC_VIA)
         ln = self._causes.get(cause) if cause else None
         if ln is None or ln.t != r.t:
             return  # a change nobody was told about (an incident's own course)
@@ -422,6 +446,14 @@ class Knowledge:
             carried.append((name, value, None, None, r.t))
             for actor, t, via in ln.actors:
                 self._teach(actor, name, value, t, cause, via, as_of=r.t)
+
+    def _played_actors(self) -> list[str]:
+        return [a for team, plays in self.teams.items() if team not in self.facilitators for a in plays]
+
+    def _brief(self, t: int) -> None:
+        """The scenario's initial situation is the exercise briefing: every played actor starts from it."""
+        actors = [(a, t, BRIEFING) for a in self._played_actors()]
+        self._register(INITIAL_CAUSE, _Learners(t, actors, INITIAL_CAUSE, assessment=BRIEFING))
 
     def _severity(self, r: Record) -> None:
         self.truth_eccs = int(r["to"])
@@ -441,8 +473,12 @@ class Knowledge:
         d, team = r["decision"], r["team"]
         label = ASSESSMENT_DECISIONS.get(d)
         self._team_learns(team, d, r.t, f"own decision {d} ({r.get('name', '')})", assessment=label is not None)
+        if d in PUBLIC_DECISIONS:
+            ln = self._causes[d]
+            own = {a for a, _t, _via in ln.actors}
+            ln.actors += [(a, r.t, f"public {r.get('name', d)} by {team}") for a in self._played_actors() if a not in own]
         for target in NOTIFIES.get(d, ()):
-            via = f"escalation {d} from {team}"
+            via = f"{'assessment' if d in ASSESSMENT_DECISIONS else 'escalation'} {d} from {team}"
             for name, f in sorted(self.team(team).facts.items()):
                 if name == "eccs" or name.startswith(SHARED_PREFIXES):
                     self._teach(target, name, f.value, r.t, d, via, f.assessed_by, f.assessed_at, f.observed)
@@ -457,6 +493,13 @@ class Knowledge:
     def _closed(self, r: Record) -> None:
         cause = f"{r['point']}:{r['option']}"
         self._team_learns(r["team"], cause, r.t, f"own choice {cause}")
+
+    def _aware(self, r: Record) -> None:
+        """A reporting clock starts when its entity becomes aware: from then the entity knows its own incident."""
+        fact = REGIME_FACT.get(r.get("regime", ""))
+        owner = r.get("owner")
+        if fact and owner:
+            self._teach(owner, f"{fact}.{owner}", True, r.t, r["clock"], f"own awareness ({r.get('label', '')})")
 
     def _reserve(self, r: Record) -> None:
         team = self._reserve_team
@@ -478,6 +521,7 @@ _HANDLERS = {
     "decision.accepted": Knowledge._accepted,
     "decision_point.closed": Knowledge._closed,
     "reserve.answered": Knowledge._reserve,
+    "clock.started": Knowledge._aware,
 }
 
 

@@ -156,11 +156,16 @@ class Doctrine:
                 continue
             if ctx is not None and not parse(rule.when).holds(ctx):
                 continue
-            team = self._team_for(d.id, rule)
-            if team is None or self._asked_by_point(team, d.id):
-                continue
-            if ctx is None and not parse(rule.when).holds(ex.known_context(team)):  # decide on what the team knows
-                continue
+            if world:
+                team = self._team_for(d.id, rule)
+                if team is None or self._asked_by_point(team, d.id):
+                    continue
+            else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
+                cond = parse(rule.when)
+                team = next((t for t in self._teams_for(d.id) if not self._asked_by_point(t, d.id)
+                             and cond.holds(ex.known_context(t))), None)
+                if team is None:
+                    continue
             params = rule.params(ex, team)
             if ex.desk.check(team, d.id, params).ok:
                 self._done.add(d.id)
@@ -205,15 +210,17 @@ class Doctrine:
         return decision in self._done
 
     def _team_for(self, decision: str, rule: Rule) -> str | None:
+        return next(iter(self._teams_for(decision)), None)
+
+    def _teams_for(self, decision: str) -> list[str]:
+        """The teams that may take ``decision``, played teams first, in the scenario's order; then control."""
         ex = self.ex
         d = ex.plan.catalogue[decision]
-        for team in ex.plan.teams:
-            if not ex.plan.teams[team].facilitator and ex.plan.may_take(team, d):
-                return team
+        out = [t for t, spec in ex.plan.teams.items() if not spec.facilitator and ex.plan.may_take(t, d)]
         fac = ex.plan.facilitator()
         if fac is not None and ex.plan.may_take(fac.id, d):
-            return fac.id
-        return None
+            out.append(fac.id)
+        return out
 
     def _answer_points(self) -> None:
         ex = self.ex

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.engine.briefing import decide_on_of
 from simulator.engine.exercise import Exercise
 from simulator.engine.inputs import ScheduledInput
 from simulator.errors import SimulatorError
@@ -39,14 +40,15 @@ def compare(journal: Journal, plan) -> dict[str, Any] | None:
         return None
     started = journal[0].data
     seed = int(started.get("seed") or 0)
+    decide_on = decide_on_of(started)
     ended = any(r.kind == "exercise.ended" for r in journal)
     until = None if ended else journal[-1].t
     played = outcome(journal)
     runs = {"played": played,
-            "doctrine": outcome(_play(plan, seed, until, sources=[Doctrine()]).journal),
-            "passive": outcome(_play(plan, seed, until, sources=[Passive()]).journal)}
+            "doctrine": outcome(_play(plan, seed, until, decide_on, sources=[Doctrine()]).journal),
+            "passive": outcome(_play(plan, seed, until, decide_on, sources=[Passive()]).journal)}
     inputs = [r for r in journal if r.kind in INPUT_KINDS]
-    mattered, note = _ablations(plan, seed, until, inputs)
+    mattered, note = _ablations(plan, seed, until, inputs, decide_on)
     return {
         "seed": seed, "until": format_time(until) if until is not None else "the end",
         "columns": ["played", "doctrine", "passive"],
@@ -57,8 +59,8 @@ def compare(journal: Journal, plan) -> dict[str, Any] | None:
     }
 
 
-def _play(plan, seed: int, until: int | None, sources=(), inputs=()) -> Exercise:
-    ex = Exercise(plan, seed=seed, sources=sources, inputs=inputs)
+def _play(plan, seed: int, until: int | None, decide_on: str, sources=(), inputs=()) -> Exercise:
+    ex = Exercise(plan, seed=seed, sources=sources, inputs=inputs, decide_on=decide_on)
     ex.run(until=until)
     return ex
 
@@ -78,7 +80,7 @@ def _takes(plan, rec, decision: str) -> bool:
     return opt is not None and opt.decision == decision
 
 
-def _ablations(plan, seed: int, until: int | None, inputs) -> tuple[list[dict[str, Any]], str]:
+def _ablations(plan, seed: int, until: int | None, inputs, decide_on: str) -> tuple[list[dict[str, Any]], str]:
     submitted = [r for r in inputs if r.kind == "decision.submitted"]
     if not submitted:
         return [], "No decision was taken in the played run: there is nothing to leave out."
@@ -92,14 +94,14 @@ def _ablations(plan, seed: int, until: int | None, inputs) -> tuple[list[dict[st
         if d and d != "D01" and d not in candidates and d in plan.catalogue:
             candidates.append(d)
     try:
-        base = outcome(_play(plan, seed, until, inputs=_timed(inputs)).journal)
+        base = outcome(_play(plan, seed, until, decide_on, inputs=_timed(inputs)).journal)
     except SimulatorError as e:
         return [], f"The played inputs could not be replayed at their times ({e}); no decision was left out."
     out = []
     for d in candidates[:MAX_ABLATIONS]:
         kept = [r for r in inputs if not _takes(plan, r, d)]
         try:
-            without = outcome(_play(plan, seed, until, inputs=_timed(kept)).journal)
+            without = outcome(_play(plan, seed, until, decide_on, inputs=_timed(kept)).journal)
         except SimulatorError:
             continue
         delta = {k: _delta(without[k], base[k]) for k in ("downtime_hours", "entities_hit", "disinfo_peak")}

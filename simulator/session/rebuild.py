@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from simulator.engine.briefing import decide_on_of
 from simulator.engine.exercise import Exercise
 from simulator.errors import EXIT_FAILURE, SimulatorError
 from simulator.journal.journal import INPUT_KINDS, Journal, Record
@@ -64,8 +65,10 @@ def rebuild(plan: Plan, seed: int, journal: CheckingJournal, *, where: str = "se
     stored = journal.expected
     n = len(stored)
     inputs = deque(r for r in stored if r.kind in INPUT_KINDS)
-    decide_on = stored[0].data.get("decide_on", "truth") if n and stored[0].kind == "exercise.started" else "truth"
-    ex = Exercise(plan, seed=seed, journal=journal, decide_on=decide_on)
+    if n and stored[0].kind == "exercise.started":
+        ex = Exercise(plan, seed=seed, journal=journal, decide_on=decide_on_of(stored[0].data))
+    else:
+        ex = Exercise(plan, seed=seed, journal=journal)  # nothing stored yet: a new exercise
     while len(journal) < n and journal.divergence is None and not ex.ended:
         nxt = inputs[0] if inputs else None
         if nxt is not None and nxt.seq == len(journal):

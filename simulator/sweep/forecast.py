@@ -34,6 +34,8 @@ class Fork:
     at: int
     """the fork time: the session's clock mark, or its last record's time (minutes)"""
     source: str
+    decide_on: str = "knowledge"
+    """the mode the session was played in; its past and every future are played in it too"""
 
 
 def fork_of(journal, source: str, clock: int | None = None) -> Fork:
@@ -49,14 +51,16 @@ def fork_of(journal, source: str, clock: int | None = None) -> Fork:
     duration = int(journal[0].data.get("duration") or 0)
     if duration and at >= duration:
         raise InputError(f"{source}: the session's clock is at the end ({format_time(at)}); nothing is left to forecast")
-    return Fork(int(journal[0].data.get("seed", 0)), inputs, len(journal), at, source)
+    from simulator.engine.briefing import decide_on_of
+
+    return Fork(int(journal[0].data.get("seed", 0)), inputs, len(journal), at, source, decide_on_of(journal[0].data))
 
 
 def replay_past(plan, fork: Fork):
     """A fresh exercise with the session's seed and inputs, brought to the end of its stored records."""
     from simulator.engine.exercise import Exercise
 
-    ex = Exercise(plan, seed=fork.seed)
+    ex = Exercise(plan, seed=fork.seed, decide_on=fork.decide_on)
     pending = list(fork.inputs)
     i = 0
     while len(ex.journal) < fork.records and not ex.ended:

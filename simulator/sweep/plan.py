@@ -102,6 +102,8 @@ class SweepPlan:
     until: int | None = None
     fork: Any = None
     """a :class:`~simulator.sweep.forecast.Fork` for a forecast: each run starts from a session's past"""
+    decide_on: str = "knowledge"
+    """what the players' decisions read in every run (a forecast takes its session's mode from the fork)"""
 
     @property
     def size(self) -> int:
@@ -129,11 +131,14 @@ class SweepPlan:
             parts += ["--decisions", player.script_path or player.label]
         for path in self.vary_paths:
             parts += ["--vary", f"{path}={row[path]}"]
+        if self.decide_on != "knowledge":
+            parts += ["--decide-on", self.decide_on]
         return " ".join(shlex.quote(p) for p in parts)
 
 
 def build_plan(loaded: LoadedScenario, scenario_ref: str, seeds: list[int], policies: list[str],
-               scripts: list[str], varies: list[Vary], until: int | None = None, fork: Any = None) -> SweepPlan:
+               scripts: list[str], varies: list[Vary], until: int | None = None, fork: Any = None,
+               decide_on: str = "knowledge") -> SweepPlan:
     """Check every part of a sweep and fix its runs; raises InputError before anything runs."""
     from simulator.players.policies import POLICIES
 
@@ -171,7 +176,8 @@ def build_plan(loaded: LoadedScenario, scenario_ref: str, seeds: list[int], poli
         texts = tuple((v.path, t) for v, (_val, t) in zip(varies, combo))
         changed = apply(loaded, list(values))
         variants.append(Variant(values, texts, changed.scenario, changed.content_hash))
-    plan = SweepPlan(scenario_ref, tuple(variants), tuple(players), tuple(seeds), tuple(paths), until, fork)
+    plan = SweepPlan(scenario_ref, tuple(variants), tuple(players), tuple(seeds), tuple(paths), until, fork,
+                     fork.decide_on if fork is not None else decide_on)
     _check_scripts(plan)
     return plan
 

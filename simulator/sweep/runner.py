@@ -43,7 +43,8 @@ class Runner:
 
             ex = start_future(self.engine_plan(job.variant), self.plan.fork, job.seed, player)
         else:
-            ex = Exercise(self.engine_plan(job.variant), seed=job.seed, sources=[player.source()])
+            ex = Exercise(self.engine_plan(job.variant), seed=job.seed, sources=[player.source()],
+                          decide_on=self.plan.decide_on)
         ex.run(until=self.plan.until)
         row: dict[str, Any] = {"run": job.index, "seed": job.seed, "player": player.label}
         row.update(variant.texts)

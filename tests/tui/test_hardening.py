@@ -50,7 +50,7 @@ def test_lapsed_and_unknown_decision_records_reach_the_team_log_and_the_feed(tut
     from simulator.journal.journal import Record
     from tui.journal_view import JournalView
 
-    ex = Exercise(tutorial, seed=1)
+    ex = Exercise(tutorial, seed=1, decide_on="truth")  # the records' display is under test: share at once
     ex.run(until=31)
     assert ex.submit("ie", decision="D04", params={"tlp": "TLP:AMBER"}, rationale="share").accepted
     records = list(ex.journal)

@@ -24,7 +24,7 @@ DOC = ROOT / "docs" / "engine.md"
 
 
 def exercise(name: str, seed: int = 1, initial: dict | None = None, injects: list[dict] = (),
-             duration: int | None = None) -> Exercise:
+             duration: int | None = None, decide_on: str = "knowledge") -> Exercise:
     loaded = load(DATA / f"{name}.yaml", library_dirs=[])
     scenario = loaded.scenario
     if duration is not None:
@@ -33,7 +33,7 @@ def exercise(name: str, seed: int = 1, initial: dict | None = None, injects: lis
         scenario = scenario.model_copy(update={"initial": Effects.model_validate(initial)})
     if injects:
         scenario = scenario.model_copy(update={"injects": [*scenario.injects, *map(Inject.model_validate, injects)]})
-    return Exercise(Plan.of(scenario), seed=seed)
+    return Exercise(Plan.of(scenario), seed=seed, decide_on=decide_on)
 
 
 def played() -> list[Exercise]:
@@ -59,7 +59,8 @@ def played() -> list[Exercise]:
     ex.set_channel("ac", "up")
     ex.run()
     runs.append(ex)
-    ex = exercise("clocks", duration=3000)  # every clock outcome, the Reserve; ends with clocks running
+    # every clock outcome, the Reserve (asked for on the world: nobody has assessed); ends with clocks running
+    ex = exercise("clocks", duration=3000, decide_on="truth")
     ex.run(until=120)
     ex.submit("nat", decision="D09", rationale="help", params={"entities": "HOSP-IE", "services": "forensics",
                                                                 "mitigation": "isolated"})

@@ -3,6 +3,11 @@
 tests/data/engine/points.yaml (ECCS 2 from T+0; RED-IE at T+08:00 makes it 3):
 DP-DEFAULT, DP-BRANCH and DP-REFUSE open at T+01:00, DP-CHAIN 30 min after
 the Irish team reads INFO, DP-WHEN as soon as ECCS reaches 3.
+
+DP-WHEN opens on the world's ECCS, which no assessment tells the teams here:
+the tests that answer it play on the world (``decide_on="truth"``), since the
+point's mechanics, not what the team knows, are under test
+(tests/unit/test_knowledge.py covers deciding on knowledge).
 """
 
 from __future__ import annotations
@@ -132,7 +137,7 @@ def test_conditional_point_opens_when_the_state_first_meets_it(plan):
 
 
 def test_an_option_whose_decision_holds_takes_it(plan):
-    ex = Exercise(plan, seed=1)
+    ex = Exercise(plan, seed=1, decide_on="truth")
     ex.run(until=481)
     out = ex.submit("nat", point="DP-WHEN", option="inform", rationale="ECCS 3: inform CyCLONe")
     assert out.accepted and out.decision == "D06"
@@ -144,7 +149,7 @@ def test_an_option_whose_decision_holds_takes_it(plan):
 
 def test_a_decision_taken_from_the_catalogue_answers_the_open_point_that_offers_it(plan):
     """Issue 13: D06 taken directly closes DP-WHEN (option inform); no default, no 'missed' point."""
-    ex = Exercise(plan, seed=1)
+    ex = Exercise(plan, seed=1, decide_on="truth")
     ex.run(until=481)
     assert "DP-WHEN" in ex.open_points()
     out = ex.submit("nat", decision="D06", rationale="ECCS 3: inform CyCLONe now")
@@ -180,7 +185,7 @@ def _variant(tmp_path, change) -> Exercise:
     path = tmp_path / "points-variant.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     loaded = load(path, library_dirs=[])
-    return Exercise(Plan.of(loaded.scenario), seed=1)
+    return Exercise(Plan.of(loaded.scenario), seed=1, decide_on="truth")
 
 
 def test_points_still_open_at_the_end_are_recorded_unresolved(tmp_path):

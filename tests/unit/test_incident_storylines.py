@@ -63,7 +63,8 @@ decisions:
 
 def test_sharing_late_hits_more_entities_than_sharing_early(tmp_path, capsys):
     results = {}
-    for name, at in (("early", "T+01:00"), ("late", "T+60:00")):
+    # early: as soon as the first report has reached the Dutch team (it decides on what it knows)
+    for name, at in (("early", "T+01:30"), ("late", "T+60:00")):
         path = tmp_path / f"{name}.yaml"
         path.write_text(SCRIPT.format(at=at), encoding="utf-8")
         results[name] = replay_outcome(capsys, "harbour-lights", "--decisions", str(path))

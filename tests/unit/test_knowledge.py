@@ -102,11 +102,15 @@ def test_team_picture_is_the_union_of_its_actors_and_the_live_fold_matches_the_j
 
 
 def test_an_assessment_can_be_stale():
+    """The world falls back to ECCS 3 at T+150; the Presidency holds 4 until the next assessment reaches it."""
     ex = _vs_journal()
-    k = Knowledge(ex.journal)
+    fell = next(r.t for r in ex.journal if r.kind == "severity.changed" and r["to"] < r["from"])
+    k = knowledge_at(ex.journal, fell + 60)
     truth, pres = k.truth(), k.team("presidency")
     assert pres.eccs == 4 and truth.eccs < 4, "the last assessment that reached the Presidency is not today's truth"
     assert pres.fact("eccs").assessed_by in ("CYCLONE", "COMMISSION"), "a CyCLONe assessment or an ISAA report"
+    later = Knowledge(ex.journal).team("presidency")
+    assert later.eccs == truth.eccs and later.fact("eccs").learned > fell, "a later assessment brings it up to date"
 
 
 def test_reading_a_picture_does_not_change_the_journal():
@@ -146,7 +150,7 @@ def test_the_desk_says_not_known_apart_from_not_true():
     assert check.reason.startswith("ECCS 4 not known to cyclone: no assessment has reached it"), check.reason
     not_true = ex.desk.check("presidency", "D13")  # eccs <= 3 is not true in the world
     assert not not_true.ok and "not known" not in not_true.reasons[0]
-    world = Exercise(plan, seed=1)  # deciding on the world, as before
+    world = Exercise(plan, seed=1, decide_on="truth")  # deciding on the world, the evaluators' comparison
     world.run(until=18 * 60 + 1)
     assert world.desk.check("cyclone", "D07").ok
 
@@ -185,7 +189,22 @@ def test_deciding_on_knowledge_replays_exactly_and_says_so_in_the_journal():
     again = Exercise(ex.plan, seed=1, sources=[Doctrine()], decide_on="knowledge")
     again.run()
     assert again.journal.export_hash() == ex.journal.export_hash()
-    assert "decide_on" not in _vs_journal().journal[0].data, "journals deciding on the world are unchanged"
+    world = Exercise(ex.plan, seed=1, decide_on="truth")
+    world.run(until=1)
+    assert "decide_on" not in world.journal[0].data, "journals deciding on the world read as they always did"
+
+
+def test_knowledge_is_the_default_and_a_journal_without_the_field_rebuilds_on_the_world():
+    """Journals written before knowledge became the default have no ``decide_on``: they were played on the
+    world, and a resume must rebuild them on the world, record for record."""
+    from simulator.session.rebuild import CheckingJournal, rebuild
+
+    plan = Plan.of(load(scenarios_dir() / "tutorial.yaml").scenario)
+    assert Exercise(plan, seed=1).decide_on == "knowledge"
+    old = Exercise(plan, seed=1, sources=[Doctrine()], decide_on="truth")
+    old.run(until=12 * 60)
+    rebuilt = rebuild(plan, 1, CheckingJournal(list(old.journal)))
+    assert rebuilt.decide_on == "truth" and rebuilt.journal.divergence is None
 
 
 # ------------------------------------------------------------ the report's information flow

@@ -155,15 +155,18 @@ def test_competing_reserve_requests_are_prioritised(tmp_path):
 
 
 # ------------------------------------------------------------ the doctrine on the storylines
+STORYLINES = ["vital-signs", "poisoned-update", "cycles-political"]
+"""The bundled storylines with unanimity decisions, played by the doctrine on what each team knows (the default)."""
+
 @cache
-def _doctrine(name: str, decide_on: str = "truth") -> Exercise:
+def _doctrine(name: str, decide_on: str = "knowledge") -> Exercise:
     plan = Plan.of(load(scenarios_dir() / f"{name}.yaml").scenario)
     ex = Exercise(plan, seed=1, sources=[Doctrine()], decide_on=decide_on)
     ex.run()
     return ex
 
 
-@pytest.mark.parametrize("name", ["vital-signs", "poisoned-update"])
+@pytest.mark.parametrize("name", STORYLINES)
 def test_doctrine_never_takes_the_same_measure_twice(name):
     ex = _doctrine(name)
     seen = {}
@@ -175,7 +178,7 @@ def test_doctrine_never_takes_the_same_measure_twice(name):
         seen[key] = r.t
 
 
-@pytest.mark.parametrize("name", ["vital-signs", "poisoned-update"])
+@pytest.mark.parametrize("name", STORYLINES)
 def test_unanimity_rounds_come_after_preparation_not_at_minute_zero(name):
     ex = _doctrine(name)
     accepted = {}

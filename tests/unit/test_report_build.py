@@ -66,7 +66,9 @@ SCENARIO = {
 @pytest.fixture(scope="module")
 def journal():
     scenario = Scenario.model_validate(SCENARIO)
-    ex = Exercise(Plan.of(scenario, "test"), seed=2)
+    # Played on the world: the report is under test, and the crafted timings (sharing a minute after the
+    # hospital's report is released, before it has reached Ireland) need decisions that do not wait for delivery.
+    ex = Exercise(Plan.of(scenario, "test"), seed=2, decide_on="truth")
     ex.run(until=31)
     assert ex.submit("ie", decision="D04", rationale=XSS_RATIONALE, params={"tlp": "TLP:AMBER"}).accepted
     refused = ex.submit("eu", decision="D04", rationale="we share too", params={"tlp": "TLP:AMBER"})

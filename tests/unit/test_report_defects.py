@@ -45,8 +45,8 @@ SCENARIO = {
 }
 
 
-def _exercise() -> Exercise:
-    return Exercise(Plan.of(Scenario.model_validate(SCENARIO), "test"), seed=1)
+def _exercise(decide_on: str = "knowledge") -> Exercise:
+    return Exercise(Plan.of(Scenario.model_validate(SCENARIO), "test"), seed=1, decide_on=decide_on)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_an_unfinished_session_counts_open_clocks_and_points_as_open():
 
 
 def test_lapsed_and_unknown_record_kinds_are_shown_not_dropped(journal):
-    ex = _exercise()
+    ex = _exercise(decide_on="truth")  # how the report shows the records is under test, not what ie knew
     ex.run(until=2 * 60 + 5)
     assert ex.submit("ie", decision="D04", params={"tlp": "TLP:AMBER"}, rationale="share").accepted
     ex.run()

@@ -47,8 +47,10 @@ def script_of(tmp_path: Path, text: str) -> DecisionsScript:
     return load_script(path)
 
 
-def play(plan: Plan, script: DecisionsScript, seed: int = 1) -> Exercise:
-    ex = Exercise(plan, seed=seed, sources=[ScriptSource(script)])
+def play(plan: Plan, script: DecisionsScript, seed: int = 1, decide_on: str = "truth") -> Exercise:
+    """Scripts played on the world by default here: when a script's entries fire is under test, and
+    points.yaml's DP-WHEN opens on an ECCS no assessment tells the team (see the knowledge test below)."""
+    ex = Exercise(plan, seed=seed, sources=[ScriptSource(script)], decide_on=decide_on)
     ex.run()
     return ex
 
@@ -127,6 +129,16 @@ def test_key_decisions_script_reproduces_the_same_journal_every_run(tutorial):
     assert (300, "D05") in submitted and (1200, "D07") in submitted
     assert {r["point"]: r["option"] for r in first.journal.of_kind("decision_point.closed")} == {
         "DP-SHARE": "share-amber", "DP-ESCALATE": "escalate"}
+
+
+def test_on_knowledge_an_escalation_the_team_cannot_know_is_refused_and_the_point_waits(tutorial):
+    """Deciding on knowledge (the default): at DP-ESCALATE Ireland holds no assessment of ECCS 3, so the
+    script's escalation is refused with what it does not know, and the point closes by its default."""
+    ex = play(tutorial, load_script(SCRIPTS / "tutorial-key.yaml"), decide_on="knowledge")
+    refused = [r for r in ex.journal.of_kind("decision.refused") if r.get("option") == "escalate"]
+    assert refused and "not known to ie" in refused[0]["reason"]
+    closed = {r["point"]: r for r in ex.journal.of_kind("decision_point.closed")}
+    assert (closed["DP-ESCALATE"]["option"], closed["DP-ESCALATE"]["how"]) == ("wait", "default")
 
 
 def test_the_same_script_with_another_seed_gives_another_journal(tutorial):
