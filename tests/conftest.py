@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -39,6 +40,25 @@ def pytest_collection_finish(session):
     the test process only: the product's own settings (``tui.app.tune_gc``,
     ``simulator.engine.batch``) are unchanged and tested as they are.
     """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+@pytest.fixture
+def collector_retuned():
+    """For a test that unfreezes the collector: put it back as :func:`pytest_collection_finish` left it.
+
+    ``tui.app.untune_gc`` unfreezes every object, by contract, and its test
+    checks that. Left so, the rest of the run scanned the whole import graph
+    again at every full collection (``batch_gc`` collects after each replay
+    and each sweep batch) and each forked sweep worker copied it page by
+    page: measured on the whole suite in one process, the collector took 15 s
+    instead of 7, and the sweep tests after test_responsiveness.py 3 to 5
+    times their CPU time. Not autouse: ``gc.get_freeze_count()`` walks the
+    frozen objects (20 ms), too dear to ask after every test.
+    """
+    yield
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
