@@ -5,15 +5,18 @@ Every other command-line test calls ``simulator.cli.main`` in-process
 commands it would run. What only a process can show is here:
 
 - the ``cyclesim`` console script is installed and starts;
-- ``python -m simulator`` works, and its event log does not depend on the
-  interpreter's string-hash seed (PYTHONHASHSEED is fixed per process, so an
-  in-process repeat could not notice a set iterated in hash order);
-- bad input exits 2 with a located message and no traceback, as the
-  interpreter really exits;
+- the event log does not depend on the interpreter's string-hash seed
+  (PYTHONHASHSEED is fixed per process, so an in-process repeat could not
+  notice a set iterated in hash order): one child under another seed replays
+  with each kind of decision source;
+- ``python -m simulator`` works: bad input exits 2 with a located message and
+  no traceback, as the interpreter really exits;
 - the terminal UI refuses to draw into a pipe (real file descriptors that are
   not a terminal);
-- importing every simulator module, and the CLI, loads no Textual (needs a
-  fresh ``sys.modules``).
+- building the command-line parser (``cyclesim --help``) imports no heavy
+  library, and importing every simulator module, and the CLI, loads no
+  Textual (both need a fresh ``sys.modules``; one child checks both, in that
+  order).
 
 A session killed with SIGKILL and resumed is ``test_sessions_kill.py``.
 """
@@ -23,7 +26,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cli_support import cyclesim
@@ -52,24 +54,22 @@ def _other_hash_seed() -> str:
     return "2" if mine == "1" else "1"
 
 
-def test_python_m_simulator_replays_the_same_bytes_under_another_hash_seed():
+def test_the_event_log_does_not_depend_on_the_string_hash_seed():
     sources = {"doctrine": ["--policy", "doctrine"], "passive": ["--policy", "passive"],
                "decisions-script": ["--decisions", str(SCRIPT)]}
     seed = _other_hash_seed()
-
-    def child(args: list[str]) -> subprocess.CompletedProcess:
-        return run([sys.executable, "-m", "simulator", "replay", "tutorial", "--seed", "1", *args, "--quiet"],
-                   env={"PYTHONHASHSEED": seed})
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        children = dict(zip(sources, pool.map(child, sources.values())))
-    for name, args in sources.items():
+    replays = [["replay", "tutorial", "--seed", "1", *args, "--quiet"] for args in sources.values()]
+    code = ("import sys\n"
+            "from simulator.cli import main\n"
+            f"sys.exit(max(main(argv) for argv in {replays!r}))\n")
+    child = run([sys.executable, "-c", code], env={"PYTHONHASHSEED": seed})  # one interpreter, three replays
+    assert child.returncode == 0, child.stderr
+    there = child.stdout.splitlines()
+    assert len(there) == len(sources) and all(len(sha) == 64 for sha in there), child.stdout
+    for (name, args), sha in zip(sources.items(), there):
         here = cyclesim("replay", "tutorial", "--seed", "1", *args, "--quiet")
         assert here.returncode == 0, here.stderr
-        there = children[name]
-        assert there.returncode == 0, there.stderr
-        assert len(there.stdout.strip()) == 64, there.stdout
-        assert there.stdout == here.stdout, f"{name}: PYTHONHASHSEED={seed} gave another journal than this process"
+        assert here.stdout.strip() == sha, f"{name}: PYTHONHASHSEED={seed} gave another journal than this process"
 
 
 def test_bad_input_exits_2_with_a_located_message_and_no_traceback():
@@ -87,7 +87,12 @@ def test_the_terminal_ui_needs_a_terminal(tmp_path):
     assert not folder.exists(), "no session is created when the UI cannot open"
 
 
-def test_importing_every_simulator_module_and_the_cli_loads_no_textual():
+HEAVY = ("pydantic", "simpy", "jinja2", "yaml", "rich", "textual", "distributed", "simulator.engine.exercise",
+         "simulator.scenario.model")
+"""What ``cyclesim --help`` must not import: a command imports what it needs when it runs (bench/cli.py times it)."""
+
+
+def test_the_parser_imports_nothing_heavy_and_no_simulator_module_loads_textual():
     modules = sorted(
         ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
         for path in PACKAGE.rglob("*.py")
@@ -99,12 +104,14 @@ def test_importing_every_simulator_module_and_the_cli_loads_no_textual():
         "def ui():\n"
         "    return sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui'))\n"
         "import simulator.cli\n"
+        "simulator.cli.build_parser()\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "after_cli = ui()\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
-        "print(len(sys.modules), after_cli, ui())\n"
-        "sys.exit(1 if after_cli or ui() else 0)\n"
+        "print(len(sys.modules), heavy, after_cli, ui())\n"
+        "sys.exit(1 if heavy or after_cli or ui() else 0)\n"
     )
     done = run([sys.executable, "-c", code])
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip().endswith("[] []")
+    assert done.stdout.strip().endswith("[] [] []"), f"(modules, imported by the parser, UI after the CLI, UI after all): {done.stdout}"
