@@ -17,7 +17,7 @@ from simulator.sweep.plan import build_plan, parse_seeds  # noqa: E402
 
 def test_cluster_rows_equal_local_rows(tmp_path):
     loaded = load(scenario_path("tutorial"))
-    plan = build_plan(loaded, "tutorial", parse_seeds("1-6"), ["passive", "doctrine"], [], [])
+    plan = build_plan(loaded, "tutorial", parse_seeds("1-3"), ["passive", "doctrine"], [], [])
     local = execute.run_sweep(plan, tmp_path / "local", workers=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
