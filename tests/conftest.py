@@ -13,9 +13,13 @@ after touching the YAML reader, the loader or the store's copy code.
 from __future__ import annotations
 
 import gc
+import json
 import os
+from functools import cached_property
+from pathlib import Path
 
 import pytest
+from cli_support import Run, cyclesim
 from hypothesis import HealthCheck, settings
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -62,3 +66,46 @@ def collector_retuned():
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+class BundledRun:
+    """One ``cyclesim replay ID --seed 1 --policy P --out DIR --json`` of a bundled scenario, and what it wrote."""
+
+    def __init__(self, run: Run, out: Path) -> None:
+        self.run = run
+        self.out = out
+        """The --out folder: events.jsonl, report.html, report.md."""
+
+    @cached_property
+    def summary(self) -> dict:
+        """What --json printed (with ``outcome`` and ``sha256``)."""
+        assert self.run.returncode == 0, self.run.stderr
+        return json.loads(self.run.stdout)
+
+    @cached_property
+    def records(self) -> list[dict]:
+        """events.jsonl, one dict a record."""
+        assert self.run.returncode == 0, self.run.stderr
+        return [json.loads(line) for line in (self.out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="session")
+def bundled_replay(tmp_path_factory):
+    """``bundled_replay(scenario_id, policy)``: the command line's replay of a bundled scenario, once per test process.
+
+    Several files check the same replays (every bundled scenario plays and
+    reports; the reference storylines; doctrine against passive); each was
+    replaying them on its own. Seed 1, through ``simulator.cli.main`` from the
+    project root, as a planner runs it. Read-only for the tests: they share it.
+    """
+    base = tmp_path_factory.mktemp("bundled-replays")
+    done: dict[tuple[str, str], BundledRun] = {}
+
+    def get(scenario: str, policy: str) -> BundledRun:
+        if (scenario, policy) not in done:
+            out = base / f"{scenario}-{policy}"
+            run = cyclesim("replay", scenario, "--seed", "1", "--policy", policy, "--out", out, "--json")
+            done[scenario, policy] = BundledRun(run, out)
+        return done[scenario, policy]
+
+    return get

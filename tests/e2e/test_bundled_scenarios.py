@@ -3,8 +3,10 @@
 The scenario list is a glob over ``scenarios/*.yaml``, so a scenario added
 later is covered without touching this file. Everything goes through the
 command line (``simulator.cli.main``, in-process), as a planner would run it.
-The replays run once per test session in one fixture; each assertion is
-still its own test, named after the scenario and the policy.
+The replays (seed 1) run once per test process in the shared fixture
+``bundled_replay`` (tests/conftest.py), which other files read too; each
+assertion is still its own test, named after the scenario and the policy.
+That ``--quiet`` prints the same sha256 as ``--json`` is test_replay_cli.py's.
 """
 
 from __future__ import annotations
@@ -61,31 +63,14 @@ def test_scenario_validates(path: Path, validation: dict):
     assert validation["valid"].get(rel) == path.stem, f"{rel} declares id {validation['valid'].get(rel)!r}; the id must equal the file name so 'cyclesim replay {path.stem}' finds it"
 
 
-@pytest.fixture(scope="session")
-def replays(tmp_path_factory) -> dict:
-    """Replay every scenario under every policy, by id, with --out; once per test session."""
-    base = tmp_path_factory.mktemp("replays")
-
-    def one(path, policy):
-        out = base / f"{path.stem}-{policy}"
-        return cli("replay", scenario_id(path), "--policy", policy, "--out", str(out), "--quiet"), out
-
-    return {(p, pol): one(p, pol) for p in SCENARIOS for pol in POLICIES}
-
-
-def _records(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
-
-
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario_replays(path: Path, policy: str, replays: dict):
-    proc, out = replays[(path, policy)]
-    assert proc.returncode == 0, proc.stderr
-    sha = proc.stdout.strip()
-    data = (out / "events.jsonl").read_bytes()
-    assert sha == hashlib.sha256(data).hexdigest(), "--quiet must print the sha256 of the event log it wrote"
-    records = _records(out)
+def test_scenario_replays(path: Path, policy: str, bundled_replay):
+    played = bundled_replay(scenario_id(path), policy)
+    assert played.run.returncode == 0, played.run.stderr
+    data = (played.out / "events.jsonl").read_bytes()
+    assert played.summary["sha256"] == hashlib.sha256(data).hexdigest(), "the sha256 printed must be the event log's"
+    records = played.records
     assert records[0]["kind"] == "exercise.started" and records[0]["scenario"] == scenario_id(path)
     assert records[-1]["kind"] == "exercise.ended"
     assert any(r["kind"] == "inject.delivered" for r in records), "no inject reached a player"
@@ -99,10 +84,10 @@ def test_scenario_replays(path: Path, policy: str, replays: dict):
 
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario_report_renders(path: Path, policy: str, replays: dict):
-    proc, out = replays[(path, policy)]
-    assert proc.returncode == 0, proc.stderr
-    html = out / "report.html"
+def test_scenario_report_renders(path: Path, policy: str, bundled_replay):
+    played = bundled_replay(scenario_id(path), policy)
+    assert played.run.returncode == 0, played.run.stderr
+    html = played.out / "report.html"
     if not html.exists():
         pytest.skip("the report module does not write report.html (yet)")
     text = html.read_text(encoding="utf-8")

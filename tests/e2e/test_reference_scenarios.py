@@ -7,7 +7,8 @@ NIS2, DORA and Regulation 2023/2841 clocks run; the doctrine player escalates
 through CyCLONe and IPCR and takes Toolbox measures; the passive player shows
 defaults and missed opportunities; and a replay is byte-for-byte repeatable.
 
-All replays run once per test session.
+All replays run once per test process; the policy runs are shared with other files
+(``bundled_replay`` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -35,23 +36,22 @@ def cli(*args: str) -> Run:
 
 
 @pytest.fixture(scope="session")
-def runs(tmp_path_factory) -> dict:
-    """(scenario, policy) -> (completed process, journal records); policy None = plain 'replay --seed 1'."""
-    base = tmp_path_factory.mktemp("reference")
+def runs(tmp_path_factory, bundled_replay) -> dict:
+    """(scenario, policy) -> (completed run, journal records); policy None = plain 'replay --seed 1'.
 
-    def one(job):
-        scenario, policy = job
-        out = base / f"{scenario}-{policy or 'none'}"
-        args = ["replay", scenario, "--seed", "1", "--out", str(out)] + (["--policy", policy] if policy else [])
-        proc = cli(*args)
-        records = []
-        if proc.returncode == 0:
-            text = (out / "events.jsonl").read_text(encoding="utf-8")
-            records = [json.loads(line) for line in text.splitlines()]
-        return job, (proc, records)
-
-    jobs = [(VS, None), (VS, "doctrine"), (VS, "passive"), (PU, "doctrine"), (PU, "passive")]
-    return dict(map(one, jobs))
+    The policy runs are the shared ``bundled_replay`` ones (seed 1, tests/conftest.py); the plain
+    replay, whose printed summary a test reads, is this file's own.
+    """
+    out = tmp_path_factory.mktemp("reference") / f"{VS}-none"
+    proc = cli("replay", VS, "--seed", "1", "--out", str(out))
+    records = []
+    if proc.returncode == 0:
+        records = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = {(VS, None): (proc, records)}
+    for job in [(VS, "doctrine"), (VS, "passive"), (PU, "doctrine"), (PU, "passive")]:
+        played = bundled_replay(*job)
+        found[job] = (played.run, played.records if played.run.returncode == 0 else [])
+    return found
 
 
 def journal(runs: dict, scenario: str, policy: str | None) -> list[dict]:
@@ -138,6 +138,7 @@ def test_vital_signs_replay_prints_peak_and_reasons(runs):
     assert proc.returncode == 0, proc.stderr
     assert "peak ECCS 4 at T+18:00: significant impact (yellow or worse)" in proc.stdout
     assert "ECCS -> 3: yellow impact in IE with cross-border indicators" in proc.stdout
+    assert "defaults applied: DP-ISOLATE=keep-running" in proc.stdout  # nobody decides: the defaults, in the text
 
 
 def test_vital_signs_runs_nis2_clocks_for_every_hit_entity(runs):
@@ -211,7 +212,7 @@ def test_vital_signs_passive_applies_defaults(runs):
     assert {"DP-SHARE", "DP-RESERVE", "DP-RANSOM"} <= defaulted
     # DP-IPCR opens only once CyCLONe's assessment has reached the Presidency (issue 14): never, when nobody acts
     assert "DP-IPCR" not in {r["point"] for r in of_kind(records, "decision_point.opened")}
-    assert "defaults applied: DP-ISOLATE=keep-running" in proc.stdout
+    assert {"point": "DP-ISOLATE", "option": "keep-running", "time": "T+02:15"} in json.loads(proc.stdout)["defaults_applied"]
 
 
 def test_vital_signs_passive_misses_opportunities_doctrine_takes(runs):
@@ -232,10 +233,11 @@ def test_vital_signs_passive_misses_the_played_hospitals_clocks(runs):
     assert "VS-DPA" not in {r["inject"] for r in of_kind(doctrine, "inject.released")}
 
 
-def test_vital_signs_replay_is_repeatable():
-    shas = [cli("replay", VS, "--seed", "1", "--policy", "doctrine", "--quiet").stdout.strip() for _ in range(2)]
-    assert SHA.match(shas[0]), shas
-    assert shas[0] == shas[1]
+def test_vital_signs_replay_is_repeatable(bundled_replay):
+    first = bundled_replay(VS, "doctrine").summary["sha256"]  # the shared run, earlier in this process
+    again = cli("replay", VS, "--seed", "1", "--policy", "doctrine", "--quiet").stdout.strip()
+    assert SHA.match(again), again
+    assert again == first
 
 
 # ---------------------------------------------------------------- POISONED UPDATE

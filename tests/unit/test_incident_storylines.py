@@ -1,6 +1,7 @@
 """The storylines with an incident model react to the response (issue 15's "must show").
 
-Through the command line in-process (``simulator.cli.main``): under doctrine
+Through the command line in-process (``simulator.cli.main``; doctrine and
+passive on seed 1 are the shared ``bundled_replay`` runs): under doctrine
 and under no action the outcomes differ and doctrine loses fewer
 service-hours; seeds give a spread; sharing indicators late (a decisions
 script) hits more entities than sharing early on the same seed.
@@ -29,9 +30,9 @@ def replay_outcome(capsys, *args: str) -> dict:
 
 
 @pytest.mark.parametrize("scenario", ["vital-signs", "harbour-lights", "poisoned-update"])
-def test_doctrine_beats_passive_on_downtime_and_disinformation(capsys, scenario):
-    doctrine = replay_outcome(capsys, scenario, "--seed", "1", "--policy", "doctrine")
-    passive = replay_outcome(capsys, scenario, "--seed", "1", "--policy", "passive")
+def test_doctrine_beats_passive_on_downtime_and_disinformation(bundled_replay, scenario):
+    doctrine, passive = (bundled_replay(scenario, policy).summary["outcome"] for policy in ("doctrine", "passive"))
+    assert tuple(doctrine) == tuple(passive) == KEYS
     assert doctrine != passive
     assert doctrine["downtime_hours"] < passive["downtime_hours"], (doctrine, passive)
     assert doctrine["entities_hit"] < passive["entities_hit"]

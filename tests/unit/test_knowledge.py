@@ -23,6 +23,7 @@ from simulator.scenario.plan import Plan
 
 @cache
 def _vs_journal():
+    """VITAL SIGNS played by doctrine on seed 1, once for this file: the tests only read it."""
     plan = Plan.of(load(scenarios_dir() / "vital-signs.yaml").scenario)
     ex = Exercise(plan, seed=1, sources=[Doctrine()])
     ex.run()
@@ -34,10 +35,10 @@ def _picture_json(capsys, path, team, at):
     return json.loads(capsys.readouterr().out)
 
 
-def test_must_show_cyclone_does_not_know_eccs_at_first_and_knows_it_by_day_three(tmp_path, capsys):
-    out = tmp_path / "D"
-    assert main(["replay", "vital-signs", "--policy", "doctrine", "--seed", "1", "--out", str(out), "--quiet"]) == 0
-    capsys.readouterr()
+def test_must_show_cyclone_does_not_know_eccs_at_first_and_knows_it_by_day_three(bundled_replay, capsys):
+    played = bundled_replay("vital-signs", "doctrine")  # replay vital-signs --policy doctrine --seed 1 --out D
+    assert played.run.returncode == 0, played.run.stderr
+    out = played.out
     early = _picture_json(capsys, out / "events.jsonl", "cyclone", "T+00:30")
     assert early["truth"]["eccs"] == 2, "three Irish hospitals are significant incidents at T+0"
     assert early["known"]["eccs"] is None, "nothing has reached CyCLONe yet"
@@ -115,6 +116,12 @@ def test_an_assessment_can_be_stale():
 
 def test_reading_a_picture_does_not_change_the_journal():
     ex = _vs_journal()
+    for t in (0, 30 * 60, ex.now):  # every way of reading, on the played exercise
+        for team in ex.plan.scenario.teams:
+            team_picture(ex.journal, team.id, t)
+            knowledge_at(ex.journal, t).team(team.id).as_json()
+    for team in ex.plan.scenario.teams:
+        ex.knowledge.team(team.id).as_json()
     fresh = Exercise(ex.plan, seed=1, sources=[Doctrine()])
     fresh.run()
     assert fresh.journal.export_hash() == ex.journal.export_hash()
