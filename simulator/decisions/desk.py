@@ -110,7 +110,7 @@ class DecisionDesk:
         reasons += self._who_may(team, d.id, params)
         # decide on what you know: preconditions read the deciding team's picture; a
         # failure that is true in the world is "not known to you yet", not "not true"
-        ctx = self.ex.known_context(team, params)
+        ctx = self.ex.known_context(team, params, d.id)
         reads: dict[str, Any] = {}
         conditions = []
         for req in d.requires:
@@ -120,7 +120,7 @@ class DecisionDesk:
             if not verdict.ok:
                 because = f" — {req.because}" if req.because else ""
                 if parse(req.expr).holds(self.ex.context(params)):
-                    reasons.append(self.ex.not_known(team, verdict.reads, verdict.reason) + because)
+                    reasons.append(self.ex.not_known(team, verdict.reads, verdict.reason, d.id) + because)
                 else:
                     reasons.append(f"{verdict.reason}{because}")
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
@@ -376,9 +376,13 @@ class DecisionDesk:
             tlp = str(params.get("tlp") or "TLP:AMBER").upper()
             if not tlp.startswith("TLP:"):
                 tlp = "TLP:" + tlp
-            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) == 0:
+            source = ex.source_label(team) or "TLP:AMBER"  # incident reports are AMBER unless marked otherwise
+            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) < TLP_ORDER.index(source):
+                wider = "anyone" if tlp == "TLP:CLEAR" else "a wider audience than its sources allow"
                 ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
-                                          "reason": "indicators from TLP:AMBER reports were shared as TLP:CLEAR"})
+                                          "reason": f"indicators from {source} reports were shared as {tlp}, to "
+                                                    f"{wider}: a derived product keeps its sources' strictest label "
+                                                    "unless they agree (TLP 2.0, domain.md §8)"})
             elif tlp == "TLP:RED":
                 ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
                                           "reason": "TLP:RED is for named recipients only, and the CSIRTs Network is a "

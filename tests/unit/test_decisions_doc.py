@@ -44,7 +44,7 @@ def _effects(d: CatalogueDecision) -> str:
     elif d.id == "D17":
         parts.append("attributed_by + the team's MS")
     elif d.id == "D04":
-        parts.append("TLP:CLEAR is a tlp.breach")
+        parts.append("a label looser than its sources' is a tlp.breach")
     for c in d.consequences:
         parts.append(_consequence(c))
     return ", ".join(parts) or "—"

@@ -289,3 +289,83 @@ def test_a_share_at_red_option_posts_at_red_and_sharing_red_with_a_community_is_
     assert all(r["tlp"] == "TLP:RED" for r in kinds(ex, "inject.delivered") if r["inject"] == "VS-06")
     breach = [r for r in kinds(ex, "tlp.breach") if r["decision"] == "D04"]
     assert breach and breach[0]["shared_as"] == "TLP:RED" and "named recipients" in breach[0]["reason"]
+
+
+# ------------------------------------------------------------ simulated actors act on delivery (issue 14 item 3)
+ADVISORY_TEAMS = [{"id": "ie", "name": "Ireland", "plays": ["CSIRT-IE", "CCMA-IE"]},
+                  {"id": "excon", "name": "Exercise control", "plays": ["EXCON"], "facilitator": True}]
+HIGH = {"threat_severity": "high"}
+
+
+def _advisory(tmp_path, decide_on="knowledge"):
+    """Nobody plays the CSIRTs Network, CERT-EU or ENISA, so control takes D28 (joint advisory) for them."""
+    data = copy.deepcopy(DESK)
+    data["teams"] = ADVISORY_TEAMS
+    data["initial"] = {}
+    data["injects"] = [
+        {"id": "IN-1", "title": "Hospital: wiper spreading", "at": "T+00:30", "from": "HOSP-IE", "to": ["CSIRT-IE"],
+         "tlp": "TLP:AMBER", "effects": HIGH},
+        {"id": "IN-2", "title": "CSIRT-IE posts to the CSIRTs Network", "at": "T+03:00", "from": "CSIRT-IE",
+         "to": ["CSIRTS-NET"], "tlp": "TLP:AMBER", "effects": HIGH},
+    ]
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = tmp_path / "advisory.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path, library_dirs=[])
+    return Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1, decide_on=decide_on)
+
+
+def test_control_acting_for_simulated_actors_reads_what_reached_them(tmp_path):
+    ex = _advisory(tmp_path)
+    ex.run(until=60)
+    assert ex.state.threat_severity == "high", "true in the world since IN-1"
+    check = ex.desk.check("excon", "D28")
+    assert not check.ok
+    assert "not known to excon for the simulated" in check.reason and "threat_severity" in check.reason, check.reason
+    posted = None
+    while posted is None:
+        ex.step()
+        posted = next((r for r in ex.journal.of_kind("inject.delivered")
+                       if r["inject"] == "IN-2" and r["actor"] == "CSIRTS-NET"), None)
+    assert ex.desk.check("excon", "D28").ok, "the post reached the CSIRTs Network: the simulated network knows"
+    world = _advisory(tmp_path, decide_on="truth")
+    world.run(until=60)
+    assert world.desk.check("excon", "D28").ok, "deciding on the world, control reads the world"
+
+
+def test_control_acting_as_itself_reads_the_world(tmp_path):
+    ex = _advisory(tmp_path)
+    ex.run(until=60)
+    assert ex.known_context("excon").variables["threat_severity"] == "high"
+
+
+# ------------------------------------------------------------ TLP: looser than the source (domain.md §8 rule 3)
+def _share(tmp_path, source_tlp, shared_as):
+    data = copy.deepcopy(DESK)
+    data["initial"] = {"impact": {"IE/health": "yellow"}}
+    data["injects"] = [{"id": "IN-1", "title": "Hospital: incident report", "at": "T+00:10", "from": "HOSP-IE",
+                        "to": ["CSIRT-IE"], "tlp": source_tlp}]
+    path = tmp_path / f"share-{source_tlp[4:]}-{shared_as[4:]}.yaml".replace("+", "_")
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    loaded = load(path, library_dirs=[])
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1)
+    ex.run(until=24 * 60)
+    out = ex.submit("nat", decision="D04", params={"tlp": shared_as}, rationale="share with peers")
+    assert out.accepted, out.reason
+    ex.run(until=3 * 24 * 60)
+    return [r for r in ex.journal.of_kind("tlp.breach") if r["decision"] == "D04"]
+
+
+@pytest.mark.parametrize("source,shared,breach", [
+    ("TLP:AMBER", "TLP:AMBER", False),
+    ("TLP:AMBER", "TLP:GREEN", True),
+    ("TLP:AMBER+STRICT", "TLP:AMBER", True),
+    ("TLP:GREEN", "TLP:GREEN", False),
+    ("TLP:GREEN", "TLP:AMBER", False),
+    ("TLP:AMBER", "TLP:CLEAR", True),
+])
+def test_sharing_looser_than_the_source_label_is_a_breach(tmp_path, source, shared, breach):
+    found = _share(tmp_path, source, shared)
+    assert bool(found) is breach, found
+    if breach:
+        assert found[0]["shared_as"] == shared and f"indicators from {source} reports" in found[0]["reason"]
