@@ -16,6 +16,7 @@ import yaml
 
 from simulator.bundled import scenarios_dir
 from simulator.engine.exercise import Exercise
+from simulator.engine.knowledge import team_picture
 from simulator.errors import ScenarioError
 from simulator.players.policies import Doctrine
 from simulator.scenario.catalogue import bundled
@@ -369,3 +370,74 @@ def test_sharing_looser_than_the_source_label_is_a_breach(tmp_path, source, shar
     assert bool(found) is breach, found
     if breach:
         assert found[0]["shared_as"] == shared and f"indicators from {source} reports" in found[0]["reason"]
+
+
+# ------------------------------------------------------------ the must-show: every bundled doctrine run is procedurally clean
+BUNDLED = sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+NIS2_ORDER = ("early_warning", "notification", "final_report")
+
+
+def _audit(ex: Exercise) -> list[str]:
+    """The procedural errors of issue 14 item 7 found in a journal, as sentences (none is the goal)."""
+    errors: list[str] = []
+    accepted: dict[str, list] = {}
+    for r in kinds(ex, "decision.accepted"):
+        accepted.setdefault(r["decision"], []).append(r)
+    for d, recs in accepted.items():
+        if len(recs) > 1 and not ex.plan.catalogue[d].repeatable:
+            errors.append(f"{d} accepted {len(recs)} times")
+    for d in ("D04", "D17", "D18", "D20"):  # repeatable in the catalogue, never twice from the doctrine
+        teams = [(r["team"], json_key(r.get("params"))) for r in accepted.get(d, [])]
+        if len(teams) != len(set(teams)):
+            errors.append(f"{d} taken twice by the same team with the same parameters")
+    for r in kinds(ex, "vote.round"):
+        first = accepted.get(r["decision"], [None])[0]
+        if r["round"] == 1 and first is not None and r.t < first.t + 24 * 60:
+            errors.append(f"{r['decision']} put to the vote {r.t - first.t} min after it was proposed (HWPCI/COREPER first)")
+    answers: dict[str, int] = {}
+    for r in kinds(ex, "reserve.answered"):
+        answers[r["ms"]] = answers.get(r["ms"], 0) + 1
+    errors += [f"the Reserve answered {ms} {n} times" for ms, n in answers.items() if n > 1]
+    if len(accepted.get("D15", [])) > 1:
+        errors.append("Art. 222 invoked twice")
+    filed: dict[str, dict[str, int]] = {}
+    for r in kinds(ex, "report.filed"):
+        filed.setdefault(r["owner"], {}).setdefault(r["report"], r.t)
+    for owner, times in filed.items():
+        got = [times[k] for k in NIS2_ORDER if k in times]
+        if len(got) == 3 and len(set(got)) == 1:
+            errors.append(f"{owner} filed its early warning, notification and final report at once")
+        if "final_report" in times and times["final_report"] < times.get("notification", times["final_report"]):
+            errors.append(f"{owner}'s final report came before its notification")
+    for r in accepted.get("D11", []):
+        pic = team_picture(ex.journal, r["team"], r.t, ex.plan)
+        if (pic.eccs or 0) < 4:
+            errors.append(f"IPCR information-sharing at {r.t} before an assessment of ECCS 4 reached {r['team']}")
+    refused = [r for r in kinds(ex, "decision.refused") if "plays no actor" in r["reason"] or "only " in r["reason"]]
+    errors += [f"the doctrine tried {r['decision']} as {r['team']}, who may not take it: {r['reason']}" for r in refused]
+    return errors
+
+
+def json_key(value) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_doctrine_run_is_procedurally_clean(name):
+    assert _audit(_doctrine(name)) == []
+
+
+def test_the_audit_finds_what_it_looks_for(tmp_path):
+    """The audit is not vacuous: a journal with two Reserve answers and a vote at minute zero fails it."""
+    ex = _doctrine("vital-signs")
+    forged = Exercise(ex.plan, seed=1)
+    forged.run(until=60)
+    forged.record("decision.accepted", {**next(iter(kinds(ex, "decision.accepted"))).data, "decision": "D07"})
+    forged.record("decision.accepted", {**next(iter(kinds(ex, "decision.accepted"))).data, "decision": "D07"})
+    for report in NIS2_ORDER:
+        forged.record("report.filed", {"owner": "HOSP-XX", "report": report, "cause": "forged", "late": False})
+    found = _audit(forged)
+    assert any("D07 accepted 2 times" in e for e in found), found
+    assert any("HOSP-XX filed its early warning, notification and final report at once" in e for e in found), found
