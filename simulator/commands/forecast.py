@@ -72,8 +72,8 @@ def run(args) -> int:
 def _run(args, plan, out, fork, played, scenario, until, where) -> int:
     import shlex
 
+    from simulator.sweep.outlook import outlook_of
     from simulator.sweep.pool import default_workers
-    from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
     from simulator.sweep.write import finish
     from simulator.timefmt import format_time
 
@@ -92,12 +92,8 @@ def _run(args, plan, out, fork, played, scenario, until, where) -> int:
                     show_progress=False if args.no_progress else None, replay=replay)
     print(f"forecast of {where} from {format_time(fork.at)} to {ahead}: {len(result.rows)} futures "
           f"under {args.policy}, in {result.seconds:.2f} s")
-    measures = measure_columns(result.columns)
-    width = max((len(m) for m in measures), default=8)
-    print(f"{'measure':<{width}}  " + "  ".join(f"{'p' + str(q):>7}" for q in PERCENTILES) + "     none")
-    for m in measures:
-        d = distribution(result.rows, m)
-        print(f"{m:<{width}}  " + "  ".join(f"{fmt(d.percentiles[q]):>7}" for q in PERCENTILES) + f"  {d.missing:>7}")
+    for line in outlook_of(result, scenario.id, fork, min(until, scenario.duration), args.policy).lines():
+        print(line)
     if args.out:
         print(f"wrote runs.csv, sweep.json, sweep.html in {out}")
     return 130 if result.interrupted else 0
