@@ -13,12 +13,12 @@ the facilitator may send to a team with an assessment.
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError
 from simulator.timefmt import format_time
 
 TIMEOUT = 15 * 60
@@ -52,14 +52,12 @@ class Forecasts:
         return True, [], {"forecast": ident, "fork_at": format_time(now)}
 
     async def _run(self, ident: int, folder: Path, runs: int, horizon: int, policy: str) -> None:
-        from simulator.sweep.outlook import outlook_from_folder
-
         args = [sys.executable, "-m", "simulator", "forecast", str(self.session.path), "--runs", str(runs),
-                "--horizon", f"{horizon}m", "--policy", policy, "--out", str(folder), "--no-progress"]
+                "--horizon", f"{horizon}m", "--policy", policy, "--out", str(folder), "--no-progress", "--json"]
         proc = await asyncio.create_subprocess_exec(*args, stdin=asyncio.subprocess.DEVNULL,
-                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
-            _out, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+            out, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
         except TimeoutError:
             proc.kill()
             await proc.wait()
@@ -73,15 +71,14 @@ class Forecasts:
             self._failed(ident, f"the forecast failed (exit {proc.returncode}): {last[0][:300]}")
             return
         try:
-            outlook = outlook_from_folder(folder)
-        except InputError as e:
-            self._failed(ident, str(e))
+            summary = json.loads(out.decode("utf-8"))
+            fields = {k: summary[k] for k in ("runs", "policy", "fork_at", "until", "lines", "annex")}
+        except (ValueError, KeyError, TypeError) as e:
+            self._failed(ident, f"the forecast's summary could not be read ({e})")
             return
         relative = folder.relative_to(Path(self.session.path))
-        self.log(f"forecast {ident}: {outlook.runs} futures from {format_time(outlook.fork_at)} in {relative}")
-        self.announce({"type": "forecast", "id": ident, "ok": True, "runs": outlook.runs, "policy": outlook.policy,
-                       "fork_at": format_time(outlook.fork_at), "until": format_time(outlook.until),
-                       "lines": outlook.lines(), "annex": outlook.annex(), "folder": str(relative)})
+        self.log(f"forecast {ident}: {fields['runs']} futures from {fields['fork_at']} in {relative}")
+        self.announce({"type": "forecast", "id": ident, "ok": True, **fields, "folder": str(relative)})
 
     def _failed(self, ident: int, reason: str) -> None:
         self.log(f"forecast {ident}: {reason}")

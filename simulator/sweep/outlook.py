@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError
 from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
 from simulator.timefmt import format_duration, format_time
 
@@ -83,23 +82,6 @@ class Outlook:
 def outlook_of(result, scenario: str, fork, until: int, policy: str, folder: Path | None = None) -> Outlook:
     """An :class:`Outlook` from a finished forecast's rows (a :class:`~simulator.sweep.execute.SweepResult`)."""
     return Outlook(scenario, fork.at, until, policy, tuple(result.rows), tuple(measure_columns(result.columns)), folder)
-
-
-def outlook_from_folder(folder: Path) -> Outlook:
-    """The :class:`Outlook` of a folder ``cyclesim forecast --out`` wrote (its sweep.json and runs.csv)."""
-    from simulator.sweep.write import read_sweep
-    from simulator.timefmt import parse_time
-
-    meta, columns, rows = read_sweep(folder)
-    if meta.get("kind") != "forecast":
-        raise InputError(f"{folder}: a sweep, not a forecast")
-    try:
-        fork_at, until = parse_time(meta.get("fork_at")), parse_time(meta.get("until"))
-    except ValueError as e:
-        raise InputError(f"{folder}: sweep.json names no fork or horizon time ({e})") from None
-    players = meta.get("players") or ["doctrine"]
-    return Outlook(str(meta.get("scenario", "")), fork_at, until, str(players[0]), tuple(rows),
-                   tuple(measure_columns(columns)), folder)
 
 
 def forecast_exercise(exercise, out: Path, *, runs: int = 100, horizon: int = 48 * 60, policy: str = "doctrine",

@@ -121,3 +121,14 @@ def test_the_annex_says_what_may_still_happen_in_words_and_figures(session, tmp_
     medians = {m: values[2] for m, values, _missing in outlook.table()}
     assert f"entities hit: {medians['entities_hit']} most likely" in text
     assert outlook.lines()[0].split()[:2] == ["measure", "p5"]
+
+
+def test_forecast_json_prints_the_summary_a_host_reads(session, tmp_path, capsys):
+    import json
+
+    folder, _n = session
+    assert main(["forecast", str(folder), "--runs", "2", "--horizon", "6h", "--workers", "1", "--json",
+                 "--out", str(tmp_path / "fc"), "--no-progress"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["runs"] == 2 and summary["fork_at"] == "T+05:00" and summary["until"] == "T+11:00"
+    assert summary["lines"][0].startswith("measure") and summary["annex"].startswith("Possible evolution scenarios")
