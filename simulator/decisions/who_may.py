@@ -69,7 +69,7 @@ def _own_member_state(a: Asking) -> str | None:
 def _capacity_overwhelmed(a: Asking) -> str | None:
     ms = str(a.params.get("ms") or "")
     if ms and ms not in a.capacity_exceeded:
-        return (f"the response capacity of {ms} is not exceeded: Art. 222 is invoked by a Member State whose own "
+        return (f"the response capacity of {ms} is not exceeded: Art. 222 TFEU is invoked by a Member State whose own "
                 "capacities are overwhelmed (Decision 2014/415/EU)")
     return None
 

@@ -46,6 +46,7 @@ def test_every_rule_has_an_example_here():
 def test_each_rule_documents_who_what_it_reads_and_its_basis_in_known_instruments(rule):
     assert rule.who and rule.reads and rule.basis.startswith("domain.md §")
     assert citation_problems(rule.basis) == []
+    assert citation_problems(refusals(REFUSED[rule.decisions])[0]) == []  # the refusal reaches the journal
     catalogue = {d.id for d in bundled()}
     assert set(rule.decisions) <= catalogue
 
