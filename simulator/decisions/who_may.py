@@ -56,7 +56,7 @@ class Rule:
     """Exercise control stands in for unplayed actors; most rules do not bind it."""
 
 
-_ACTS = {"D15": "invoke Art. 222 TFEU", "D17": "attribute nationally"}
+_ACTS = {"D15": "invoke Art. 222 TFEU", "D16": "invoke Art. 42(7) TEU", "D17": "attribute nationally"}
 
 
 def _own_member_state(a: Asking) -> str | None:
@@ -107,10 +107,10 @@ RULES: tuple[Rule, ...] = (
          refusal="may file its reports", reads="`entity`: who plays it",
          basis="domain.md §4.1, §4.2 (the entity reports to its CSIRT or competent authority)",
          check=_reporting_entity, binds_facilitator=True),
-    Rule(("D15", "D17"), who="only the government of the Member State named in `ms`: the team's own",
+    Rule(("D15", "D16", "D17"), who="only the government of the Member State named in `ms`: the team's own",
          refusal="own government may", reads="`ms`, the team's Member State",
-         basis="domain.md §6 (Art. 222 TFEU: the Member State concerned invokes it), §5.4 (attribution is each "
-               "Member State's sovereign decision)",
+         basis="domain.md §6 (Art. 222 TFEU and Art. 42(7) TEU: the Member State concerned invokes them), §5.4 "
+               "(attribution is each Member State's sovereign decision)",
          check=_own_member_state),
     Rule(("D15",), who="and only while that Member State's own response capacity is exceeded",
          refusal="is not exceeded", reads="`capacity_exceeded` of the exercise state (not the picture)",

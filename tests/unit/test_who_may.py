@@ -24,7 +24,7 @@ def asking(decision: str, params: dict, *, team="be", own_ms="BE", facilitator=F
 
 REFUSED = {
     ("D01",): asking("D01", {"entity": "HOSP-IE"}),
-    ("D15", "D17"): asking("D17", {"ms": "IE"}),
+    ("D15", "D16", "D17"): asking("D17", {"ms": "IE"}),
     ("D15",): asking("D15", {"ms": "BE"}),
     ("D23",): asking("D23", {"proposer": "ENISA"}),
     ("D09",): asking("D09", {}, asked={"BE": 26 * 60 + 10}),
@@ -70,4 +70,4 @@ def test_exercise_control_stands_in_except_for_an_entity_a_team_plays():
 def test_own_member_state_comes_before_capacity_for_art_222():
     reasons = refusals(asking("D15", {"ms": "IE"}))
     assert reasons == ["only IE's own government may invoke Art. 222 TFEU for IE; team be plays BE"]
-    assert [r.decisions for r in rules_for("D15")] == [("D15", "D17"), ("D15",)]
+    assert [r.decisions for r in rules_for("D15")] == [("D15", "D16", "D17"), ("D15",)]
