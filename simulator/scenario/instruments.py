@@ -114,15 +114,15 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         domain="§2, §11", articles=frozenset({"8"})),
     Instrument(
         "Solidarity clause", "2014/415", "Decision", author="Council", suffix="EU",
-        title=("Council Decision 2014/415/EU of 24 June 2014 on the arrangements for the implementation by the "
-               "Union of the solidarity clause"),
+        title=("Council Decision of 24 June 2014 on the arrangements for the implementation by the Union of the "
+               "solidarity clause (2014/415/EU)"),
         domain="§2, §6, S21", articles=frozenset({"9"})),
     Instrument(
         "TFEU", "", "Treaty", names=("TFEU",), title="Treaty on the Functioning of the European Union",
-        domain="§5.6 (Art. 215), §6 (Art. 222)", articles=frozenset({"215", "222"}), title_from="domain.md"),
+        domain="§5.6 (Art. 215), §6 (Art. 222)", articles=frozenset({"215", "222"})),
     Instrument(
         "TEU", "", "Treaty", names=("TEU",), title="Treaty on European Union",
-        domain="§5.2 (Art. 31), §6 (Art. 42(7))", articles=frozenset({"31", "42"}), title_from="domain.md"),
+        domain="§5.2 (Art. 31), §6 (Art. 42(7))", articles=frozenset({"31", "42"})),
     Instrument(
         "Cyber sanctions decision", "2019/797", "Decision", author="Council", tag="CFSP",
         title=("Council Decision (CFSP) 2019/797 of 17 May 2019 concerning restrictive measures against "
@@ -140,22 +140,20 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         domain="§1.7, §5.8"),
     Instrument(
         "CDT framework", "10474/17", "Council document",
-        title=("Council conclusions on a Framework for a Joint EU Diplomatic Response to Malicious Cyber Activities "
-               "(Cyber Diplomacy Toolbox), 19 June 2017"),
+        title=("Council conclusions 10474/17 (Framework for a Joint EU Diplomatic Response to Malicious Cyber "
+               "Activities), 19 June 2017"),
         domain="§5.1", title_from="domain.md"),
     Instrument(
         "CDT guidelines", "13007/17", "Council document",
-        title=("Implementing guidelines for the Framework on a Joint EU Diplomatic Response to Malicious Cyber "
-               "Activities, approved by the PSC on 11 October 2017"),
+        title="Implementing guidelines 13007/17 of the Cyber Diplomacy Toolbox, approved by the PSC on 11 October 2017",
         domain="§5.1, §5.2", title_from="domain.md"),
     Instrument(
         "CDT guidelines 2023", "10289/23", "Council document",
-        title=("Revised Implementing Guidelines of the Framework on a Joint EU Diplomatic Response to Malicious "
-               "Cyber Activities, 8 June 2023"),
+        title="Revised Implementing Guidelines 10289/23 of the Cyber Diplomacy Toolbox, 8 June 2023",
         domain="§5.1", title_from="domain.md"),
     Instrument(
         "Blueprint conclusions 2018", "10086/18", "Council document",
-        title="Council conclusions on EU coordinated response to large-scale cybersecurity incidents and crises (2018)",
+        title="Council conclusions 10086/18 on EU coordinated response to large-scale cybersecurity incidents and crises",
         domain="§1.1", title_from="domain.md"),
     Instrument(
         "Seed", "8594/3/22", "Council document",
@@ -198,6 +196,14 @@ def citation_problems(text: str) -> list[str]:
     for m in _ARTICLE.finditer(unquoted):
         problems += _article_problems(text, m, acts)
     return problems
+
+
+def cited(text: str) -> tuple[Instrument, ...]:
+    """The known instruments ``text`` cites, by number or short name, in :data:`INSTRUMENTS` order."""
+    keys = {BY_NUMBER[m.group("number")].key for m in _ACT.finditer(text) if m.group("number") in BY_NUMBER}
+    keys |= {BY_NUMBER[m.group("number")].key for m in _DOCUMENT.finditer(text) if m.group("number") in BY_NUMBER}
+    keys |= {BY_NAME[m.group("name")].key for m in re.finditer(rf"(?<![\w-])(?P<name>{_NAMES})(?![\w-])", text)}
+    return tuple(i for i in INSTRUMENTS if i.key in keys)
 
 
 def _act_problems(text: str, m: re.Match[str]) -> list[str]:
