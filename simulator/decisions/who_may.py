@@ -104,11 +104,11 @@ def _reporting_entity(a: Asking) -> str | None:
 
 RULES: tuple[Rule, ...] = (
     Rule(("D01",), who="the team that plays the reporting entity (`entity`); exercise control for an entity nobody plays",
-         refusal="may file its reports", reads="`entity`: who plays it",
+         refusal="may file its reports", reads="`params.entity` and who plays it",
          basis="domain.md §4.1, §4.2 (the entity reports to its CSIRT or competent authority)",
          check=_reporting_entity, binds_facilitator=True),
     Rule(("D15", "D16", "D17"), who="only the government of the Member State named in `ms`: the team's own",
-         refusal="own government may", reads="`ms`, the team's Member State",
+         refusal="own government may", reads="`params.ms` and the team's Member State",
          basis="domain.md §6 (Art. 222 TFEU and Art. 42(7) TEU: the Member State concerned invokes them), §5.4 "
                "(attribution is each Member State's sovereign decision)",
          check=_own_member_state),
@@ -118,7 +118,7 @@ RULES: tuple[Rule, ...] = (
                "overwhelmed)",
          check=_capacity_overwhelmed),
     Rule(("D23",), who="proposed by a Member State or the HR: `proposer` is a Member State code or `HR`",
-         refusal="must be a Member State code or HR", reads="`proposer`",
+         refusal="must be a Member State code or HR", reads="`params.proposer`",
          basis="domain.md §5.6 (Council Decision (CFSP) 2019/797; the proposal wording [GK-unverified])",
          check=_proposer),
     Rule(("D09",), who="once per Member State and incident (a team with no Member State: once per team)",
