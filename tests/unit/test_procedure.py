@@ -106,6 +106,16 @@ def test_national_attribution_only_by_the_team_that_plays_that_member_state(tmp_
     assert ex.submit("nat", decision="D17", params={"ms": "IE"}, rationale="our attribution").accepted
 
 
+def test_mutual_assistance_only_by_the_government_of_the_victim_member_state(tmp_path):
+    """Art. 42(7) TEU is invoked by the Member State that is the victim of armed aggression (domain.md §6)."""
+    ex = scenario(tmp_path, initial={"impact": {"IE/health": "red", "BE/health": "red", "NL/health": "red"},
+                                     "capacity_exceeded": ["IE"], "internal_market": True, "state_actor": True},
+                  teams=[BE_TEAM])
+    out = ex.submit("be", decision="D16", params={"ms": "IE"}, rationale="on Ireland's behalf")
+    assert not out.accepted and "only IE's own government may invoke Art. 42(7) TEU" in out.reason
+    assert ex.submit("be", decision="D16", params={"ms": "BE"}, rationale="armed aggression on our territory").accepted
+
+
 @pytest.mark.parametrize("proposer", ["ENISA", "the Commission and friends"])
 def test_a_sanctions_proposal_comes_from_a_member_state_or_the_hr(tmp_path, proposer):
     ex = scenario(tmp_path, initial={"evidence": 0.7, "impact": {"IE/health": "red"}})
