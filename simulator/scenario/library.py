@@ -20,6 +20,7 @@ from simulator.bundled import injects_dir
 from simulator.errors import ProblemSink
 from simulator.files import escapes
 from simulator.scenario.model import InjectLibraryFile, InjectTemplate
+from simulator.scenario.problems import report_validation_errors
 from simulator.scenario.yamlio import YamlDoc, load_yaml_file
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -35,7 +36,7 @@ class LibraryEntry:
     index: int
 
 
-def load_library(dirs: list[Path], sink: ProblemSink, report_errors) -> dict[str, LibraryEntry]:
+def load_library(dirs: list[Path], sink: ProblemSink) -> dict[str, LibraryEntry]:
     """All templates in the given folders; problems go to the sink."""
     entries: dict[str, LibraryEntry] = {}
     for folder in dirs:
@@ -59,7 +60,7 @@ def load_library(dirs: list[Path], sink: ProblemSink, report_errors) -> dict[str
             try:
                 lib = InjectLibraryFile.model_validate(doc.data)
             except ValidationError as e:
-                report_errors(e, doc, sink, InjectLibraryFile)
+                report_validation_errors(e, doc, sink, InjectLibraryFile)
                 continue
             for i, t in enumerate(lib.templates):
                 if t.id in entries:

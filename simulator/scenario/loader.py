@@ -8,10 +8,8 @@ expanded; the result is checked for shape (pydantic) and then for meaning
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import typing
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -21,7 +19,11 @@ from simulator.files import escapes, not_regular
 from simulator.scenario import crossref
 from simulator.scenario.library import BUNDLED_DIR, expand_ref, load_library
 from simulator.scenario.model import Scenario
+from simulator.scenario.problems import report_validation_errors
 from simulator.scenario.yamlio import YamlDoc, load_yaml_file, paused_gc
+
+__all__ = ["LoadedScenario", "content_hash", "load", "load_scenario", "report_validation_errors"]
+# report_validation_errors is re-exported for the decisions script reader (simulator.players.script).
 
 
 class LoadedScenario:
@@ -66,7 +68,7 @@ def _load(path: Path, library_dirs: list[Path] | None, standalone: bool) -> Load
         sink.raise_if_any()
     assert isinstance(data, dict)  # a problem was added above, so raise_if_any raised
     dirs = _library_dirs(path, data, doc, sink) if library_dirs is None else library_dirs
-    entries = load_library(dirs, sink, report_validation_errors)
+    entries = load_library(dirs, sink)
     expanded = dict(data)
     if isinstance(data.get("injects"), list):
         injects = []
@@ -181,100 +183,3 @@ def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> li
             elif target not in dirs:
                 dirs.append(target)
     return dirs
-
-
-# ---------------------------------------------------------------- pydantic errors
-
-def report_validation_errors(e: ValidationError, doc: YamlDoc, sink: ProblemSink, root: type[BaseModel]) -> None:
-    """Turn pydantic's errors into positioned problems a scenario author can act on."""
-    for err in e.errors(include_url=False):
-        loc = tuple(err["loc"])
-        extra = err["type"] == "extra_forbidden"
-        line, col = doc.position(loc, key=extra)
-        sink.add(doc.path, line, col, _context(doc.data, loc) + _message(err, loc, root))
-
-
-def _message(err: typing.Any, loc: tuple, root: type[BaseModel]) -> str:
-    kind = err["type"]
-    name = loc[-1] if loc else ""
-    if kind == "extra_forbidden":
-        allowed = _fields_at(root, loc[:-1])
-        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of: {', '.join(allowed)}" if allowed and len(allowed) <= 12 else "")
-        return f"unknown key {name!r}{hint}"
-    if kind == "missing":
-        return f"missing required key {name!r}"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind == "literal_error" and "expected" in err.get("ctx", {}):
-        msg = f"{err['input']!r} is not allowed here; expected {err['ctx']['expected']}"
-    elif kind == "string_pattern_mismatch":
-        msg = f"{err['input']!r} is not a valid identifier (letters, digits, '_', '.', '-'; up to 64 characters)"
-    elif kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type", "model_attributes_type",
-                  "bool_parsing", "int_parsing", "float_parsing", "int_from_float"):
-        msg = f"{msg} (got {_short(err.get('input'))})"
-    field = f"{name}: " if isinstance(name, str) and name and kind not in ("extra_forbidden",) else ""
-    return field + msg
-
-
-def _short(value) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _context(data, loc: tuple) -> str:
-    """'inject "VS-07": ' for problems inside a list item that has an id."""
-    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
-        items = data.get(loc[0])
-        if isinstance(items, list) and 0 <= loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            ident = items[loc[1]].get("id")
-            if isinstance(ident, str):
-                label = {"injects": "inject", "decision_points": "decision point", "teams": "team",
-                         "objectives": "objective", "incidents": "incident", "decisions": "decision",
-                         "templates": "template"}.get(loc[0], str(loc[0]).rstrip("s"))
-                return f'{label} "{ident}": '
-    return ""
-
-
-def _fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names (as written in YAML) of the model found by walking loc from root."""
-    current: object = root
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = _field_by_name(current, part)
-            if field is None:
-                if isinstance(part, str):
-                    continue  # a union tag pydantic adds to loc
-                return []
-            current = field.annotation
-        elif isinstance(part, (int, str)):
-            args = typing.get_args(current)
-            current = args[-1] if args else None
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return sorted(f.alias or n for n, f in current.model_fields.items() if n != "template")
-    return []
-
-
-def _field_by_name(model: type[BaseModel], name):
-    for n, f in model.model_fields.items():
-        if name in (n, f.alias):
-            return f
-    return None
-
-
-def _unwrap(tp):
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            tp = models[-1] if models else (args[0] if args else tp)
-            if not models:
-                return tp
-        else:
-            return tp
