@@ -21,7 +21,8 @@ from simulator.errors import ProblemSink
 from simulator.files import escapes
 from simulator.scenario.model import InjectLibraryFile, InjectTemplate
 from simulator.scenario.problems import report_validation_errors
-from simulator.scenario.yamlio import YamlDoc, load_yaml_file
+from simulator.scenario.read import display_path, read_yaml
+from simulator.scenario.yamlio import YamlDoc
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 BUNDLED_DIR = injects_dir()
@@ -45,14 +46,11 @@ def load_library(dirs: list[Path], sink: ProblemSink) -> dict[str, LibraryEntry]
         for path in sorted(folder.glob("*.yaml")):
             outside = escapes(path, folder)
             if outside is not None:
-                sink.add(_display(path), 1, 1, f"a symlink leading outside its library folder (to {outside}); "
-                                               "not read: copy the file into the folder instead")
+                sink.add(display_path(path), 1, 1, f"a symlink leading outside its library folder (to {outside}); "
+                                                   "not read: copy the file into the folder instead")
                 continue
-            try:
-                doc = load_yaml_file(path, display_path=_display(path))
-            except Exception as e:  # ScenarioError: merge its problems
-                for p in getattr(e, "problems", []):
-                    sink.problems.append(p)
+            doc = read_yaml(path, sink)
+            if doc is None:
                 continue
             if not isinstance(doc.data, dict):
                 sink.add(doc.path, 1, 1, "an inject library file must be a mapping with a 'templates' list")
@@ -73,13 +71,6 @@ def load_library(dirs: list[Path], sink: ProblemSink) -> dict[str, LibraryEntry]
                     sink.add(doc.path, line, col, f"template {t.id!r} uses ${{{name}}} but declares no parameter {name!r}")
                 entries[t.id] = LibraryEntry(t, doc.path, doc, i)
     return entries
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _placeholders(obj: Any):

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.errors import ProblemSink, ScenarioError
-from simulator.files import escapes, not_regular
+from simulator.errors import ProblemSink
+from simulator.files import escapes
 from simulator.scenario import crossref
 from simulator.scenario.library import BUNDLED_DIR, expand_ref, load_library
 from simulator.scenario.model import Scenario
 from simulator.scenario.problems import report_validation_errors
-from simulator.scenario.yamlio import YamlDoc, load_yaml_file, paused_gc
+from simulator.scenario.read import display_path, read_scenario
+from simulator.scenario.yamlio import YamlDoc, paused_gc
 
 __all__ = ["LoadedScenario", "content_hash", "load", "load_scenario", "report_validation_errors"]
 # report_validation_errors is re-exported for the decisions script reader (simulator.players.script).
@@ -52,21 +53,10 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone
 
 
 def _load(path: Path, library_dirs: list[Path] | None, standalone: bool) -> LoadedScenario:
-    display = _display(path)
-    why = not_regular(path)
-    if why == "does not exist":
-        raise ScenarioError("missing file", [_problem(display, f"no such scenario file: {path}")])
-    if why is not None:
-        raise ScenarioError("not a file", [_problem(display, f"cannot read the scenario: {path} {why}")])
-    doc = load_yaml_file(path, display_path=display)
     sink = ProblemSink()
+    doc = read_scenario(path, sink)
     data = doc.data
-    if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "nothing"
-        kind = {"list": "a list", "str": "a single text value", "int": "a number", "float": "a number", "bool": "true/false"}.get(kind, kind)
-        sink.add(doc.path, *doc.position(()), f"a scenario must be a mapping of key: value at the top level, not {kind}")
-        sink.raise_if_any()
-    assert isinstance(data, dict)  # a problem was added above, so raise_if_any raised
+    assert isinstance(data, dict)  # read_scenario refused anything else
     dirs = _library_dirs(path, data, doc, sink) if library_dirs is None else library_dirs
     entries = load_library(dirs, sink)
     expanded = dict(data)
@@ -142,19 +132,6 @@ def _placeholder(item: dict) -> dict:
     return {"id": item.get("id", "x"), "title": "?", "from": "EXCON", "to": ["EXCON"]}
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _problem(display: str, message: str):
-    from simulator.errors import Problem
-
-    return Problem(display, 1, 1, message)
-
-
 def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> list[Path]:
     """The bundled library plus the scenario's own, which must stay in its folder."""
     base = path.resolve().parent
@@ -163,7 +140,7 @@ def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> li
     if local.is_dir() and local.resolve() != BUNDLED_DIR:
         outside = escapes(local, base)
         if outside is not None:  # a symlinked folder would read templates from anywhere on the disk
-            sink.add(doc.path, 1, 1, f"the library folder {_display(local)} is a symlink leading outside the "
+            sink.add(doc.path, 1, 1, f"the library folder {display_path(local)} is a symlink leading outside the "
                                      f"scenario's folder (to {outside}); only folders inside it are read")
         else:
             dirs.append(local)
