@@ -15,13 +15,13 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from simulator.errors import ProblemSink
-from simulator.files import escapes
 from simulator.scenario import crossref
-from simulator.scenario.library import BUNDLED_DIR, expand_ref, load_library
+from simulator.scenario.expand import expand
+from simulator.scenario.library import folders_for, read_library
 from simulator.scenario.model import Scenario
 from simulator.scenario.problems import report_validation_errors
-from simulator.scenario.read import display_path, read_scenario
-from simulator.scenario.yamlio import YamlDoc, paused_gc
+from simulator.scenario.read import read_scenario
+from simulator.scenario.yamlio import paused_gc
 
 __all__ = ["LoadedScenario", "content_hash", "load", "load_scenario", "report_validation_errors"]
 # report_validation_errors is re-exported for the decisions script reader (simulator.players.script).
@@ -55,24 +55,8 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone
 def _load(path: Path, library_dirs: list[Path] | None, standalone: bool) -> LoadedScenario:
     sink = ProblemSink()
     doc = read_scenario(path, sink)
-    data = doc.data
-    assert isinstance(data, dict)  # read_scenario refused anything else
-    dirs = _library_dirs(path, data, doc, sink) if library_dirs is None else library_dirs
-    entries = load_library(dirs, sink)
-    expanded = dict(data)
-    if isinstance(data.get("injects"), list):
-        injects = []
-        for i, item in enumerate(data["injects"]):
-            if isinstance(item, dict) and "template" in item and not standalone:
-                line, col = doc.position(("injects", i, "template"), key=True)
-                sink.add(doc.path, line, col, "unknown key 'template': cyclesim sets it on library uses; "
-                                              "to use a library template, write 'use: TEMPLATE-ID'")
-            if isinstance(item, dict) and "use" in item:
-                inject = expand_ref(item, i, entries, doc, sink)
-                injects.append(inject if inject is not None else _placeholder(item))
-            else:
-                injects.append(item)
-        expanded["injects"] = injects
+    library = read_library(folders_for(path, doc, sink) if library_dirs is None else library_dirs, sink)
+    expanded = expand(doc, library, sink, standalone=standalone).data
     try:
         scenario = Scenario.model_validate(expanded)
     except ValidationError as e:
@@ -125,38 +109,3 @@ def _item(item: BaseModel) -> dict:
 
 def _canonical_json(obj) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _placeholder(item: dict) -> dict:
-    """A stand-in for a reference that failed to expand, so other checks still run."""
-    return {"id": item.get("id", "x"), "title": "?", "from": "EXCON", "to": ["EXCON"]}
-
-
-def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> list[Path]:
-    """The bundled library plus the scenario's own, which must stay in its folder."""
-    base = path.resolve().parent
-    dirs = [BUNDLED_DIR]
-    local = base / "injects"
-    if local.is_dir() and local.resolve() != BUNDLED_DIR:
-        outside = escapes(local, base)
-        if outside is not None:  # a symlinked folder would read templates from anywhere on the disk
-            sink.add(doc.path, 1, 1, f"the library folder {display_path(local)} is a symlink leading outside the "
-                                     f"scenario's folder (to {outside}); only folders inside it are read")
-        else:
-            dirs.append(local)
-    extra = data.get("libraries") or []
-    if isinstance(extra, list):
-        for i, entry in enumerate(extra):
-            if not isinstance(entry, str):
-                continue
-            target = (base / entry).resolve()
-            line, col = doc.position(("libraries", i))
-            if Path(entry).is_absolute() or not target.is_relative_to(base):
-                sink.add(doc.path, line, col, f"library folder {entry!r} is outside the scenario's folder; only folders inside it may be used")
-            elif not target.is_dir():
-                sink.add(doc.path, line, col, f"library folder {entry!r} does not exist")
-            elif target == base:  # would read the scenario itself as a library file
-                sink.add(doc.path, line, col, f"library folder {entry!r} is the scenario's own folder; put templates in a subfolder such as 'injects'")
-            elif target not in dirs:
-                dirs.append(target)
-    return dirs
