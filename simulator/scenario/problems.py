@@ -1,6 +1,7 @@
 """A problem put at its place in a file: a ``loc`` turned into ``path:line:col``, and pydantic's errors worded for authors.
 
-Every step of loading (the loader, :mod:`~simulator.scenario.library`,
+Every stage of loading (:mod:`simulator.scenario.read`, :mod:`~simulator.scenario.library`,
+:mod:`~simulator.scenario.expand`, :mod:`~simulator.scenario.shape`,
 :mod:`~simulator.scenario.crossref`) and the decisions script reader name what is wrong by a
 ``loc``, a path of mapping keys and list indexes into the document, as pydantic writes it in an
 error. This module is the one place that turns such a ``loc`` into a line and column of the
