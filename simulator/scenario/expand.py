@@ -1,7 +1,7 @@
 """Expand: each ``use:`` item of a scenario replaced by the inject its library template stands for.
 
 Input: the scenario as read (:class:`~simulator.scenario.yamlio.YamlDoc`) and
-the library (:func:`simulator.scenario.library.read_library`). Output:
+the templates (:func:`simulator.scenario.library.templates`). Output:
 :class:`Expanded`, the data the shape stage validates, and the document it
 came from, which places every later problem: a ``loc`` into an expanded
 inject is walked as deep as the author's file has it, so a value the
@@ -42,7 +42,7 @@ def expand(doc: YamlDoc, library: Library, sink: ProblemSink, *, standalone: boo
     ``template`` field the expansion sets; an author's file may not set it.
     """
     data = doc.data
-    assert isinstance(data, dict)  # read_scenario refused anything else
+    assert isinstance(data, dict)  # the read stage refused anything else
     expanded = dict(data)
     if isinstance(data.get("injects"), list):
         injects = []

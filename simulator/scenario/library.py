@@ -1,35 +1,29 @@
-"""The inject library: the folders a scenario takes templates from, and the templates read from them.
+"""The inject library, the second stage of loading: library files in, templates by id out.
 
-Reusable inject templates live under ``injects/`` (the bundled library, the
-scenario's own ``injects/`` folder, and the folders it names under
-``libraries:``). A scenario uses one with ``use: <id>`` and ``with:``
-parameters; :mod:`simulator.scenario.expand` does that. This module gives
-expansion its input: every template by id, each checked for shape and for
-``${name}`` placeholders it does not declare. Problems go to the sink, and a
-broken file is left out while the others are still read.
+Reusable inject templates live in library files (the read stage finds and
+reads them: :func:`simulator.scenario.read.read`). A scenario uses one with
+``use: <id>`` and ``with:`` parameters; :mod:`simulator.scenario.expand` does
+that. This stage gives expansion its input: every template by id, each file
+checked for shape, each template for a duplicate id and for ``${name}``
+placeholders it does not declare. Problems go to the sink; a file whose shape
+is wrong is left out, and the others are still checked.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from simulator.bundled import injects_dir
 from simulator.errors import ProblemSink
-from simulator.files import escapes
 from simulator.scenario.model import InjectLibraryFile, InjectTemplate
 from simulator.scenario.problems import add_at, report_validation_errors
-from simulator.scenario.read import display_path, read_yaml
 from simulator.scenario.yamlio import YamlDoc
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """A parameter in a template's text: ``${name}``."""
-BUNDLED_DIR = injects_dir()
-"""The library that ships with the project (top-level ``injects/``, package data in a wheel)."""
 
 
 @dataclass(frozen=True)
@@ -46,52 +40,11 @@ Library = dict[str, LibraryEntry]
 """Every template by id."""
 
 
-def folders_for(path: Path, doc: YamlDoc, sink: ProblemSink) -> list[Path]:
-    """The bundled library plus the scenario's own, which must stay in its folder."""
-    base = path.resolve().parent
-    dirs = [BUNDLED_DIR]
-    local = base / "injects"
-    if local.is_dir() and local.resolve() != BUNDLED_DIR:
-        outside = escapes(local, base)
-        if outside is not None:  # a symlinked folder would read templates from anywhere on the disk
-            sink.add(doc.path, 1, 1, f"the library folder {display_path(local)} is a symlink leading outside the "
-                                     f"scenario's folder (to {outside}); only folders inside it are read")
-        else:
-            dirs.append(local)
-    assert isinstance(doc.data, dict)  # read_scenario refused anything else
-    extra = doc.data.get("libraries") or []
-    if isinstance(extra, list):
-        for i, entry in enumerate(extra):
-            if not isinstance(entry, str):
-                continue
-            target = (base / entry).resolve()
-            loc = ("libraries", i)
-            if Path(entry).is_absolute() or not target.is_relative_to(base):
-                add_at(sink, doc, loc, f"library folder {entry!r} is outside the scenario's folder; only folders inside it may be used")
-            elif not target.is_dir():
-                add_at(sink, doc, loc, f"library folder {entry!r} does not exist")
-            elif target == base:  # would read the scenario itself as a library file
-                add_at(sink, doc, loc, f"library folder {entry!r} is the scenario's own folder; put templates in a subfolder such as 'injects'")
-            elif target not in dirs:
-                dirs.append(target)
-    return dirs
-
-
-def read_library(dirs: list[Path], sink: ProblemSink) -> Library:
-    """All templates in the given folders; problems go to the sink."""
+def templates(files: list[YamlDoc], sink: ProblemSink) -> Library:
+    """Every template of the library files, by id (the first file to define an id keeps it); problems go to the sink."""
     entries: Library = {}
-    for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.yaml")):
-            outside = escapes(path, folder)
-            if outside is not None:
-                sink.add(display_path(path), 1, 1, f"a symlink leading outside its library folder (to {outside}); "
-                                                   "not read: copy the file into the folder instead")
-                continue
-            doc = read_yaml(path, sink)
-            if doc is not None:
-                _add_file(doc, entries, sink)
+    for doc in files:
+        _add_file(doc, entries, sink)
     return entries
 
 

@@ -1,22 +1,23 @@
 """Scenario files in, a validated immutable :class:`Scenario` out, or every problem at its place.
 
-Loading is a one-way pipeline; each stage is a module with one job, takes what
-the stage before it gave, and adds what is wrong to one :class:`ProblemSink`:
+Loading is a one-way pipeline. Each stage is a module with one job; it takes
+what the stage before it gave, imports nothing from a later stage, and adds
+what is wrong to the one :class:`ProblemSink` handed along:
 
-1. :mod:`~simulator.scenario.read`: the file as a :class:`YamlDoc` (plain data,
-   every value's position). A file that cannot be read stops here.
-2. :mod:`~simulator.scenario.library`: the template folders the scenario may
-   use, and every template in them.
+1. :mod:`~simulator.scenario.read`: the scenario file and the library files it
+   may use, as :class:`YamlDoc` documents (:class:`Sources`). The only stage
+   that touches the disk; a scenario that cannot be read stops here.
+2. :mod:`~simulator.scenario.library`: the templates in those files, by id.
 3. :mod:`~simulator.scenario.expand`: each ``use:`` item replaced by its
-   template's inject (:class:`Expanded`: the data, and the document that places it).
-4. :mod:`~simulator.scenario.shape`: the pydantic models (a :class:`Scenario`).
+   template's inject (:class:`Expanded`: the data, and the document that
+   places every later problem).
+4. :mod:`~simulator.scenario.shape`: the pydantic models, a :class:`Scenario`.
 5. :mod:`~simulator.scenario.crossref`: references, times and routes.
 
-Problems are raised together, as ``path:line:col: message``, after the shapes
-(library, expansion and shape problems at once) and after the cross-check,
-which only runs on a scenario whose shapes are right. Every stage places its
-problems through :mod:`simulator.scenario.problems`, below them all; no stage
-calls back into this module.
+The problems are raised together, as ``path:line:col: message``, after the
+shapes (library, expansion and shape problems at once) and after the
+cross-check, which only runs on a scenario whose shapes are right. Every stage
+places its problems through :mod:`simulator.scenario.problems`, below them all.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from simulator.errors import ProblemSink
 from simulator.gcpause import paused_gc
 from simulator.scenario import crossref
 from simulator.scenario.expand import expand
-from simulator.scenario.library import folders_for, read_library
+from simulator.scenario.library import templates
 from simulator.scenario.loaded import LoadedScenario, content_hash
 from simulator.scenario.model import Scenario
 from simulator.scenario.problems import report_validation_errors
-from simulator.scenario.read import read_scenario
+from simulator.scenario.read import read
 from simulator.scenario.shape import shape
 
 __all__ = ["LoadedScenario", "content_hash", "load", "load_scenario", "report_validation_errors"]
@@ -55,9 +56,9 @@ def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone
     path = Path(path)
     sink = ProblemSink()
     with paused_gc():  # tens of thousands of acyclic objects per large file: see simulator.gcpause
-        doc = read_scenario(path, sink)
-        library = read_library(folders_for(path, doc, sink) if library_dirs is None else library_dirs, sink)
-        expanded = expand(doc, library, sink, standalone=standalone)
+        sources = read(path, sink, library_dirs=library_dirs)
+        library = templates(sources.library, sink)
+        expanded = expand(sources.scenario, library, sink, standalone=standalone)
         scenario = shape(expanded, sink)
         sink.raise_if_any()
         assert scenario is not None  # shape added a problem when it gave none
