@@ -31,12 +31,10 @@ from simulator.scenario.expand import expand
 from simulator.scenario.library import templates
 from simulator.scenario.loaded import LoadedScenario, content_hash
 from simulator.scenario.model import Scenario
-from simulator.scenario.problems import report_validation_errors
 from simulator.scenario.read import read
 from simulator.scenario.shape import shape
 
-__all__ = ["LoadedScenario", "content_hash", "load", "load_scenario", "report_validation_errors"]
-# report_validation_errors is re-exported for the decisions script reader (simulator.players.script).
+__all__ = ["LoadedScenario", "content_hash", "load", "load_scenario"]
 
 
 def load_scenario(path: str | Path, *, library_dirs: list[Path] | None = None) -> Scenario:
