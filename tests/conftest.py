@@ -49,23 +49,55 @@ def pytest_collection_finish(session):
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-@pytest.fixture
-def collector_retuned():
-    """For a test that unfreezes the collector: put it back as :func:`pytest_collection_finish` left it.
+class _Unfreezes:
+    """Calls of ``gc.unfreeze()`` since the suite's collector was last put back, and how often it was."""
 
-    ``tui.app.untune_gc`` unfreezes every object, by contract, and its test
-    checks that. Left so, the rest of the run scanned the whole import graph
-    again at every full collection (``batch_gc`` collects after each replay
-    and each sweep batch) and each forked sweep worker copied it page by
-    page: measured on the whole suite in one process, the collector took 15 s
-    instead of 7, and the sweep tests after test_responsiveness.py 3 to 5
-    times their CPU time. Not autouse: ``gc.get_freeze_count()`` walks the
-    frozen objects (20 ms), too dear to ask after every test.
+    seen = False
+    put_back = 0
+    unfreeze = staticmethod(gc.unfreeze)
+
+
+def _unfreeze_and_note() -> None:
+    _Unfreezes.seen = True
+    _Unfreezes.unfreeze()
+
+
+gc.unfreeze = _unfreeze_and_note  # the test process only: the same call, noted
+
+FULL_EVERY = 25
+"""Every so many put-backs, one full collection first, so that no garbage stays frozen for long."""
+
+
+@pytest.fixture(autouse=True)
+def _collector_put_back():
+    """After a test that unfroze the collector, freeze again what :func:`pytest_collection_finish` froze.
+
+    ``gc.unfreeze()`` unfreezes every object, not only the caller's: the
+    product calls it (``tui.app.untune_gc``, by contract and in its test; and
+    code that freezes what one run built and unfreezes after it). Left so,
+    the rest of the run scanned the whole import graph again at every full
+    collection (``batch_gc`` collects after each replay and each sweep batch)
+    and each forked sweep worker copied it page by page: measured on the
+    whole suite in one process, the collector took 15 s instead of 7, and the
+    sweep tests after test_responsiveness.py 3 to 5 times their CPU time.
+
+    Cheap both ways: ``gc.unfreeze`` is wrapped to note that it ran (asking
+    ``gc.get_freeze_count()`` walks the frozen objects, 20 ms a test); the
+    put-back collects only the young generations (a full collection after an
+    unfreeze scans everything, about 0.1 s) before freezing, and a full one
+    every FULL_EVERY times so that what the test left in cycles is freed.
     """
     yield
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
+    if _Unfreezes.seen or gc.get_threshold() != GC_THRESHOLDS:
+        _Unfreezes.seen = False
+        _Unfreezes.put_back += 1
+        if _Unfreezes.put_back % FULL_EVERY == 0:
+            _Unfreezes.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
 
 
 class BundledRun:

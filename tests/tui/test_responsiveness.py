@@ -138,7 +138,7 @@ async def test_quiet_updates_lay_out_only_when_the_height_changes():
         assert app.query_one("#below").region.y == s.region.y + 3, "what is below moved down"
 
 
-def test_tune_gc_freezes_the_loaded_objects_and_untune_restores_the_defaults(collector_retuned):
+def test_tune_gc_freezes_the_loaded_objects_and_untune_restores_the_defaults():
     before = gc.get_threshold()
     thresholds = tune_gc()
     try:
