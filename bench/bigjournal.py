@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.commands.common import load_plan  # noqa: E402
-from simulator.engine.exercise import Exercise  # noqa: E402
-from simulator.journal.journal import Journal  # noqa: E402
-from simulator.scenario.model import Inject, Scenario  # noqa: E402
-from simulator.scenario.plan import Plan  # noqa: E402
+from simulator.commands.common import load_plan
+from simulator.engine.exercise import Exercise
+from simulator.journal.journal import Journal
+from simulator.scenario.model import Inject, Scenario
+from simulator.scenario.plan import Plan
 
 
 def big_scenario(records: int) -> tuple[Scenario, str]:

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from bigjournal import write_session  # noqa: E402
+
 from tui.seat_app import SeatApp  # noqa: E402
 
 UNBOUND = "z"

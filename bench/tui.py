@@ -35,12 +35,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from bigjournal import big_exercise  # noqa: E402
-from simulator.engine.exercise import Exercise  # noqa: E402
-from tui.app import CyclesimApp, tune_gc, untune_gc  # noqa: E402
-from tui.journal_view import JournalView  # noqa: E402
-from tui.widgets.views import TeamView  # noqa: E402
+from bigjournal import big_exercise
 
+from simulator.engine.exercise import Exercise
+from tui.app import CyclesimApp, tune_gc, untune_gc
+from tui.journal_view import JournalView
+from tui.widgets.views import TeamView
 
 UNBOUND = "z"
 """A key nothing binds on the play screen (x was once unbound; it now writes the MSEL)."""
@@ -65,7 +65,7 @@ Figures = dict[str, list[tuple[float, float]]]
 class Clock:
     """Wall and CPU time of one measured step."""
 
-    def __enter__(self) -> "Clock":
+    def __enter__(self) -> Clock:
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
@@ -73,7 +73,7 @@ class Clock:
         self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
 
     @classmethod
-    def since(cls, wall: float, cpu: float) -> "Clock":
+    def since(cls, wall: float, cpu: float) -> Clock:
         c = cls()
         c.wall, c.cpu = time.perf_counter() - wall, time.process_time() - cpu
         return c
