@@ -342,9 +342,9 @@ class CyclesimApp(App[int]):
         self.play.facilitator.msel.refresh_rows({inject}, False)
         self.notify(f"{inject} {verb}.")
 
-    def show_inject(self, inject: str) -> None:
+    async def show_inject(self, inject: str) -> None:
         self.play.show_facilitator()
-        self.play.facilitator.show_tab(0)
+        await self.play.facilitator.show_tab(0)
         self.play.facilitator.msel.select_inject(inject)
 
     def open_adhoc(self) -> None:
@@ -414,8 +414,7 @@ class CyclesimApp(App[int]):
         """Palette: show the team's Decide tab on that row and open the form."""
         await self.switch_team(team)
         view = self.play.team_view(team)
-        view.show_tab(1)
-        view.choices.sync(force=True)
+        await view.show_tab(1)
         if not view.choices.select(key):
             self.notify("That decision is not open to the team now.", severity="warning")
             return

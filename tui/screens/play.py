@@ -251,15 +251,15 @@ class PlayScreen(Screen):
     def action_show_view(self, which: str) -> None:
         self.show_facilitator()
 
-    def action_tab(self, index: int) -> None:
-        self.current.show_tab(index)
+    async def action_tab(self, index: int) -> None:
+        await self.current.show_tab(index)
 
-    def action_decide(self) -> None:
+    async def action_decide(self) -> None:
         view = self.current
         if not isinstance(view, TeamView):
             return
         if view.active_tab != "decide":
-            view.show_tab(1)
+            await view.show_tab(1)
             return
         choice = view.choices.selected()
         if choice is None:
@@ -267,9 +267,9 @@ class PlayScreen(Screen):
             return
         self.act("open_decision", choice)
 
-    def on_decision_requested(self, message: DecisionRequested) -> None:
+    async def on_decision_requested(self, message: DecisionRequested) -> None:
         """Enter on a Decide row: the same as the decide key."""
-        self.action_decide()
+        await self.action_decide()
 
     def action_fire(self) -> None:
         inject = self.facilitator.msel.selected_inject()
@@ -283,8 +283,8 @@ class PlayScreen(Screen):
         if inject is not None:
             self.act("hold_or_release", inject)
 
-    def action_filter(self) -> None:
-        self.facilitator.show_tab(0)
+    async def action_filter(self) -> None:
+        await self.facilitator.show_tab(0)
         self.facilitator.msel.cycle_filter()  # the table's title names the filter
         self.facilitator.show_detail()
 

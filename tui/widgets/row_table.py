@@ -8,7 +8,10 @@ millisecond each, through Rich's Padding). With a 10,000-record journal (a
 are simple -- one line per row, a header, a row cursor -- so RowTable keeps
 the rows as plain data, sizes auto-width columns from the plain text as rows
 arrive, renders a row into one Strip only when it is on screen, and caches
-that Strip until the row itself (or the widths or styles) change. Every row
+that Strip, keyed by the style it was drawn on, until the row itself or the
+widths change (a focus change or a theme change draws rows on new styles; going
+back finds them drawn). Focus changes only the cursor's colours, chosen when a
+line is drawn, so a table is drawn once when it comes into view with the keys. Every row
 stays in the table: nothing is cut short to keep it fast.
 
 Keys: up/down, page up/down, home/end move the row cursor; Enter (or a click
@@ -28,7 +31,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -42,6 +44,9 @@ Cell = str | Text
 
 PADDING = 1
 """Blank cells either side of every column, as DataTable draws them."""
+
+STRIPS_KEPT = 512
+"""Rows whose rendered lines are kept (a few screens' worth); scrolling further starts the cache again."""
 
 
 @dataclass
@@ -84,17 +89,6 @@ class RowTable(ScrollView, can_focus=True):
         color: $foreground;
         height: auto;
         max-height: 100%;
-        &:focus {
-            background-tint: $foreground 5%;
-            & > .row-table--cursor {
-                background: $block-cursor-background;
-                color: $block-cursor-foreground;
-                text-style: $block-cursor-text-style;
-            }
-            & > .row-table--header {
-                background-tint: $foreground 5%;
-            }
-        }
         &:dark > .row-table--even-row {
             background: $surface-darken-1 40%;
         }
@@ -111,6 +105,11 @@ class RowTable(ScrollView, can_focus=True):
             background: $surface-lighten-1 50%;
         }
         & > .row-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .row-table--cursor-blurred {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
@@ -119,7 +118,8 @@ class RowTable(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "row-table--header", "row-table--cursor", "row-table--even-row", "row-table--odd-row",
+        "row-table--header", "row-table--cursor", "row-table--cursor-blurred", "row-table--even-row",
+        "row-table--odd-row",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -170,10 +170,14 @@ class RowTable(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._rows: dict[str, list[Cell]] = {}
         self._index: dict[str, int] = {}
-        self._strips: LRUCache[tuple[str, bool, int], Strip] = LRUCache(256)
-        self._header: Strip | None = None
+        self._strips: dict[str, dict[Style, Strip]] = {}
+        """Rendered rows by key, then by the style they were drawn on (cursor, stripe and focus decide it):
+        moving the focus or the cursor back and forth draws nothing twice."""
+        self._header: tuple[Style, Strip] | None = None
         self._width: int | None = None
         self._styles: dict = {}
+        self._drawn_focused: bool | None = None
+        """Whether the last frame drew the cursor as focused (None: not drawn yet)."""
 
     # ------------------------------------------------------------ columns
     def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> None:
@@ -259,9 +263,7 @@ class RowTable(ScrollView, can_focus=True):
             column.content = cell_len(_plain(value))
             self._layout_changed()
             return
-        for cursor in (False, True):
-            for parity in (0, 1):
-                self._strips.discard((row_key, cursor, parity))
+        self._strips.pop(row_key, None)
         row = self._index.get(row_key)
         if row is not None:
             self.refresh_line(row + 1)
@@ -368,33 +370,57 @@ class RowTable(ScrollView, can_focus=True):
         self._width = None
         self._size_changed()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
-        self._header = None
+    # ------------------------------------------------------------ focus
+    @property
+    def _focused(self) -> bool:
+        """Whether the keys go to this table now: the screen says so at once, the Focus event comes later."""
+        return self.is_attached and self.screen.focused is self
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Nothing to restyle: the table's look does not use ``:focus`` rules (see :meth:`_on_focus`)."""
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._strips.clear()  # the cursor's colours differ with focus
-        self.refresh()
+        event.prevent_default()  # Widget's own handler redraws the whole table; only the cursor line changes
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_changed()
 
     def _on_blur(self, event: events.Blur) -> None:
-        self._strips.clear()
-        self.refresh()
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+        self._focus_changed()
+
+    def _focus_changed(self) -> None:
+        """Only the cursor's colours differ with focus: redraw its line if the last frame drew the other ones.
+
+        They are chosen when a line is drawn, from the screen's focus (set before
+        the Focus event arrives), not by a ``:focus`` style rule: such a rule made
+        Textual restyle the table and both its scrollbars when the event came,
+        usually a frame after the tab or view it belongs to was drawn, so every
+        switch drew the table twice.
+        """
+        if self._drawn_focused is not None and self._drawn_focused != self._focused:
+            self.refresh_line(self.cursor_row + 1)
 
     def _frame_styles(self) -> dict:
         base = self.rich_style
         get = self.get_component_rich_style
+        cursor_style = get("row-table--cursor" if self._focused else "row-table--cursor-blurred")
         return {
             "base": base,
             "header": base + get("row-table--header"),
             **{(cursor, parity): base + get("row-table--odd-row" if parity else "row-table--even-row")
-               + (get("row-table--cursor") if cursor else Style())
+               + (cursor_style if cursor else Style())
                for cursor in (False, True) for parity in (0, 1)},
         }
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Look the row styles up once per frame, not once per line (``rich_style`` walks the DOM)."""
         self._styles = self._frame_styles()
+        self._drawn_focused = self._focused
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -403,9 +429,9 @@ class RowTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if y == 0:
             style = styles["header"]
-            if self._header is None:
-                self._header = self._render_cells([c.label for c in self._columns], style, None)
-            return self._header.crop_extend(scroll_x, scroll_x + width, style)
+            if self._header is None or self._header[0] != style:
+                self._header = (style, self._render_cells([c.label for c in self._columns], style, None))
+            return self._header[1].crop_extend(scroll_x, scroll_x + width, style)
         index = scroll_y + y - 1
         if index >= len(self._keys):
             return Strip.blank(width, styles["base"])
@@ -413,11 +439,15 @@ class RowTable(ScrollView, can_focus=True):
         parity = index % 2 if self.zebra_stripes else 1
         style = styles[(cursor, parity)]
         key = self._keys[index]
-        strip = self._strips.get((key, cursor, parity))
+        drawn = self._strips.get(key)
+        if drawn is None:
+            if len(self._strips) >= STRIPS_KEPT:
+                self._strips.clear()  # scrolled through a long table: start again from the rows on screen
+            drawn = self._strips[key] = {}
+        strip = drawn.get(style)
         if strip is None:
             post = Style.from_color(color=style.color) if cursor else None
-            strip = self._render_cells(self._rows[key], style, post)
-            self._strips.set((key, cursor, parity), strip)
+            strip = drawn[style] = self._render_cells(self._rows[key], style, post)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
     def _render_cells(self, cells: Sequence[Cell], base: Style, post: Style | None) -> Strip:
