@@ -83,12 +83,17 @@ class CyclesimApp(App[int]):
         self.autotick = autotick
         self.playing = False
         self._play: PlayScreen | None = None
+        self._play_mounted = False
+        self._start_asked = False
         self._shown_now = exercise.now
         self._next_cache: tuple[tuple[int, int], str] | None = None
         self._too_small: TooSmallScreen | None = None
 
     # ------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
+        # The play screen is built under the briefing while the facilitator reads it: the start key uncovers it.
+        self._play = PlayScreen(self.ex, self.view, self.driver, self.next_inject)
+        self.push_screen(self._play)
         self.push_screen(BriefingScreen())
         if self.autotick:
             self.set_interval(1 / TICK_HZ, self.tick)
@@ -123,14 +128,18 @@ class CyclesimApp(App[int]):
                 self.play.refresh_status()
 
     def start_exercise(self) -> None:
-        """The facilitator's start key: open the play screen; the clock starts once it is up."""
-        if self._play is not None:
+        """The facilitator's start key: uncover the play screen; the clock starts once it is up."""
+        if self._start_asked:
             return
-        self._play = PlayScreen(self.ex, self.view, self.driver, self.next_inject)
-        self.switch_screen(self._play)
+        self._start_asked = True
+        self.pop_screen()  # the briefing; the play screen below was built while it showed
+        if self._play_mounted:
+            self.play_ready()
 
     def on_play_ready(self, _message: PlayReady) -> None:
-        self.play_ready()
+        self._play_mounted = True
+        if self._start_asked:
+            self.play_ready()
 
     def on_exercise_action(self, message: ExerciseAction) -> None:
         """A key on the play screen: act on the exercise or open the dialog it asks for."""
@@ -147,7 +156,7 @@ class CyclesimApp(App[int]):
             handler(message.argument)
 
     def play_ready(self) -> None:
-        """The play screen is mounted: views may now be updated, and the clock runs."""
+        """The play screen is up, and the start key was pressed: views may now be updated, and the clock runs."""
         self.playing = True
         if not self.ex.ended:
             self.driver.resume()
@@ -156,7 +165,7 @@ class CyclesimApp(App[int]):
 
     @property
     def play(self) -> PlayScreen:
-        assert self._play is not None, "the play screen opens with the start key"
+        assert self._play is not None, "the play screen is made when the app is mounted"
         return self._play
 
     # ------------------------------------------------------------ the loop

@@ -51,16 +51,36 @@ STRIPS_KEPT = 512
 
 @dataclass
 class Column:
-    """One column: its label, a fixed width or None (as wide as its widest cell so far)."""
+    """One column: its label, a fixed width or None (as wide as its widest cell so far).
+
+    A ``flex`` column takes the room the others leave in the table's width, up
+    to its widest cell; never less than its own width (or label).
+    """
 
     key: str
     label: Text
     width: int | None
     content: int = 0
+    flex: bool = False
+    spare: int = 0
+    """What a flex column takes beyond its least width, from the room the table is drawn in."""
+
+    @property
+    def least(self) -> int:
+        """The width it needs."""
+        if self.width is not None:
+            return self.width
+        return self.label.cell_len if self.flex else max(self.content, self.label.cell_len)
+
+    @property
+    def most(self) -> int:
+        """The width it can use (a flex column grows to its widest cell, no further)."""
+        return max(self.least, self.content, self.label.cell_len) if self.flex else self.least
 
     @property
     def text_width(self) -> int:
-        return self.width if self.width is not None else max(self.content, self.label.cell_len)
+        """The width it is drawn at."""
+        return self.least + self.spare
 
 
 def _one_line(cell: Cell) -> Cell:
@@ -175,15 +195,22 @@ class RowTable(ScrollView, can_focus=True):
         moving the focus or the cursor back and forth draws nothing twice."""
         self._header: tuple[Style, Strip] | None = None
         self._width: int | None = None
+        self._room = 0
+        """The width rows are drawn in (the content region's), as of the last frame."""
         self._styles: dict = {}
         self._drawn_focused: bool | None = None
         """Whether the last frame drew the cursor as focused (None: not drawn yet)."""
 
     # ------------------------------------------------------------ columns
-    def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> None:
-        """A column at the right; ``width`` fixes its text width, None follows the widest cell."""
+    def add_column(self, label: str | Text, *, key: str, width: int | None = None, flex: bool = False) -> None:
+        """A column at the right; ``width`` fixes its text width, None follows the widest cell.
+
+        ``flex``: the column also takes whatever room the table's width leaves
+        (a title beside short columns); the table then never needs laying out
+        again when its width changes, only drawing.
+        """
         self._column_at[key] = len(self._columns)
-        self._columns.append(Column(key, Text(label) if isinstance(label, str) else label, width))
+        self._columns.append(Column(key, Text(label) if isinstance(label, str) else label, width, flex=flex))
         for cells in self._rows.values():
             cells.append("")
         self._layout_changed()
@@ -225,7 +252,7 @@ class RowTable(ScrollView, can_focus=True):
                 raise ValueError(f"row {key!r} has {len(cells)} cells for {len(columns)} columns")
             row = [_one_line(c) for c in cells] + [""] * (len(columns) - len(cells))
             for column, cell in zip(columns, row):
-                if column.width is None:
+                if column.width is None or column.flex:
                     width = cell_len(_plain(cell))
                     if width > column.content:
                         column.content, widened = width, True
@@ -259,7 +286,7 @@ class RowTable(ScrollView, can_focus=True):
         value = _one_line(value)
         self._rows[row_key][index] = value
         column = self._columns[index]
-        if column.width is None and cell_len(_plain(value)) > column.content:
+        if (column.width is None or column.flex) and cell_len(_plain(value)) > column.content:
             column.content = cell_len(_plain(value))
             self._layout_changed()
             return
@@ -354,13 +381,27 @@ class RowTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ drawing
     @property
-    def table_width(self) -> int:
+    def least_width(self) -> int:
+        """The table's width with flex columns at their least: beyond it, it scrolls sideways."""
         if self._width is None:
-            self._width = sum(c.text_width + 2 * PADDING for c in self._columns)
+            self._width = sum(c.least + 2 * PADDING for c in self._columns)
         return self._width
 
+    @property
+    def table_width(self) -> int:
+        """The width rows are drawn to: the least width, plus the room flex columns take."""
+        return self.least_width + sum(c.spare for c in self._columns)
+
+    def _share_room(self) -> None:
+        """Flex columns take the room the others leave, in turn, each up to its widest cell."""
+        spare = max(0, self._room - self.least_width)
+        for column in self._columns:
+            if column.flex:
+                column.spare = min(spare, column.most - column.least)
+                spare -= column.spare
+
     def _size_changed(self) -> None:
-        self.virtual_size = Size(self.table_width, len(self._keys) + 1)
+        self.virtual_size = Size(self.least_width, len(self._keys) + 1)
         self.refresh()
 
     def _layout_changed(self) -> None:
@@ -368,7 +409,16 @@ class RowTable(ScrollView, can_focus=True):
         self._strips.clear()
         self._header = None
         self._width = None
+        self._share_room()
         self._size_changed()
+
+    def _room_changed(self, room: int) -> None:
+        """The width to draw in changed: flex columns follow it (drawn again, nothing laid out)."""
+        self._room = room
+        if any(c.flex for c in self._columns):
+            self._strips.clear()
+            self._header = None
+            self._share_room()
 
     # ------------------------------------------------------------ focus
     @property
@@ -421,6 +471,9 @@ class RowTable(ScrollView, can_focus=True):
         """Look the row styles up once per frame, not once per line (``rich_style`` walks the DOM)."""
         self._styles = self._frame_styles()
         self._drawn_focused = self._focused
+        room = self.scrollable_content_region.width
+        if room != self._room:
+            self._room_changed(room)  # known only now, after the layout: the first frame has the right widths
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
