@@ -11,7 +11,6 @@ Entry point: :func:`run_tui`, for ``cyclesim play`` and ``cyclesim resume``.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import time
@@ -32,6 +31,7 @@ from simulator.timefmt import format_time
 from tui.choices import Choice, Submission
 from tui.commands import ExerciseCommands
 from tui.driver import SimDriver, TickResult
+from tui.gctune import GC_THRESHOLDS, tune_gc, untune_gc
 from tui.journal_view import JournalView
 from tui.messages import ExerciseAction, PlayReady
 from tui.screens.briefing import BriefingScreen
@@ -39,6 +39,8 @@ from tui.screens.decision import DecisionScreen
 from tui.screens.dialogs import ConfirmScreen, HelpScreen, TooSmallScreen
 from tui.screens.forms import AdHocInjectScreen, ObservationScreen
 from tui.screens.play import PlayScreen
+
+__all__ = ["GC_THRESHOLDS", "CyclesimApp", "run_tui", "tune_gc", "untune_gc"]
 
 TICK_HZ = 20
 """Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""
@@ -48,8 +50,6 @@ ENGINE_LOG = "engine-error.log"
 """File in the session folder that keeps the traceback of an engine or store failure."""
 MIN_SIZE = (80, 24)
 """The smallest terminal the layout is drawn for (columns, lines); below it a notice covers the screen."""
-GC_THRESHOLDS = (10_000, 10, 100)
-"""Collector thresholds for a session (see :func:`tune_gc`)."""
 
 
 class CyclesimApp(App[int]):
@@ -484,32 +484,6 @@ class CyclesimApp(App[int]):
 
         self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(ConfirmScreen("Quit while the exercise is running?", detail), answer)
-
-
-def tune_gc() -> tuple[int, int, int]:
-    """Keep the cyclic collector's pauses short once the journal is loaded.
-
-    A resumed journal and Textual's render caches are a few hundred thousand
-    long-lived objects; with CPython's default thresholds a full collection
-    (80-150 ms with a 10,000-record journal) ran every few key presses and
-    doubled their latency. The loaded exercise is frozen out of the collector
-    (it lives as long as the session), and young objects are collected in
-    larger, rarer batches: measured with bench/tui.py, collector time over a
-    run of key presses fell from about 1.2 s to 0.16 s and the longest pause
-    from 150 ms to about 20 ms. Call it once, after the app is built; it
-    returns the previous thresholds for :func:`untune_gc`.
-    """
-    before = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-    return before
-
-
-def untune_gc(thresholds: tuple[int, int, int]) -> None:
-    """Undo :func:`tune_gc` (for callers that go on after the session)."""
-    gc.unfreeze()
-    gc.set_threshold(*thresholds)
 
 
 def run_tui(exercise: Exercise, *, session: Any = None) -> int:

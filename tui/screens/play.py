@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher
 
 from tui.journal_view import Changes
 from tui.messages import ActionName, DecisionRequested, ExerciseAction, PlayReady
@@ -95,7 +95,7 @@ class PlayScreen(Screen):
         teams = list(self.ex.plan.teams)
         self.view_ids = [FACILITATOR] + [f"view-team-{i}" for i in range(len(teams))]
         self._team_of_view = {f"view-team-{i}": team for i, team in enumerate(teams)}
-        with ContentSwitcher(initial=FACILITATOR, id="views"):
+        with Container(id="views"):  # one view displayed at a time (show); no switcher to draw again
             yield FacilitatorView(self.ex, self.journal_view, id=FACILITATOR)
             # a team's view is built the first time it is shown (open_view): the start key stays quick
         yield KeyBar()
@@ -107,8 +107,8 @@ class PlayScreen(Screen):
 
     # ------------------------------------------------------------ access
     @property
-    def switcher(self) -> ContentSwitcher:
-        return self.query_one("#views", ContentSwitcher)
+    def views(self) -> Container:
+        return self.query_one("#views", Container)
 
     @property
     def facilitator(self) -> FacilitatorView:
@@ -163,8 +163,11 @@ class PlayScreen(Screen):
 
     # ------------------------------------------------------------ view switching
     def show(self, view_id: str) -> None:
-        self.current_id = view_id
-        self.switcher.current = view_id
+        if view_id != self.current_id:
+            with self.app.batch_update():
+                self.current.display = False
+                self.current_id = view_id
+                self.current.display = True
         view = self.current
         if isinstance(view, TeamView):
             view.catch_up()
@@ -189,7 +192,8 @@ class PlayScreen(Screen):
         done = self._building[view_id] = asyncio.Event()
         try:
             view = TeamView(self.ex, self.journal_view, self._team_of_view[view_id], id=view_id)
-            await self.switcher.add_content(view)  # hidden until shown
+            view.display = False  # until shown
+            await self.views.mount(view)
             self._built.add(view_id)
         finally:
             del self._building[view_id]

@@ -5,7 +5,7 @@ widgets in three containers, an animated underline, a TabPane around each
 pane), restyles two tabs and moves the underline a frame after each switch,
 and builds every pane at once. On the play screen that was most of a tab
 switch and of building a team's view. Here the tab row is one Static
-(:class:`TabBar`) and the panes sit directly in a ContentSwitcher; a pane is
+(:class:`TabBar`) and the panes are the container's own children; a pane is
 made by its :class:`Tab`'s ``build`` when it is first shown, so a view costs
 only the pane in use until another is asked for.
 
@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from tui.widgets.quiet import update_quietly
 
@@ -94,11 +94,15 @@ class TabBar(Static):
 
 
 class TabbedPanes(Vertical):
-    """A :class:`TabBar` over one pane at a time; each pane is built the first time its tab is shown."""
+    """A :class:`TabBar` over one pane at a time; each pane is built the first time its tab is shown.
+
+    The panes are its own children (no ContentSwitcher between): a switch
+    hides one and shows the other, and nothing else is drawn again.
+    """
 
     DEFAULT_CSS = """
     TabbedPanes { height: 1fr; }
-    TabbedPanes > ContentSwitcher { height: 1fr; }
+    TabbedPanes > .tab-pane { height: 1fr; }
     """
 
     class Shown(Message):
@@ -122,12 +126,12 @@ class TabbedPanes(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TabBar([t.label for t in self.tabs])
-        with ContentSwitcher(initial=self.active):
-            yield self._make(self.tabs[0])
+        yield self._make(self.tabs[0])
 
     def _make(self, tab: Tab) -> Widget:
         pane = tab.build()
         pane.id = tab.id
+        pane.add_class("tab-pane")
         self._built[tab.id] = pane
         return pane
 
@@ -142,13 +146,16 @@ class TabbedPanes(Vertical):
 
     async def show_pane(self, tab: str) -> Widget:
         """Show a tab, building its pane first if it has never been shown; returns the pane."""
-        switcher = self.query_one(ContentSwitcher)
         pane = self._built.get(tab)
         if pane is None:
             pane = self._make(next(t for t in self.tabs if t.id == tab))
-            await switcher.add_content(pane)  # hidden until it is the current one, just below
-        self.active = tab
-        switcher.current = tab
+            pane.display = False  # shown just below, with the other hidden, in one frame
+            await self.mount(pane)
+        if tab != self.active:
+            with self.app.batch_update():
+                self._built[self.active].display = False
+                pane.display = True
+            self.active = tab
         self.query_one(TabBar).set_active(next(i for i, t in enumerate(self.tabs) if t.id == tab))
         return pane
 
