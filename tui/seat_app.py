@@ -99,8 +99,9 @@ class SeatApp(App[int]):
     @property
     def panes(self) -> SeatPanes | None:
         """The seat's tabs, made when the host's welcome says the seat's role."""
-        found = self.screen_stack[0].query(SeatPanes) if self.screen_stack else []
-        return next(iter(found), None)
+        if not self.screen_stack:
+            return None
+        return next(iter(self.screen_stack[0].query(SeatPanes)), None)
 
     def on_mount(self) -> None:
         if self.seat_name and self._token:
@@ -123,7 +124,7 @@ class SeatApp(App[int]):
         role_only = {a for acts in self.ROLE_ACTIONS.values() for a in acts}
         if action == "tab":
             panes = self.panes
-            return panes is not None and 0 <= int(parameters[0]) < len(panes.names)  # type: ignore[call-overload]
+            return panes is not None and 0 <= int(parameters[0]) < len(panes.names)
         if action in role_only:
             allowed = action in self.ROLE_ACTIONS.get(self.state.role, set())
             if action == "ack":
