@@ -10,9 +10,10 @@ does and measures, headless through Textual's pilot:
 * keypress-to-frame latency for the main keys, against an unbound key
   measured in the same run (the pilot's own cost: it waits in 20 ms slices
   until the process is idle, about 90 ms on a 2-core VM);
-* the first switch to a team, which builds its view and fills its 680-row
-  inbox (the app builds the others in the background a second after the
-  start, so usually only the first team's shows here);
+* the first switch to a team: the app builds team views in the background
+  while the briefing shows, so this is usually an ordinary switch; the switch
+  that builds a view and fills its 680-row inbox on demand (background building
+  held off, start then t at once) is measured on its own;
 * the same keys while the 20 Hz timer drives the engine at ×3600.
 
 Each figure is the median wall time, then the CPU time this process spent
@@ -37,6 +38,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from bigjournal import big_exercise
 
+import tui.screens.play as play_screen
 from simulator.engine.exercise import Exercise
 from tui.app import CyclesimApp, tune_gc, untune_gc
 from tui.journal_view import JournalView
@@ -176,6 +178,7 @@ def main() -> int:
     del view
 
     results = asyncio.run(measure(ex, (w, h), args.repeat, args.gc_tuning))
+    results.update(asyncio.run(measure_build(ex, (w, h), args.gc_tuning)))
     live = build_live(args.records, args.repeat, (w, h), args.gc_tuning)
     print(f"\nheadless pilot at {w}x{h}, median of {args.repeat} (first-frame figures: one run); "
           f"collector {'tuned as run_tui does' if args.gc_tuning else 'untuned'}")
@@ -195,6 +198,28 @@ def report(results: Figures, base: float) -> None:
         ratio = f"  ({med / base:4.1f}× the baseline key)" if not name.startswith(UNBOUND) and "baseline" not in name else ""
         cpu_max = max(c for _wall, c in values)
         print(f"  {name:<48} {ms(med)}  max {ms(max(walls))}  {ms(cpu)}  max {ms(cpu_max)}{ratio}")
+
+
+async def measure_build(ex: Exercise, size: tuple[int, int], gc_tuning: bool) -> Figures:
+    """The first switch to a team when nothing was built in the background (start, then t at once)."""
+    out: Figures = {}
+    saved, play_screen.PREBUILD_AFTER = play_screen.PREBUILD_AFTER, 3600.0
+    app = CyclesimApp(ex, autotick=False)
+    thresholds = tune_gc() if gc_tuning else None
+    try:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("s", "space")
+            await pilot.pause()
+            with Clock() as c:
+                await pilot.press("t")
+                await pilot.pause()
+            out["t, first switch, building the view on demand"] = [(c.wall, c.cpu)]
+    finally:
+        play_screen.PREBUILD_AFTER = saved
+        if thresholds is not None:
+            untune_gc(thresholds)
+    return out
 
 
 def build_live(records: int, repeat: int, size: tuple[int, int], gc_tuning: bool) -> Figures:

@@ -4,9 +4,9 @@ Keys are declared as bindings; :meth:`check_action` hides facilitator keys
 on team views and the decide key on the facilitator console, so the key bar
 at the bottom only ever shows keys that work where the facilitator is.
 
-The console is built with the screen; each team's view is built the first
-time it is shown, or a moment after the start in the background, so the
-start key stays quick however many teams play.
+The screen is built under the briefing (the start key uncovers it) with the
+console; each team's view is built in the background while the briefing is
+read, one at a time, or the first time it is shown if that comes first.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe", "
 TEAM_ACTIONS = frozenset({"decide"})
 
 PREBUILD_AFTER = 1.0
-"""Seconds after the start key before team views are built in the background."""
+"""Seconds after the play screen is mounted (under the briefing) before team views are built in the
+background: the briefing's first frame and a quick start key go first; a facilitator who reads the
+briefing finds every view built."""
 PREBUILD_GAP = 0.25
 """Seconds between two background builds, so keys pressed meanwhile wait for one build at most."""
 
@@ -97,7 +99,7 @@ class PlayScreen(Screen):
         self._team_of_view = {f"view-team-{i}": team for i, team in enumerate(teams)}
         with Container(id="views"):  # one view displayed at a time (show); no switcher to draw again
             yield FacilitatorView(self.ex, self.journal_view, id=FACILITATOR)
-            # a team's view is built the first time it is shown (open_view): the start key stays quick
+            # team views are built in the background (_prebuild) or when first shown (open_view)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -202,9 +204,9 @@ class PlayScreen(Screen):
     async def _prebuild(self) -> None:
         """Build the next team view not built yet, then come back for the one after.
 
-        Views are built one at a time while the facilitator reads the screen, so
-        the start key opens the console at once and a first switch to a team is
-        as quick as the next; a switch before then builds the view itself.
+        Views are built one at a time while the facilitator reads the briefing, so
+        a first switch to a team is as quick as the next; a switch before then
+        builds the view itself.
         """
         for view_id in self.view_ids:
             if view_id not in self._built and view_id not in self._building:
