@@ -52,22 +52,22 @@ class SeatApp(App[int]):
     LoginScreen, AnswerScreen, FieldsScreen { align: center middle; }
     """
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("k", "ack", "Acknowledge comm check"),
         Binding("enter", "answer", "Answer point", show=False),
         Binding("space", "toggle_clock", "Run/pause"),
-        Binding("plus", "faster", "Faster"),
-        Binding("minus", "slower", "Slower"),
+        Binding("plus", "faster", "Speed", key_display="+/-"),
+        Binding("minus", "slower", "Slower", show=False),
         Binding("c", "commcheck", "Comm check"),
         Binding("s", "start", "STARTEX"),
         Binding("S", "force_start", "Force start"),
-        Binding("f", "fire", "Fire inject"),
-        Binding("h", "hold", "Hold inject"),
-        Binding("r", "release", "Release inject"),
+        Binding("f", "fire", "Fire"),
+        Binding("h", "hold", "Hold"),
+        Binding("r", "release", "Release"),
         Binding("a", "adhoc", "Ad-hoc inject"),
         Binding("x", "channel", "Channel"),
         Binding("o", "observe", "Observation"),
         *[Binding(str(i), f"tab({i - 1})", f"Tab {i}", show=False) for i in range(1, 6)],
+        Binding("ctrl+q", "quit", "Quit", priority=True),  # last: the key bar keeps it at the right end
     ]
     ROLE_ACTIONS = {
         "team": {"ack", "answer"},
