@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -87,13 +88,19 @@ def _one_line(cell: Cell) -> Cell:
     """Cells are one terminal line: newlines in scenario text or rationales become spaces, and
     control characters (an escape sequence in a title) show as visible escapes, never reach the terminal."""
     if isinstance(cell, str):
-        cell = cell.replace("\n", " ") if "\n" in cell else cell
-        return printable(cell, one_line=True)
+        return _one_line_text(cell)
     if "\n" in cell.plain:
         cell = Text(" ").join(cell.split("\n", allow_blank=True))
     plain = cell.plain
     safe = printable(plain, one_line=True)
     return cell if safe == plain else Text(safe, style=cell.style)
+
+
+@lru_cache(maxsize=65536)
+def _one_line_text(text: str) -> str:
+    """:func:`_one_line` for plain text, remembered: a table shows the same titles and times again
+    and again (a filter, a refresh), and each would be checked character by character."""
+    return printable(text.replace("\n", " ") if "\n" in text else text, one_line=True)
 
 
 def _plain(cell: Cell) -> str:
@@ -217,6 +224,8 @@ class RowTable(ScrollView, can_focus=True):
 
     def set_column_widths(self, widths: dict[str, int | None]) -> None:
         """Fix (or free, with None) the text width of columns by key."""
+        if all(self._columns[self._column_at[key]].width == width for key, width in widths.items()):
+            return  # the same widths: what is drawn stays right
         for key, width in widths.items():
             self._columns[self._column_at[key]].width = width
         self._layout_changed()
@@ -262,13 +271,25 @@ class RowTable(ScrollView, can_focus=True):
         return widened
 
     def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
-        """Replace every row; the cursor stays on the same key while it is still there."""
+        """Replace every row; the cursor stays on the same key while it is still there.
+
+        A row whose cells did not change keeps what was drawn for it (a filter
+        or a refresh of the same rows draws only what is new), unless the
+        column widths moved.
+        """
         before = self.cursor_key
+        old_rows, widths = self._rows, [c.text_width for c in self._columns]
         self._keys, self._rows, self._index = [], {}, {}
         for column in self._columns:
             column.content = 0
         self._append(rows)
-        self._layout_changed()
+        self._width = None
+        self._share_room()
+        if widths != [c.text_width for c in self._columns]:
+            self._layout_changed()
+        else:
+            self._strips = {key: drawn for key, drawn in self._strips.items() if old_rows.get(key) == self._rows.get(key)}
+            self._size_changed()
         row = self._index.get(before, 0) if before is not None else 0
         if row != self.cursor_row:
             self.cursor_row = row  # the watcher scrolls and says so
