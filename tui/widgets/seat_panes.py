@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Container, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import RichLog, Static
 
@@ -37,17 +37,23 @@ def _columns(table: RowTable, columns: Sequence[tuple[str, str]], fixed: dict[st
         table.add_column(label, key=key, width=(fixed or {}).get(key), flex=key == flex)
 
 
-class InboxPane(Container):
-    """The team's deliveries, one row per copy that reached one of its actors, and the one under the cursor."""
+class InboxPane(Vertical):
+    """The team's deliveries, one row per copy that reached one of its actors, and the one under the cursor
+    below them (the table keeps the whole width: a seat's rows also say which actor got the copy)."""
+
+    DEFAULT_CSS = """
+    InboxPane > RowTable { height: 1fr; }
+    InboxPane > .seat-reader { height: 8; padding: 0 1; border-top: hkey $foreground 30%; }
+    """
 
     def __init__(self, state: SeatState, **kwargs):
-        super().__init__(classes="split", **kwargs)
+        super().__init__(**kwargs)
         self.state = state
         self._shown = 0
 
     def compose(self) -> ComposeResult:
         yield RowTable(id="inbox")
-        with VerticalScroll(classes="reader"):
+        with VerticalScroll(classes="seat-reader"):
             yield Static("No messages yet.", id="body")
 
     def on_mount(self) -> None:
