@@ -133,7 +133,7 @@ class MselTable(RowTable):
         self._shown = {key for key, _cells in batch}
         self._fit_columns([cells for _key, cells in batch])
         self.set_rows(batch)
-        self.border_title = f"MSEL · {self.filter} ({len(self._shown)}/{len(self.view.msel)})"
+        self.set_title(f"MSEL · {self.filter} ({len(self._shown)}/{len(self.view.msel)})")
 
     def refresh_rows(self, changed: set[str], added: bool) -> None:
         """Bring changed injects up to date: their cells in place, a rebuild only if the filter's rows change."""

@@ -205,6 +205,7 @@ class RowTable(ScrollView, can_focus=True):
         self._room = 0
         """The width rows are drawn in (the content region's), as of the last frame."""
         self._styles: dict = {}
+        self._title: str | None = None
         self._drawn_focused: bool | None = None
         """Whether the last frame drew the cursor as focused (None: not drawn yet)."""
 
@@ -270,13 +271,24 @@ class RowTable(ScrollView, can_focus=True):
             self._rows[key] = row
         return widened
 
+    def set_title(self, title: str) -> None:
+        """The title on the table's top line; setting the same one again draws nothing."""
+        if title != self._title:
+            self._title = title
+            self.border_title = title
+
     def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
         """Replace every row; the cursor stays on the same key while it is still there.
 
-        A row whose cells did not change keeps what was drawn for it (a filter
-        or a refresh of the same rows draws only what is new), unless the
-        column widths moved.
+        The same rows again change nothing and draw nothing; a row whose cells
+        did not change keeps what was drawn for it (a filter draws only what is
+        new), unless the column widths moved.
         """
+        rows = list(rows)
+        if [key for key, _cells in rows] == self._keys and all(
+                self._rows[key] == [_one_line(c) for c in cells] + [""] * (len(self._columns) - len(cells))
+                for key, cells in rows):
+            return
         before = self.cursor_key
         old_rows, widths = self._rows, [c.text_width for c in self._columns]
         self._keys, self._rows, self._index = [], {}, {}

@@ -25,7 +25,7 @@ from tui.seat_state import Delivery, Moved, SeatState
 from tui.widgets.badges import tlp_badge
 from tui.widgets.quiet import update_quietly
 from tui.widgets.row_table import RowTable
-from tui.widgets.tabs import Tab, TabbedPanes
+from tui.widgets.tabs import Tab, TabbedPanes, give_keys
 
 LINES_SHOWN = 400
 """Lines a feed or a log shows at most; the seat's state keeps everything."""
@@ -72,7 +72,7 @@ class InboxPane(Vertical):
             self._shown = len(items)
             if first:
                 self._show(items[0])
-        table.border_title = f"Inbox · {len(items)} message{'s' if len(items) != 1 else ''}"
+        table.set_title(f"Inbox · {len(items)} message{'s' if len(items) != 1 else ''}")
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.state.inbox):
@@ -126,7 +126,7 @@ class PointsPane(Vertical):
         table = self.query_one(RowTable)
         table.set_rows((p.point, (p.point, format_time(p.deadline), p.status, p.prompt))
                        for p in self.state.points.values())
-        table.border_title = f"{len(self.state.open_points())} open · Enter answers the point under the cursor"
+        table.set_title(f"{len(self.state.open_points())} open · Enter answers the point under the cursor")
 
 
 class SeatsPane(Vertical):
@@ -253,4 +253,4 @@ class SeatPanes(TabbedPanes):
         if pane is not None:
             target = next(iter(pane.query("RowTable, RichLog")), None)
             if target is not None:
-                target.focus()
+                give_keys(target)

@@ -30,6 +30,19 @@ from textual.widgets import Static
 from tui.widgets.quiet import update_quietly
 
 
+def give_keys(widget: Widget) -> None:
+    """Focus a widget at once, without scrolling to it (it is on screen).
+
+    ``Widget.focus`` redraws the widget and moves the focus only after the
+    next message, usually after the switch that showed the widget was drawn:
+    the widget was then drawn twice, once without the keys and once with them.
+    """
+    if widget.is_attached and widget.focusable:
+        widget.screen.set_focus(widget, scroll_visible=False)
+    else:  # not mounted yet: let Textual focus it once it is
+        widget.focus(scroll_visible=False)
+
+
 @dataclass(frozen=True)
 class Tab:
     """One tab: its pane's id, its label ("1 Inbox") and how to make its pane."""

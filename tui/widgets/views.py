@@ -27,7 +27,7 @@ from tui.widgets.msel_table import MselTable
 from tui.widgets.quiet import update_quietly
 from tui.widgets.row_table import RowTable
 from tui.widgets.situation import SituationPanel
-from tui.widgets.tabs import Tab, TabbedPanes
+from tui.widgets.tabs import Tab, TabbedPanes, give_keys
 
 FEED_SHOWN = 400
 """Lines the feed shows at most (a write may hold several); the journal keeps everything."""
@@ -123,7 +123,7 @@ class FacilitatorView(TabbedPanes):
             table.add_rows((str(r.seq), (format_time(r.t), _kind(r), r.get("objective") or "",
                                          r.get("team") or "", r["text"])) for r in obs[self._notes:])
             self._notes = len(obs)
-        table.border_title = f"Observations · {len(obs)}" + ("" if obs else " · press o to write one")
+        table.set_title(f"Observations · {len(obs)}" + ("" if obs else " · press o to write one"))
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         if event.table is self.msel:
@@ -180,7 +180,7 @@ class FacilitatorView(TabbedPanes):
         """Focus the main widget of the active tab (keys then act on it, and the tab stays)."""
         target = {"timeline": "#msel", "situation": "#situation", "feed": "#feed-log",
                   "notes": "#notes-table"}.get(self.active, "#msel")
-        self.query_one(target).focus()
+        give_keys(self.query_one(target))
 
 
 class TeamView(TabbedPanes):
@@ -281,13 +281,13 @@ class TeamView(TabbedPanes):
         """Focus the main widget of the active tab (keys then act on it, and the tab stays)."""
         tab = self.active
         if tab == "decide":
-            self.choices.table.focus()
+            give_keys(self.choices.table)
         elif tab == "log":
-            self.decision_log.focus()
+            give_keys(self.decision_log)
         elif tab == "picture":
-            self.query_one("#picture").focus()
+            give_keys(self.query_one("#picture"))
         else:
-            self.inbox.table.focus()
+            give_keys(self.inbox.table)
 
     @property
     def active_tab(self) -> str:
