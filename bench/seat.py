@@ -18,7 +18,8 @@ and for the facilitator (who receives every record). For each seat:
 
 Each figure is the median wall time, then the CPU time of this process (the
 host is another process), which other processes on a shared machine do not
-inflate. The collector is tuned as ``run_seat`` does. Every process started is stopped.
+inflate. The collector is tuned as ``run_seat`` does. Every process started is stopped and the
+session folder removed.
 
 Usage: python bench/seat.py [--records 10000] [--repeat 5] [--size 120x40] [--team ie]
 """
@@ -29,6 +30,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -153,6 +155,7 @@ async def run(args) -> int:
         if host.returncode is None:
             host.terminate()
             await host.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
