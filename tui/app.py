@@ -11,7 +11,6 @@ Entry point: :func:`run_tui`, for ``cyclesim play`` and ``cyclesim resume``.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import time
@@ -32,6 +31,7 @@ from simulator.timefmt import format_time
 from tui.choices import Choice, Submission
 from tui.commands import ExerciseCommands
 from tui.driver import SimDriver, TickResult
+from tui.gctune import GC_THRESHOLDS, tune_gc, untune_gc
 from tui.journal_view import JournalView
 from tui.messages import ExerciseAction, PlayReady
 from tui.screens.briefing import BriefingScreen
@@ -39,6 +39,8 @@ from tui.screens.decision import DecisionScreen
 from tui.screens.dialogs import ConfirmScreen, HelpScreen, TooSmallScreen
 from tui.screens.forms import AdHocInjectScreen, ObservationScreen
 from tui.screens.play import PlayScreen
+
+__all__ = ["GC_THRESHOLDS", "CyclesimApp", "run_tui", "tune_gc", "untune_gc"]
 
 TICK_HZ = 20
 """Driver ticks per second (tech-notes §3: 20 Hz keeps the UI smooth and the engine cheap)."""
@@ -48,8 +50,6 @@ ENGINE_LOG = "engine-error.log"
 """File in the session folder that keeps the traceback of an engine or store failure."""
 MIN_SIZE = (80, 24)
 """The smallest terminal the layout is drawn for (columns, lines); below it a notice covers the screen."""
-GC_THRESHOLDS = (10_000, 10, 100)
-"""Collector thresholds for a session (see :func:`tune_gc`)."""
 
 
 class CyclesimApp(App[int]):
@@ -83,12 +83,17 @@ class CyclesimApp(App[int]):
         self.autotick = autotick
         self.playing = False
         self._play: PlayScreen | None = None
+        self._play_mounted = False
+        self._start_asked = False
         self._shown_now = exercise.now
         self._next_cache: tuple[tuple[int, int], str] | None = None
         self._too_small: TooSmallScreen | None = None
 
     # ------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
+        # The play screen is built under the briefing while the facilitator reads it: the start key uncovers it.
+        self._play = PlayScreen(self.ex, self.view, self.driver, self.next_inject)
+        self.push_screen(self._play)
         self.push_screen(BriefingScreen())
         if self.autotick:
             self.set_interval(1 / TICK_HZ, self.tick)
@@ -123,14 +128,18 @@ class CyclesimApp(App[int]):
                 self.play.refresh_status()
 
     def start_exercise(self) -> None:
-        """The facilitator's start key: open the play screen; the clock starts once it is up."""
-        if self._play is not None:
+        """The facilitator's start key: uncover the play screen; the clock starts once it is up."""
+        if self._start_asked:
             return
-        self._play = PlayScreen(self.ex, self.view, self.driver, self.next_inject)
-        self.switch_screen(self._play)
+        self._start_asked = True
+        self.pop_screen()  # the briefing; the play screen below was built while it showed
+        if self._play_mounted:
+            self.play_ready()
 
     def on_play_ready(self, _message: PlayReady) -> None:
-        self.play_ready()
+        self._play_mounted = True
+        if self._start_asked:
+            self.play_ready()
 
     def on_exercise_action(self, message: ExerciseAction) -> None:
         """A key on the play screen: act on the exercise or open the dialog it asks for."""
@@ -147,7 +156,7 @@ class CyclesimApp(App[int]):
             handler(message.argument)
 
     def play_ready(self) -> None:
-        """The play screen is mounted: views may now be updated, and the clock runs."""
+        """The play screen is up, and the start key was pressed: views may now be updated, and the clock runs."""
         self.playing = True
         if not self.ex.ended:
             self.driver.resume()
@@ -156,7 +165,7 @@ class CyclesimApp(App[int]):
 
     @property
     def play(self) -> PlayScreen:
-        assert self._play is not None, "the play screen opens with the start key"
+        assert self._play is not None, "the play screen is made when the app is mounted"
         return self._play
 
     # ------------------------------------------------------------ the loop
@@ -342,9 +351,9 @@ class CyclesimApp(App[int]):
         self.play.facilitator.msel.refresh_rows({inject}, False)
         self.notify(f"{inject} {verb}.")
 
-    def show_inject(self, inject: str) -> None:
+    async def show_inject(self, inject: str) -> None:
         self.play.show_facilitator()
-        self.play.facilitator.show_tab(0)
+        await self.play.facilitator.show_tab(0)
         self.play.facilitator.msel.select_inject(inject)
 
     def open_adhoc(self) -> None:
@@ -414,8 +423,7 @@ class CyclesimApp(App[int]):
         """Palette: show the team's Decide tab on that row and open the form."""
         await self.switch_team(team)
         view = self.play.team_view(team)
-        view.show_tab(1)
-        view.choices.sync(force=True)
+        await view.show_tab(1)
         if not view.choices.select(key):
             self.notify("That decision is not open to the team now.", severity="warning")
             return
@@ -476,32 +484,6 @@ class CyclesimApp(App[int]):
 
         self.clear_notifications()  # toasts would cover the dialog
         self.push_screen(ConfirmScreen("Quit while the exercise is running?", detail), answer)
-
-
-def tune_gc() -> tuple[int, int, int]:
-    """Keep the cyclic collector's pauses short once the journal is loaded.
-
-    A resumed journal and Textual's render caches are a few hundred thousand
-    long-lived objects; with CPython's default thresholds a full collection
-    (80-150 ms with a 10,000-record journal) ran every few key presses and
-    doubled their latency. The loaded exercise is frozen out of the collector
-    (it lives as long as the session), and young objects are collected in
-    larger, rarer batches: measured with bench/tui.py, collector time over a
-    run of key presses fell from about 1.2 s to 0.16 s and the longest pause
-    from 150 ms to about 20 ms. Call it once, after the app is built; it
-    returns the previous thresholds for :func:`untune_gc`.
-    """
-    before = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-    return before
-
-
-def untune_gc(thresholds: tuple[int, int, int]) -> None:
-    """Undo :func:`tune_gc` (for callers that go on after the session)."""
-    gc.unfreeze()
-    gc.set_threshold(*thresholds)
 
 
 def run_tui(exercise: Exercise, *, session: Any = None) -> int:

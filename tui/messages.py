@@ -45,4 +45,4 @@ class ExerciseAction(Message):
 
 
 class PlayReady(Message):
-    """The play screen is mounted: the app may update its views and run the clock."""
+    """The play screen is mounted (under the briefing): once the start key is pressed, the app runs the clock."""

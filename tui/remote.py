@@ -1,15 +1,20 @@
 """The remote driver: a seat app's link to a host, in place of the in-process engine.
 
 :class:`RemoteDriver` runs a :class:`~simulator.host.client.SeatClient` on
-the app's own asyncio loop and turns each host message into a Textual
-message (:class:`HostMessage`) posted to the app: the app never waits on the
-network, and every input goes out through :meth:`RemoteDriver.send`.
+the app's own asyncio loop and queues the host's messages; when the queue
+fills from empty it posts one :class:`HostMessages` to the app, which takes
+everything queued by then (:meth:`RemoteDriver.take`). A seat joining a long
+session is sent thousands of records at once: one Textual message, one
+update of the screen for all of those that arrived together, instead of one
+each. The app never waits on the network, and every input goes out through
+:meth:`RemoteDriver.send`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +24,8 @@ from simulator.errors import SimulatorError
 from simulator.host.client import SeatClient
 
 
-@dataclass
-class HostMessage(Message):
-    """One message from the host (already de-duplicated and in order)."""
-
-    msg: dict[str, Any]
+class HostMessages(Message):
+    """Messages from the host are waiting: take them with :meth:`RemoteDriver.take` (in order, de-duplicated)."""
 
 
 @dataclass
@@ -47,11 +49,16 @@ class RemoteDriver:
         self._token, self._ssl, self._wait = token, ssl, wait
         self._refs = itertools.count(1)
         self.client: SeatClient | None = None
+        self._waiting: deque[dict[str, Any]] = deque()
 
     def start(self, app) -> None:
+        def arrived(msg: dict[str, Any]) -> None:
+            self._waiting.append(msg)
+            if len(self._waiting) == 1:  # the app is told once; it takes whatever has come by then
+                app.post_message(HostMessages())
+
         self.client = SeatClient(self.url, self.seat, self._token, ssl=self._ssl, wait=self._wait,
-                                 on_message=lambda m: app.post_message(HostMessage(m)),
-                                 on_state=lambda s: app.post_message(LinkState(s)))
+                                 on_message=arrived, on_state=lambda s: app.post_message(LinkState(s)))
         app.run_worker(self._run(app), exclusive=True, group="host", exit_on_error=False)
 
     async def _run(self, app) -> None:
@@ -61,6 +68,12 @@ class RemoteDriver:
             app.post_message(HostGone("the host ended the session", 0))
         except SimulatorError as e:
             app.post_message(HostGone(str(e), e.exit_code))
+
+    def take(self) -> list[dict[str, Any]]:
+        """The host's messages that arrived since the last take, oldest first."""
+        msgs = list(self._waiting)
+        self._waiting.clear()
+        return msgs
 
     def send(self, frame: dict[str, Any]) -> str:
         """Queue a frame for the host; returns its ref (the answer carries it)."""

@@ -53,6 +53,15 @@ class Moved:
     commcheck: int = 0
     toast: str = ""
     ended: bool = False
+    toasts: list[str] = field(default_factory=list)
+    """A batch's toasts, in order (see :meth:`merge`)."""
+
+    def merge(self, other: Moved) -> None:
+        """Fold the moves of a later message into this one: a batch of messages is drawn once."""
+        for name in ("inbox", "media", "points", "log", "clock", "seats", "feed", "welcome", "ended"):
+            setattr(self, name, getattr(self, name) or getattr(other, name))
+        self.commcheck = other.commcheck or self.commcheck
+        self.toasts += [other.toast] if other.toast else other.toasts
 
 
 @dataclass
@@ -78,6 +87,13 @@ class SeatState:
     acked: int = 0
     connection: str = "connecting"
     ended: bool = False
+
+    def feed_messages(self, msgs: list[dict[str, Any]]) -> Moved:
+        """Fold a batch of messages in order; say what any of them moved."""
+        moved = Moved()
+        for msg in msgs:
+            moved.merge(self.feed_message(msg))
+        return moved
 
     def feed_message(self, msg: dict[str, Any]) -> Moved:
         kind = msg.get("type")

@@ -13,16 +13,12 @@ the facilitator may send to a team with an assessment.
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from simulator.forecast_child import ForecastFailed, run_forecast
 from simulator.timefmt import format_time
-
-TIMEOUT = 15 * 60
-"""Seconds a forecast may take before it is stopped (2,000 futures of a three-week storyline take minutes)."""
 
 
 class Forecasts:
@@ -52,29 +48,10 @@ class Forecasts:
         return True, [], {"forecast": ident, "fork_at": format_time(now)}
 
     async def _run(self, ident: int, folder: Path, runs: int, horizon: int, policy: str) -> None:
-        args = [sys.executable, "-m", "simulator", "forecast", str(self.session.path), "--runs", str(runs),
-                "--horizon", f"{horizon}m", "--policy", policy, "--out", str(folder), "--no-progress", "--json"]
-        proc = await asyncio.create_subprocess_exec(*args, stdin=asyncio.subprocess.DEVNULL,
-                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
-            out, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            self._failed(ident, f"stopped after {TIMEOUT // 60} minutes: ask for fewer runs or a shorter horizon")
-            return
-        except asyncio.CancelledError:
-            proc.kill()
-            raise
-        if proc.returncode != 0:
-            last = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            self._failed(ident, f"the forecast failed (exit {proc.returncode}): {last[0][:300]}")
-            return
-        try:
-            summary = json.loads(out.decode("utf-8"))
-            fields = {k: summary[k] for k in ("runs", "policy", "fork_at", "until", "lines", "annex")}
-        except (ValueError, KeyError, TypeError) as e:
-            self._failed(ident, f"the forecast's summary could not be read ({e})")
+            fields = await run_forecast(Path(self.session.path), folder, runs, horizon, policy)
+        except ForecastFailed as e:
+            self._failed(ident, str(e))
             return
         relative = folder.relative_to(Path(self.session.path))
         self.log(f"forecast {ident}: {fields['runs']} futures from {fields['fork_at']} in {relative}")

@@ -69,6 +69,18 @@ async def test_wide_console_shows_timeline_and_situation_together(make_app, cloc
         assert narrow.play.query_one("#side-situation").region.width == 0, "hidden at 80 columns"
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_timeline_is_as_wide_as_the_screen_and_its_title_takes_the_room_left(make_app, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        msel = app.play.facilitator.msel
+        assert msel.region.width <= size[0], "the MSEL stays on the screen (it was twice as wide at 80 columns)"
+        title = next(c for c in msel._columns if c.key == "title")
+        others = msel.least_width - title.least
+        assert title.text_width == max(msel.MIN_TITLE, min(title.most, msel.scrollable_content_region.width - others))
+
+
 async def test_no_color_is_honoured(make_app, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()

@@ -38,6 +38,8 @@ async def test_team_ie_sees_its_picture_not_truth_before_the_first_report_arrive
         assert app.ex.severity.reason not in text
         status = text_of(app.play.query_one("#status-view"))
         assert "ECCS ? not assessed" in status and "ECCS 2" not in status, "the status bar must not show the world's ECCS"
+        await pilot.press("escape", "2")  # the console's Situation tab (built when first shown)
+        await pilot.pause()
         fac = app.play.query_one("#situation-panel", SituationPanel)
         assert "What each team is missing" in text_of(fac)
         assert "ie: ECCS 2 (holds none); impact IE yellow" in text_of(fac)

@@ -137,3 +137,21 @@ async def test_update_cell_widens_auto_columns_and_set_rows_keeps_the_cursor_key
         table.set_rows([("r7", ("y", "r7"))])
         await pilot.pause()
         assert table.cursor_key == "r7" and app.highlighted[-1] == "r7"
+
+
+async def test_set_rows_draws_only_the_rows_that_changed_and_follows_a_flex_column():
+    app = TableApp(rows=4)
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(RowTable)
+        table.add_column("Note", key="note", flex=True)
+        table.set_rows([(f"r{i}", (str(i), f"row number {i}", "short")) for i in range(4)])
+        await pilot.pause()
+        drawn = {key: dict(styles) for key, styles in table._strips.items()}
+        assert drawn
+        table.set_rows([(f"r{i}", (str(i), f"row number {i}", "short" if i else "other")) for i in range(4)])
+        assert "r0" not in table._strips and all(table._strips[k] == drawn[k] for k in ("r1", "r2", "r3"))
+        await pilot.pause()
+        assert "other" in line(table, 1) and "short" in line(table, 2)
+        table.set_rows([(f"r{i}", (str(i), f"row number {i}", "a note much longer than the others")) for i in range(4)])
+        await pilot.pause()
+        assert "a note much longer than the others" in line(table, 1), "the flex column grew to its widest cell"

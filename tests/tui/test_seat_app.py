@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
 from host_support import HostThread
 
 from tui.seat_app import AnswerScreen, FieldsScreen, LoginScreen, SeatApp
+from tui.widgets.row_table import RowTable
 
 
 async def until(pilot, cond, timeout=10.0):
@@ -49,17 +50,19 @@ async def test_team_seat_sees_its_inbox_and_decides(served):
 
         h.call(lambda: (h.host.start(True), h.host.pacer.advance_to(480)))
         await until(pilot, lambda: any(i.tlp == "TLP:RED" for i in app.state.inbox))
-        inbox = app.query_one("#inbox", DataTable)
+        await pilot.pause()
+        inbox = app.query_one("#inbox", RowTable)
         assert inbox.row_count == len(app.state.inbox) >= 2
-        titles = [str(inbox.get_row_at(i)[4]) for i in range(inbox.row_count)]
+        titles = [str(inbox.get_cell(key, "title")) for key in inbox.row_keys]
         assert "Source-protected: the intruder's staging server" in titles
-        assert app.query_one("#media", DataTable).row_count >= 1  # the media report, in its own tab
+        await pilot.press("3")  # the media report, in its own tab
+        assert app.query_one("#media", RowTable).row_count >= 1
 
         # the point's deadline (T+07:00) passed in the advance: its default was applied
         await until(pilot, lambda: app.state.points["DP-IE"].status != "open")
-        await pilot.pause()
-        points = app.query_one("#points", DataTable)
-        assert points.row_count == 1 and "closed" in str(points.get_row_at(0)[2])
+        await pilot.press("2")
+        points = app.query_one("#points", RowTable)
+        assert points.row_count == 1 and "closed" in str(points.get_cell("DP-IE", "status"))
 
     # eu's seat, joining late, catches up on its own records only
     app2 = SeatApp(h.url, seat="eu", token=h.tokens["eu"])
@@ -80,9 +83,7 @@ async def test_answer_form_sends_the_decision(tmp_path):
             await until(pilot, lambda: app.state.role == "team")
             h.call(lambda: (h.host.start(True), h.host.pacer.advance_to(90)))
             await until(pilot, lambda: "DP-EU" in app.state.points)
-            app.query_one("#tabs").active = "tab-decide"
-            await pilot.pause()
-            app.query_one("#points", DataTable).focus()
+            await pilot.press("2")  # the Decide tab; its table has the keys
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, AnswerScreen))
             app.screen.query_one("#option", Select).value = "convene"
@@ -100,8 +101,9 @@ async def test_facilitator_seat_runs_the_comm_check_and_pulls_the_levers(tmp_pat
         app = SeatApp(h.url, seat="facilitator", token=h.tokens["facilitator"])
         async with app.run_test(size=(120, 36)) as pilot:
             await until(pilot, lambda: app.state.role == "facilitator" and app.state.seats)
-            seats = app.query_one("#seats", DataTable)
-            assert {str(seats.get_row_at(i)[0]) for i in range(seats.row_count)} == {"ie", "eu", "facilitator", "evaluator"}
+            await pilot.pause()
+            seats = app.query_one("#seats", RowTable)
+            assert set(seats.row_keys) == {"ie", "eu", "facilitator", "evaluator"}
             await pilot.press("c")
             await until(pilot, lambda: h.host.commcheck == 1)
             await pilot.press("s")  # nobody acknowledged: refused, with the reason in the log

@@ -4,9 +4,9 @@ Keys are declared as bindings; :meth:`check_action` hides facilitator keys
 on team views and the decide key on the facilitator console, so the key bar
 at the bottom only ever shows keys that work where the facilitator is.
 
-The console is built with the screen; each team's view is built the first
-time it is shown, or a moment after the start in the background, so the
-start key stays quick however many teams play.
+The screen is built under the briefing (the start key uncovers it) with the
+console; each team's view is built in the background while the briefing is
+read, one at a time, or the first time it is shown if that comes first.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher
 
 from tui.journal_view import Changes
 from tui.messages import ActionName, DecisionRequested, ExerciseAction, PlayReady
@@ -37,7 +37,9 @@ FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe", "
 TEAM_ACTIONS = frozenset({"decide"})
 
 PREBUILD_AFTER = 1.0
-"""Seconds after the start key before team views are built in the background."""
+"""Seconds after the play screen is mounted (under the briefing) before team views are built in the
+background: the briefing's first frame and a quick start key go first; a facilitator who reads the
+briefing finds every view built."""
 PREBUILD_GAP = 0.25
 """Seconds between two background builds, so keys pressed meanwhile wait for one build at most."""
 
@@ -95,9 +97,9 @@ class PlayScreen(Screen):
         teams = list(self.ex.plan.teams)
         self.view_ids = [FACILITATOR] + [f"view-team-{i}" for i in range(len(teams))]
         self._team_of_view = {f"view-team-{i}": team for i, team in enumerate(teams)}
-        with ContentSwitcher(initial=FACILITATOR, id="views"):
+        with Container(id="views"):  # one view displayed at a time (show); no switcher to draw again
             yield FacilitatorView(self.ex, self.journal_view, id=FACILITATOR)
-            # a team's view is built the first time it is shown (open_view): the start key stays quick
+            # team views are built in the background (_prebuild) or when first shown (open_view)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -107,8 +109,8 @@ class PlayScreen(Screen):
 
     # ------------------------------------------------------------ access
     @property
-    def switcher(self) -> ContentSwitcher:
-        return self.query_one("#views", ContentSwitcher)
+    def views(self) -> Container:
+        return self.query_one("#views", Container)
 
     @property
     def facilitator(self) -> FacilitatorView:
@@ -163,8 +165,11 @@ class PlayScreen(Screen):
 
     # ------------------------------------------------------------ view switching
     def show(self, view_id: str) -> None:
-        self.current_id = view_id
-        self.switcher.current = view_id
+        if view_id != self.current_id:
+            with self.app.batch_update():
+                self.current.display = False
+                self.current_id = view_id
+                self.current.display = True
         view = self.current
         if isinstance(view, TeamView):
             view.catch_up()
@@ -189,7 +194,8 @@ class PlayScreen(Screen):
         done = self._building[view_id] = asyncio.Event()
         try:
             view = TeamView(self.ex, self.journal_view, self._team_of_view[view_id], id=view_id)
-            await self.switcher.add_content(view)  # hidden until shown
+            view.display = False  # until shown
+            await self.views.mount(view)
             self._built.add(view_id)
         finally:
             del self._building[view_id]
@@ -198,9 +204,9 @@ class PlayScreen(Screen):
     async def _prebuild(self) -> None:
         """Build the next team view not built yet, then come back for the one after.
 
-        Views are built one at a time while the facilitator reads the screen, so
-        the start key opens the console at once and a first switch to a team is
-        as quick as the next; a switch before then builds the view itself.
+        Views are built one at a time while the facilitator reads the briefing, so
+        a first switch to a team is as quick as the next; a switch before then
+        builds the view itself.
         """
         for view_id in self.view_ids:
             if view_id not in self._built and view_id not in self._building:
@@ -251,15 +257,15 @@ class PlayScreen(Screen):
     def action_show_view(self, which: str) -> None:
         self.show_facilitator()
 
-    def action_tab(self, index: int) -> None:
-        self.current.show_tab(index)
+    async def action_tab(self, index: int) -> None:
+        await self.current.show_tab(index)
 
-    def action_decide(self) -> None:
+    async def action_decide(self) -> None:
         view = self.current
         if not isinstance(view, TeamView):
             return
         if view.active_tab != "decide":
-            view.show_tab(1)
+            await view.show_tab(1)
             return
         choice = view.choices.selected()
         if choice is None:
@@ -267,9 +273,9 @@ class PlayScreen(Screen):
             return
         self.act("open_decision", choice)
 
-    def on_decision_requested(self, message: DecisionRequested) -> None:
+    async def on_decision_requested(self, message: DecisionRequested) -> None:
         """Enter on a Decide row: the same as the decide key."""
-        self.action_decide()
+        await self.action_decide()
 
     def action_fire(self) -> None:
         inject = self.facilitator.msel.selected_inject()
@@ -283,8 +289,8 @@ class PlayScreen(Screen):
         if inject is not None:
             self.act("hold_or_release", inject)
 
-    def action_filter(self) -> None:
-        self.facilitator.show_tab(0)
+    async def action_filter(self) -> None:
+        await self.facilitator.show_tab(0)
         self.facilitator.msel.cycle_filter()  # the table's title names the filter
         self.facilitator.show_detail()
 

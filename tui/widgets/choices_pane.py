@@ -106,8 +106,8 @@ class ChoicesPane(Container):
                             self._status(c), c.label)) for c in choices)  # the cursor keeps its row
         points = len({c.point for c in choices if c.point})
         ready = sum(c.ready and not c.point for c in choices)
-        t.border_title = (f"{points} open point{'s' if points != 1 else ''} · "
-                          f"{ready} of {len(choices) - sum(bool(c.point) for c in choices)} decisions ready")
+        t.set_title(f"{points} open point{'s' if points != 1 else ''} · "
+                    f"{ready} of {len(choices) - sum(bool(c.point) for c in choices)} decisions ready")
         self._detail()
 
     def selected_key(self) -> str | None:

@@ -37,11 +37,11 @@ class DecisionLog(RowTable):
         entries = self.view.log.get(self.team, [])
         if self._rendered >= len(entries):
             if not entries:
-                self.border_title = "Decision log · nothing decided yet"
+                self.set_title("Decision log · nothing decided yet")
             return
         self.add_rows((str(e.seq), self._cells(e)) for e in entries[self._rendered:])
         self._rendered = len(entries)
-        self.border_title = f"Decision log · {len(entries)} entries"
+        self.set_title(f"Decision log · {len(entries)} entries")
         self.move_cursor(row=self._rendered - 1)
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:

@@ -50,12 +50,12 @@ class InboxPane(Container):
         items = self.view.inbox.get(self.team, [])
         if self._rendered >= len(items):
             if not items:
-                self.table.border_title = "Inbox · no messages yet"
+                self.table.set_title("Inbox · no messages yet")
             return
         new = items[self._rendered:]
         self.table.add_rows((i.inject, (format_time(i.t), tlp_badge(i.tlp), i.sender, i.title)) for i in new)
         self._rendered = len(items)
-        self.table.border_title = f"Inbox · {len(items)} message{'s' if len(items) != 1 else ''}"
+        self.table.set_title(f"Inbox · {len(items)} message{'s' if len(items) != 1 else ''}")
         if self._rendered == len(new):
             self._show(items[0])
 

@@ -3,7 +3,8 @@
 Textual's Footer rebuilds one widget per key each time the bindings change
 (every focus move, view switch and tab switch), and with ``compact`` restyles
 each of them again: 50-100 ms per key press on the play screen, more than the
-rest of a view switch. KeyBar shows the same thing as one line of text: the
+rest of a view switch. KeyBar shows the same thing as one line of text, redrawn in place
+(never a new layout of the screen: its size does not depend on its keys): the
 keys whose binding says ``show``, the disabled ones (``check_action`` returned
 None) dimmed and struck through, each clickable like a footer key. Working out
 the keys is cheap, so it redraws as soon as the bindings change, in the same
@@ -150,4 +151,4 @@ class KeyBar(Static):
             else:  # struck through as well as dim: not by colour alone
                 text.append(f"{k.display} {k.description}", Style(dim=True, strike=True) + click)
         text.append(" ")
-        self.update(text)
+        self.update(text, layout=False)  # one docked line whatever it says: a new layout would only cost a frame

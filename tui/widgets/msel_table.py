@@ -56,33 +56,26 @@ class MselTable(RowTable):
         self.status_of = status_of
         self.filter = "all"
         self._shown: set[str] = set()
-        self._laid_out_for: int | None = None
+        self._fixed: dict[str, tuple] = {}
+        """Per inject, the cells that never change (due, id, title, recipients, TLP)."""
 
     COLUMNS = (("Due", "due"), ("Inject", "inject"), ("Status", "status"), ("Title", "title"),
                ("To", "to"), ("TLP", "tlp"), ("Sent", "sent"))
     MIN_TITLE = 24
-    """The title column shrinks to what the width leaves, but never below this."""
+    """The title column takes the room the width leaves (up to the longest title), never less than this."""
 
     def on_mount(self) -> None:
         for label, key in self.COLUMNS:
-            self.add_column(label, key=key, width=max(len(label), RESERVED.get(key, 0)))
-        if self.size.width:  # otherwise the first resize lays the table out, once
-            self.rebuild()
-
-    def on_resize(self, event) -> None:
-        if event.size.width != self._laid_out_for:
-            self.rebuild()
+            if key == "title":
+                self.add_column(label, key=key, width=self.MIN_TITLE, flex=True)
+            else:
+                self.add_column(label, key=key, width=max(len(label), RESERVED.get(key, 0)))
+        self.rebuild()  # the title follows the table's width as it is drawn: no size needed here
 
     def _fit_columns(self, rows: list[tuple]) -> None:
-        """Columns sized to their content, the title to the room left (full titles show below)."""
-        widths = [max([len(label), RESERVED.get(key, 0)] + [len(_plain(r[i])) for r in rows])
-                  for i, (label, key) in enumerate(self.COLUMNS)]
-        title_i = 3
-        others = sum(w for i, w in enumerate(widths) if i != title_i) + 2 * len(widths) + 2
-        room = self.size.width - others if self.size.width else widths[title_i]
-        widths[title_i] = max(self.MIN_TITLE, min(widths[title_i], room))
-        self._laid_out_for = self.size.width
-        self.set_column_widths({key: widths[i] for i, (_label, key) in enumerate(self.COLUMNS)})
+        """Columns sized to their content; the title (flex) takes the room left (full titles show below)."""
+        self.set_column_widths({key: max([len(label), RESERVED.get(key, 0)] + [len(_plain(r[i])) for r in rows])
+                                for i, (label, key) in enumerate(self.COLUMNS) if key != "title"})
 
     # ------------------------------------------------------------ content
     def _status(self, row: MselRow) -> str:
@@ -103,15 +96,13 @@ class MselTable(RowTable):
         return text
 
     def _cells(self, row: MselRow, status: str) -> tuple:
-        return (
-            _clip(row.planned, "due"),
-            row.inject,
-            Text(status, style=STATUS_STYLES.get(status, "")),
-            row.title,
-            _clip(self._to(row), "to"),
-            tlp_badge(row.tlp),
-            format_time(row.released_t) if row.released_t is not None else "",
-        )
+        fixed = self._fixed.get(row.inject)
+        if fixed is None:
+            fixed = self._fixed[row.inject] = (_clip(row.planned, "due"), row.inject, row.title,
+                                               _clip(self._to(row), "to"), tlp_badge(row.tlp))
+        due, inject, title, to, tlp = fixed
+        return (due, inject, Text(status, style=STATUS_STYLES.get(status, "")), title, to, tlp,
+                format_time(row.released_t) if row.released_t is not None else "")
 
     def detail(self) -> Text:
         """Everything about the inject under the cursor, for the line under the table."""
@@ -142,7 +133,7 @@ class MselTable(RowTable):
         self._shown = {key for key, _cells in batch}
         self._fit_columns([cells for _key, cells in batch])
         self.set_rows(batch)
-        self.border_title = f"MSEL · {self.filter} ({len(self._shown)}/{len(self.view.msel)})"
+        self.set_title(f"MSEL · {self.filter} ({len(self._shown)}/{len(self.view.msel)})")
 
     def refresh_rows(self, changed: set[str], added: bool) -> None:
         """Bring changed injects up to date: their cells in place, a rebuild only if the filter's rows change."""

@@ -8,7 +8,10 @@ millisecond each, through Rich's Padding). With a 10,000-record journal (a
 are simple -- one line per row, a header, a row cursor -- so RowTable keeps
 the rows as plain data, sizes auto-width columns from the plain text as rows
 arrive, renders a row into one Strip only when it is on screen, and caches
-that Strip until the row itself (or the widths or styles) change. Every row
+that Strip, keyed by the style it was drawn on, until the row itself or the
+widths change (a focus change or a theme change draws rows on new styles; going
+back finds them drawn). Focus changes only the cursor's colours, chosen when a
+line is drawn, so a table is drawn once when it comes into view with the keys. Every row
 stays in the table: nothing is cut short to keep it fast.
 
 Keys: up/down, page up/down, home/end move the row cursor; Enter (or a click
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -28,7 +32,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -43,32 +46,61 @@ Cell = str | Text
 PADDING = 1
 """Blank cells either side of every column, as DataTable draws them."""
 
+STRIPS_KEPT = 512
+"""Rows whose rendered lines are kept (a few screens' worth); scrolling further starts the cache again."""
+
 
 @dataclass
 class Column:
-    """One column: its label, a fixed width or None (as wide as its widest cell so far)."""
+    """One column: its label, a fixed width or None (as wide as its widest cell so far).
+
+    A ``flex`` column takes the room the others leave in the table's width, up
+    to its widest cell; never less than its own width (or label).
+    """
 
     key: str
     label: Text
     width: int | None
     content: int = 0
+    flex: bool = False
+    spare: int = 0
+    """What a flex column takes beyond its least width, from the room the table is drawn in."""
+
+    @property
+    def least(self) -> int:
+        """The width it needs."""
+        if self.width is not None:
+            return self.width
+        return self.label.cell_len if self.flex else max(self.content, self.label.cell_len)
+
+    @property
+    def most(self) -> int:
+        """The width it can use (a flex column grows to its widest cell, no further)."""
+        return max(self.least, self.content, self.label.cell_len) if self.flex else self.least
 
     @property
     def text_width(self) -> int:
-        return self.width if self.width is not None else max(self.content, self.label.cell_len)
+        """The width it is drawn at."""
+        return self.least + self.spare
 
 
 def _one_line(cell: Cell) -> Cell:
     """Cells are one terminal line: newlines in scenario text or rationales become spaces, and
     control characters (an escape sequence in a title) show as visible escapes, never reach the terminal."""
     if isinstance(cell, str):
-        cell = cell.replace("\n", " ") if "\n" in cell else cell
-        return printable(cell, one_line=True)
+        return _one_line_text(cell)
     if "\n" in cell.plain:
         cell = Text(" ").join(cell.split("\n", allow_blank=True))
     plain = cell.plain
     safe = printable(plain, one_line=True)
     return cell if safe == plain else Text(safe, style=cell.style)
+
+
+@lru_cache(maxsize=65536)
+def _one_line_text(text: str) -> str:
+    """:func:`_one_line` for plain text, remembered: a table shows the same titles and times again
+    and again (a filter, a refresh), and each would be checked character by character."""
+    return printable(text.replace("\n", " ") if "\n" in text else text, one_line=True)
 
 
 def _plain(cell: Cell) -> str:
@@ -84,17 +116,6 @@ class RowTable(ScrollView, can_focus=True):
         color: $foreground;
         height: auto;
         max-height: 100%;
-        &:focus {
-            background-tint: $foreground 5%;
-            & > .row-table--cursor {
-                background: $block-cursor-background;
-                color: $block-cursor-foreground;
-                text-style: $block-cursor-text-style;
-            }
-            & > .row-table--header {
-                background-tint: $foreground 5%;
-            }
-        }
         &:dark > .row-table--even-row {
             background: $surface-darken-1 40%;
         }
@@ -111,6 +132,11 @@ class RowTable(ScrollView, can_focus=True):
             background: $surface-lighten-1 50%;
         }
         & > .row-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .row-table--cursor-blurred {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
@@ -119,7 +145,8 @@ class RowTable(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "row-table--header", "row-table--cursor", "row-table--even-row", "row-table--odd-row",
+        "row-table--header", "row-table--cursor", "row-table--cursor-blurred", "row-table--even-row",
+        "row-table--odd-row",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -170,22 +197,36 @@ class RowTable(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._rows: dict[str, list[Cell]] = {}
         self._index: dict[str, int] = {}
-        self._strips: LRUCache[tuple[str, bool, int], Strip] = LRUCache(256)
-        self._header: Strip | None = None
+        self._strips: dict[str, dict[Style, Strip]] = {}
+        """Rendered rows by key, then by the style they were drawn on (cursor, stripe and focus decide it):
+        moving the focus or the cursor back and forth draws nothing twice."""
+        self._header: tuple[Style, Strip] | None = None
         self._width: int | None = None
+        self._room = 0
+        """The width rows are drawn in (the content region's), as of the last frame."""
         self._styles: dict = {}
+        self._title: str | None = None
+        self._drawn_focused: bool | None = None
+        """Whether the last frame drew the cursor as focused (None: not drawn yet)."""
 
     # ------------------------------------------------------------ columns
-    def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> None:
-        """A column at the right; ``width`` fixes its text width, None follows the widest cell."""
+    def add_column(self, label: str | Text, *, key: str, width: int | None = None, flex: bool = False) -> None:
+        """A column at the right; ``width`` fixes its text width, None follows the widest cell.
+
+        ``flex``: the column also takes whatever room the table's width leaves
+        (a title beside short columns); the table then never needs laying out
+        again when its width changes, only drawing.
+        """
         self._column_at[key] = len(self._columns)
-        self._columns.append(Column(key, Text(label) if isinstance(label, str) else label, width))
+        self._columns.append(Column(key, Text(label) if isinstance(label, str) else label, width, flex=flex))
         for cells in self._rows.values():
             cells.append("")
         self._layout_changed()
 
     def set_column_widths(self, widths: dict[str, int | None]) -> None:
         """Fix (or free, with None) the text width of columns by key."""
+        if all(self._columns[self._column_at[key]].width == width for key, width in widths.items()):
+            return  # the same widths: what is drawn stays right
         for key, width in widths.items():
             self._columns[self._column_at[key]].width = width
         self._layout_changed()
@@ -221,7 +262,7 @@ class RowTable(ScrollView, can_focus=True):
                 raise ValueError(f"row {key!r} has {len(cells)} cells for {len(columns)} columns")
             row = [_one_line(c) for c in cells] + [""] * (len(columns) - len(cells))
             for column, cell in zip(columns, row):
-                if column.width is None:
+                if column.width is None or column.flex:
                     width = cell_len(_plain(cell))
                     if width > column.content:
                         column.content, widened = width, True
@@ -230,14 +271,37 @@ class RowTable(ScrollView, can_focus=True):
             self._rows[key] = row
         return widened
 
+    def set_title(self, title: str) -> None:
+        """The title on the table's top line; setting the same one again draws nothing."""
+        if title != self._title:
+            self._title = title
+            self.border_title = title
+
     def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
-        """Replace every row; the cursor stays on the same key while it is still there."""
+        """Replace every row; the cursor stays on the same key while it is still there.
+
+        The same rows again change nothing and draw nothing; a row whose cells
+        did not change keeps what was drawn for it (a filter draws only what is
+        new), unless the column widths moved.
+        """
+        rows = list(rows)
+        if [key for key, _cells in rows] == self._keys and all(
+                self._rows[key] == [_one_line(c) for c in cells] + [""] * (len(self._columns) - len(cells))
+                for key, cells in rows):
+            return
         before = self.cursor_key
+        old_rows, widths = self._rows, [c.text_width for c in self._columns]
         self._keys, self._rows, self._index = [], {}, {}
         for column in self._columns:
             column.content = 0
         self._append(rows)
-        self._layout_changed()
+        self._width = None
+        self._share_room()
+        if widths != [c.text_width for c in self._columns]:
+            self._layout_changed()
+        else:
+            self._strips = {key: drawn for key, drawn in self._strips.items() if old_rows.get(key) == self._rows.get(key)}
+            self._size_changed()
         row = self._index.get(before, 0) if before is not None else 0
         if row != self.cursor_row:
             self.cursor_row = row  # the watcher scrolls and says so
@@ -255,13 +319,11 @@ class RowTable(ScrollView, can_focus=True):
         value = _one_line(value)
         self._rows[row_key][index] = value
         column = self._columns[index]
-        if column.width is None and cell_len(_plain(value)) > column.content:
+        if (column.width is None or column.flex) and cell_len(_plain(value)) > column.content:
             column.content = cell_len(_plain(value))
             self._layout_changed()
             return
-        for cursor in (False, True):
-            for parity in (0, 1):
-                self._strips.discard((row_key, cursor, parity))
+        self._strips.pop(row_key, None)
         row = self._index.get(row_key)
         if row is not None:
             self.refresh_line(row + 1)
@@ -352,13 +414,27 @@ class RowTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ drawing
     @property
-    def table_width(self) -> int:
+    def least_width(self) -> int:
+        """The table's width with flex columns at their least: beyond it, it scrolls sideways."""
         if self._width is None:
-            self._width = sum(c.text_width + 2 * PADDING for c in self._columns)
+            self._width = sum(c.least + 2 * PADDING for c in self._columns)
         return self._width
 
+    @property
+    def table_width(self) -> int:
+        """The width rows are drawn to: the least width, plus the room flex columns take."""
+        return self.least_width + sum(c.spare for c in self._columns)
+
+    def _share_room(self) -> None:
+        """Flex columns take the room the others leave, in turn, each up to its widest cell."""
+        spare = max(0, self._room - self.least_width)
+        for column in self._columns:
+            if column.flex:
+                column.spare = min(spare, column.most - column.least)
+                spare -= column.spare
+
     def _size_changed(self) -> None:
-        self.virtual_size = Size(self.table_width, len(self._keys) + 1)
+        self.virtual_size = Size(self.least_width, len(self._keys) + 1)
         self.refresh()
 
     def _layout_changed(self) -> None:
@@ -366,35 +442,71 @@ class RowTable(ScrollView, can_focus=True):
         self._strips.clear()
         self._header = None
         self._width = None
+        self._share_room()
         self._size_changed()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
-        self._header = None
+    def _room_changed(self, room: int) -> None:
+        """The width to draw in changed: flex columns follow it (drawn again, nothing laid out)."""
+        self._room = room
+        if any(c.flex for c in self._columns):
+            self._strips.clear()
+            self._header = None
+            self._share_room()
+
+    # ------------------------------------------------------------ focus
+    @property
+    def _focused(self) -> bool:
+        """Whether the keys go to this table now: the screen says so at once, the Focus event comes later."""
+        return self.is_attached and self.screen.focused is self
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Nothing to restyle: the table's look does not use ``:focus`` rules (see :meth:`_on_focus`)."""
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._strips.clear()  # the cursor's colours differ with focus
-        self.refresh()
+        event.prevent_default()  # Widget's own handler redraws the whole table; only the cursor line changes
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_changed()
 
     def _on_blur(self, event: events.Blur) -> None:
-        self._strips.clear()
-        self.refresh()
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+        self._focus_changed()
+
+    def _focus_changed(self) -> None:
+        """Only the cursor's colours differ with focus: redraw its line if the last frame drew the other ones.
+
+        They are chosen when a line is drawn, from the screen's focus (set before
+        the Focus event arrives), not by a ``:focus`` style rule: such a rule made
+        Textual restyle the table and both its scrollbars when the event came,
+        usually a frame after the tab or view it belongs to was drawn, so every
+        switch drew the table twice.
+        """
+        if self._drawn_focused is not None and self._drawn_focused != self._focused:
+            self.refresh_line(self.cursor_row + 1)
 
     def _frame_styles(self) -> dict:
         base = self.rich_style
         get = self.get_component_rich_style
+        cursor_style = get("row-table--cursor" if self._focused else "row-table--cursor-blurred")
         return {
             "base": base,
             "header": base + get("row-table--header"),
             **{(cursor, parity): base + get("row-table--odd-row" if parity else "row-table--even-row")
-               + (get("row-table--cursor") if cursor else Style())
+               + (cursor_style if cursor else Style())
                for cursor in (False, True) for parity in (0, 1)},
         }
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Look the row styles up once per frame, not once per line (``rich_style`` walks the DOM)."""
         self._styles = self._frame_styles()
+        self._drawn_focused = self._focused
+        room = self.scrollable_content_region.width
+        if room != self._room:
+            self._room_changed(room)  # known only now, after the layout: the first frame has the right widths
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -403,9 +515,9 @@ class RowTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if y == 0:
             style = styles["header"]
-            if self._header is None:
-                self._header = self._render_cells([c.label for c in self._columns], style, None)
-            return self._header.crop_extend(scroll_x, scroll_x + width, style)
+            if self._header is None or self._header[0] != style:
+                self._header = (style, self._render_cells([c.label for c in self._columns], style, None))
+            return self._header[1].crop_extend(scroll_x, scroll_x + width, style)
         index = scroll_y + y - 1
         if index >= len(self._keys):
             return Strip.blank(width, styles["base"])
@@ -413,11 +525,15 @@ class RowTable(ScrollView, can_focus=True):
         parity = index % 2 if self.zebra_stripes else 1
         style = styles[(cursor, parity)]
         key = self._keys[index]
-        strip = self._strips.get((key, cursor, parity))
+        drawn = self._strips.get(key)
+        if drawn is None:
+            if len(self._strips) >= STRIPS_KEPT:
+                self._strips.clear()  # scrolled through a long table: start again from the rows on screen
+            drawn = self._strips[key] = {}
+        strip = drawn.get(style)
         if strip is None:
             post = Style.from_color(color=style.color) if cursor else None
-            strip = self._render_cells(self._rows[key], style, post)
-            self._strips.set((key, cursor, parity), strip)
+            strip = drawn[style] = self._render_cells(self._rows[key], style, post)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
     def _render_cells(self, cells: Sequence[Cell], base: Style, post: Style | None) -> Strip:

@@ -1,0 +1,122 @@
+"""The facilitator's forecast: ask for one, then read it and pass it on.
+
+A forecast plays many futures of the exercise from where its clock stands
+(``cyclesim forecast``, docs/sweeps.md). These screens only gather the three
+choices and show the answer; the app (in process) or the host (for a seat)
+plays the futures, and the annex goes to a team through the ad-hoc inject form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from simulator.timefmt import parse_duration
+
+POLICIES = (("doctrine — decisions as domain.md recommends", "doctrine"), ("passive — nobody decides", "passive"))
+MAX_RUNS = 2000
+MAX_HORIZON = 30 * 24 * 60
+
+
+class ForecastRequestScreen(ModalScreen[dict[str, Any] | None]):
+    """How many futures, how far ahead, and who decides in them."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Run")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static("Forecast: possible evolutions from now", classes="form-title")
+            with VerticalScroll():
+                yield Label("Futures to play (1 to 2000)")
+                yield Input("100", id="runs")
+                yield Label("How far ahead (e.g. 48h, 3d)")
+                yield Input("48h", id="horizon")
+                yield Label("Who decides in them")
+                yield Select(POLICIES, value="doctrine", allow_blank=False, id="policy")
+                yield Static("The exercise goes on while they play; the result opens here.", classes="form-hint")
+                yield Static("", id="why")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Run (ctrl+s)", variant="primary", id="submit")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#runs").focus()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        runs_text = self.query_one("#runs", Input).value.strip()
+        horizon_text = self.query_one("#horizon", Input).value.strip()
+        if not runs_text.isdigit() or not 1 <= int(runs_text) <= MAX_RUNS:
+            self._complain(f"Futures: a whole number from 1 to {MAX_RUNS}, not {runs_text!r}.")
+            return
+        try:
+            horizon = parse_duration(horizon_text)
+        except ValueError as e:
+            self._complain(f"How far ahead: {e}.")
+            return
+        if not 60 <= horizon <= MAX_HORIZON:
+            self._complain("How far ahead: from 1h to 30d.")
+            return
+        self.dismiss({"runs": int(runs_text), "horizon": horizon, "policy": self.query_one("#policy", Select).value})
+
+    def _complain(self, message: str) -> None:
+        self.query_one("#why", Static).update(message)
+        self.app.bell()
+
+
+class ForecastResultScreen(ModalScreen[bool]):
+    """The table of outcomes ahead and the annex text; ``a`` sends the annex to a team (True), Escape closes."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("a", "send", "Send as annex")]
+
+    def __init__(self, lines: list[str], annex: str, where: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.lines = lines
+        self.annex = annex
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static("Forecast: possible evolutions", classes="form-title")
+            with VerticalScroll():
+                yield Static(Text("\n".join(self.lines), no_wrap=True, overflow="ellipsis"), classes="forecast-table")
+                yield Static(Text(self.annex), classes="forecast-annex")
+                if self.where:
+                    yield Static(Text(f"Kept in {self.where} (runs.csv, sweep.html)", style="dim"))
+            with Horizontal(classes="form-buttons"):
+                yield Button("Send to a team as annex (a)", variant="primary", id="send")
+                yield Button("Close (esc)", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close").focus()
+
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self) -> None:
+        self.action_send()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+    def action_send(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
