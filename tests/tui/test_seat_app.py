@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,21 @@ async def until(pilot, cond, timeout=10.0):
     raise AssertionError("condition not met in time")
 
 
+@asynccontextmanager
+async def seat(app: SeatApp):
+    """``app.run_test`` at 120x36; on the way out the seat's connection is closed, as a real seat's process exit does.
+
+    The app leaves its WebSocket open when it exits in-process, and a host
+    that stops waits its close timeout (2 s) for such a connection.
+    """
+    async with app.run_test(size=(120, 36)) as pilot:
+        try:
+            yield pilot
+        finally:
+            if app.driver is not None:
+                await app.driver.close()
+
+
 @pytest.fixture
 def served(tmp_path):
     with HostThread(tmp_path / "s") as h:
@@ -40,7 +56,7 @@ def served(tmp_path):
 async def test_team_seat_sees_its_inbox_and_decides(served):
     h = served
     app = SeatApp(h.url, seat="ie", token=h.tokens["ie"])
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with seat(app) as pilot:
         await until(pilot, lambda: app.state.role == "team")
         assert h.call(h.host.send_commcheck) == 1
         await until(pilot, lambda: app.state.commcheck == 1)
@@ -66,7 +82,7 @@ async def test_team_seat_sees_its_inbox_and_decides(served):
 
     # eu's seat, joining late, catches up on its own records only
     app2 = SeatApp(h.url, seat="eu", token=h.tokens["eu"])
-    async with app2.run_test(size=(120, 36)) as pilot:
+    async with seat(app2) as pilot:
         await until(pilot, lambda: app2.state.role == "team")
         assert not any(i.tlp == "TLP:RED" for i in app2.state.inbox)  # ie's RED never reached eu
         assert all("RED-ONLY" not in i.body for i in app2.state.inbox)
@@ -75,7 +91,7 @@ async def test_team_seat_sees_its_inbox_and_decides(served):
 async def test_answer_form_sends_the_decision(tmp_path):
     with HostThread(tmp_path / "s2") as h:
         app = SeatApp(h.url)  # no seat or token: the login form asks
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with seat(app) as pilot:
             await until(pilot, lambda: isinstance(app.screen, LoginScreen))
             app.screen.query_one("#seat", Input).value = "eu"
             app.screen.query_one("#token", Input).value = h.tokens["eu"]
@@ -99,7 +115,7 @@ async def test_answer_form_sends_the_decision(tmp_path):
 async def test_facilitator_seat_runs_the_comm_check_and_pulls_the_levers(tmp_path):
     with HostThread(tmp_path / "s3") as h:
         app = SeatApp(h.url, seat="facilitator", token=h.tokens["facilitator"])
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with seat(app) as pilot:
             await until(pilot, lambda: app.state.role == "facilitator" and app.state.seats)
             await pilot.pause()
             seats = app.query_one("#seats", RowTable)
