@@ -66,20 +66,30 @@ def test_browser_tab_joins_as_a_team_and_shows_its_inbox(tmp_path):
                             return True
                         page.wait_for_timeout(100)
                     return False
+
+                def settled(quiet_ms: int = 300, timeout: float = 15) -> None:
+                    """Until the app has drawn what it had to: no new terminal output for quiet_ms (bounded)."""
+                    end, count = time.monotonic() + timeout, -1
+                    while time.monotonic() < end and count != len(received):
+                        count = len(received)
+                        page.wait_for_timeout(quiet_ms)
+
                 assert seen("Join a cyclesim session", 15), "the login screen never arrived"
                 page.wait_for_selector("body.-first-byte", timeout=15000)
-                page.wait_for_timeout(1500)  # the terminal fits itself to the page and the app redraws: let it settle
-                page.mouse.click(1100, 150)  # give the page the keyboard (keys need a click first); not on the footer
-                page.wait_for_timeout(500)
-                page.keyboard.type("ie")
-                page.keyboard.press("Tab")
+                settled()  # the terminal fits itself to the page and the app redraws
+                # the keyboard to the terminal, without a click (a click is a mouse event for the app too)
+                page.focus(".xterm-helper-textarea")
+                page.keyboard.type("ie")  # into the seat field, focused when the form opened
+                settled()
+                page.keyboard.press("Tab")  # the focus moves a message later: keys typed at once would still land here
+                settled()
                 page.keyboard.type(token)
                 page.keyboard.press("Enter")
                 if not seen("Ireland national team", 20):
                     page.screenshot(path=str(tmp_path / "not-joined.png"))
                     raise AssertionError(f"the seat never joined (screenshot: {tmp_path / 'not-joined.png'})")
                 assert seen("Source-protected: the intruder", 10), "ie's inbox (its TLP:RED inject) never showed"
-                page.wait_for_timeout(500)
+                settled()
                 page.screenshot(path=str(tmp_path / "web-seat.png"))
             finally:
                 browser.close()
