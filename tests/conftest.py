@@ -86,6 +86,48 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)
 
 
+ROOT = SUITE.parent
+"""The checkout: no test may leave anything in it (tmp_path is the place)."""
+
+WATCHED = ("", "scenarios", "injects", "docs", "tests/data")
+"""Where a stray file would show: the top level (the working folder of in-process commands) and the data folders."""
+
+TOOL_FILES = {"__pycache__", ".pytest_cache", ".hypothesis"}
+"""What Python, pytest and Hypothesis keep in the checkout themselves (ignored by git)."""
+
+
+def _checkout_files() -> set[str]:
+    found = set()
+    for folder in WATCHED:
+        base = ROOT / folder
+        entries = base.iterdir() if folder == "" else base.rglob("*")
+        for path in entries:
+            parts = path.relative_to(ROOT).parts
+            if not TOOL_FILES.intersection(parts) and not parts[0].endswith(".egg-info"):
+                found.add("/".join(parts))
+    return found
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_BEFORE] = _checkout_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if the checkout has files it did not have before (in the controller, after every worker)."""
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    new = sorted(_checkout_files() - before)
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(f"tests wrote into the checkout ({ROOT}): " + ", ".join(new), red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[set]()
+
 GC_THRESHOLDS = (10_000, 20, 20)
 """The test process's collector thresholds (CPython's default is 700, 10, 10)."""
 
