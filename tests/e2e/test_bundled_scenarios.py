@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def cli(*args: str) -> Run:
     return cyclesim(*args, cwd=ROOT)
 
 
-@lru_cache(maxsize=None)
+@cache
 def declared(path: Path) -> dict:
     """A scenario file read as plain YAML, once (libyaml when there is one: pure-Python YAML costs ~0.2 s a file)."""
     with path.open(encoding="utf-8") as f:

@@ -18,12 +18,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from simulator.scenario.plan import Plan
 
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
 from simulator.journal.store import DB_NAME, HEAD_NAME
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]

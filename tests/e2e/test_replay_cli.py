@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from cli_support import cyclesim
@@ -15,7 +15,7 @@ POINTS = ROOT / "tests" / "data" / "engine" / "points.yaml"
 SHA = re.compile(r"^[0-9a-f]{64}\n$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def quiet_sha(*args: str) -> str:
     done = cyclesim("replay", *args, "--quiet")
     assert done.returncode == 0, done.stderr

@@ -39,7 +39,6 @@ from simulator.scenario.loader import load
 from simulator.scenario.plan import Plan
 from simulator.session.session import Session
 
-
 KILLS = [(1, 0, 3), (3, 1, 0), (5, 9, 3), (None, 0, 3), (7, 0, 0), (9, 15, 3), (11, 1, 0),
          (13, 0, 3), (None, 0, 0), (15, 2, 0), (17, 3, 3), (19, 0, 0), (21, 7, 3), (23, 1, 0)]
 """(actions to wait for, ms to sleep after that ack, the driver's pause in ms) for each SIGKILL.

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.scenario.plan import Plan
 from simulator.journal.journal import Journal, Record
 from simulator.report import build, render_html, render_markdown
 from simulator.scenario.model import Scenario
+from simulator.scenario.plan import Plan
 
 SCENARIO = {
     "format": "cyclesim/1", "id": "report-defects", "title": "Report defects", "summary": "s", "tlp": "TLP:GREEN",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from simulator.scenario.plan import Plan
-
 from simulator.engine.exercise import Exercise
 from simulator.report import build, render_html, render_markdown
 from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 

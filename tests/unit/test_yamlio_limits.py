@@ -101,7 +101,7 @@ def test_utf16_without_bom_is_recognised():
 
 
 def test_invalid_utf8_points_at_the_first_bad_byte():
-    problem = only_problem("title: ok\nname: Caf".encode() + b"\xe9 au lait\n")
+    problem = only_problem(b"title: ok\nname: Caf" + b"\xe9 au lait\n")
     assert (problem.line, problem.col) == (2, 10)
     assert "not UTF-8 text (byte 0xe9)" in problem.message
 
