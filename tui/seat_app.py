@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from simulator.errors import EXIT_BAD_INPUT
 from simulator.timefmt import format_time
 from tui.gctune import tune_gc, untune_gc
 from tui.remote import HostGone, HostMessages, LinkState, RemoteDriver
@@ -84,6 +85,8 @@ class SeatApp(App[int]):
         self.driver: RemoteDriver | None = None
         self.exit_reason = ""
         self._status_text = ""
+        self._interactive = False
+        """Seat and token were typed at the login screen (not given on the command line)."""
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -107,6 +110,7 @@ class SeatApp(App[int]):
         if self.seat_name and self._token:
             self._connect(self.seat_name, self._token)
         else:
+            self._interactive = True
             self.push_screen(LoginScreen(self.seat_name), self._logged_in)
 
     def _logged_in(self, result: tuple[str, str] | None) -> None:
@@ -160,8 +164,13 @@ class SeatApp(App[int]):
 
     @on(HostGone)
     def _gone(self, event: HostGone) -> None:
+        if self._interactive and self.panes is None and event.code == EXIT_BAD_INPUT:
+            # a refused login typed in this app (a browser seat): say why and ask again, do not end the session
+            self.driver = None
+            self.push_screen(LoginScreen(self.seat_name, problem=event.reason), self._logged_in)
+            return
         self.exit_reason = event.reason
-        self.exit(event.code)
+        self.exit(return_code=event.code)
 
     # ------------------------------------------------------------ attributes down
     async def _show_role(self) -> None:

@@ -129,3 +129,28 @@ async def test_facilitator_seat_runs_the_comm_check_and_pulls_the_levers(tmp_pat
         assert changed["channel"] == "excon" and changed["to"] == "cut" and changed["cause"] == "facilitator"
         injected = next(r for r in h.records() if r.kind == "facilitator.injected")
         assert injected["inject"]["to"] == ["CYCLONE", "PRESIDENCY"]
+
+
+async def test_a_refused_login_asks_again_with_the_reason_instead_of_ending(served):
+    """A browser seat types its token: a typo must not end the session ("Session ended"), only ask again."""
+    h = served
+    app = SeatApp(h.url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        app.screen.query_one("#seat", Input).value = "ie"
+        app.screen.query_one("#token", Input).value = "not-the-token"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.problem)
+        assert app.is_running and app.return_code is None
+        assert "Refused:" in str(app.screen.query_one("#login-problem").render())
+        assert app.screen.query_one("#seat", Input).value == "ie", "the seat typed is kept"
+        app.screen.query_one("#token", Input).value = h.tokens["ie"]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.role == "team")
+
+
+async def test_a_refused_seat_given_on_the_command_line_still_exits_2(served):
+    app = SeatApp(served.url, seat="ie", token="not-the-token")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 2 and app.exit_reason, (app.return_code, app.exit_reason)

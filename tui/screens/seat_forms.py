@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from rich.text import Text
 from textual.widgets import Button, Input, Label, Select, Static
 
 from simulator.timefmt import format_time
@@ -21,13 +22,17 @@ from simulator.timefmt import format_time
 class LoginScreen(ModalScreen[tuple[str, str] | None]):
     """Seat and token, when the command line (or the browser) did not give them."""
 
-    def __init__(self, seat: str | None, **kwargs):
+    def __init__(self, seat: str | None, problem: str = "", **kwargs):
         super().__init__(**kwargs)
         self.seat = seat or ""
+        self.problem = problem
+        """Why the last try was refused (the host's reason), shown above the fields."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login"):
             yield Label("Join a cyclesim session\nseat: a team id, facilitator or evaluator; then its token")
+            if self.problem:
+                yield Static(Text(f"Refused: {self.problem}", style="bold red"), id="login-problem")
             yield Input(self.seat, placeholder="seat, e.g. ie", id="seat")
             yield Input(placeholder="token", password=True, id="token")
             yield Button("Join", id="join", variant="primary")
