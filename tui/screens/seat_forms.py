@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from rich.text import Text
 from textual.widgets import Button, Input, Label, Select, Static
 
 from simulator.timefmt import format_time
