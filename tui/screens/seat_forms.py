@@ -84,9 +84,12 @@ class FieldsScreen(ModalScreen[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, frame: str, fields: list[tuple[str, str, list[str] | None]], **kwargs):
+    def __init__(self, title: str, frame: str, fields: list[tuple[str, str, list[str] | None]],
+                 values: dict[str, str] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.title_text, self.frame, self.fields = title, frame, fields
+        self.values = values or {}
+        """Text fields filled in beforehand (the person may change them)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fields"):
@@ -95,7 +98,7 @@ class FieldsScreen(ModalScreen[dict | None]):
                 if choices:
                     yield Select([(c, c) for c in choices], value=choices[0], allow_blank=False, id=f"f-{name}")
                 else:
-                    yield Input(placeholder=hint, id=f"f-{name}")
+                    yield Input(self.values.get(name, ""), placeholder=hint, id=f"f-{name}")
             yield Button("Send", id="send", variant="primary")
 
     @on(Button.Pressed, "#send")
