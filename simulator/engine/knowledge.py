@@ -26,9 +26,11 @@ level that is no longer true.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import wraps
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from simulator.journal.journal import Record
 from simulator.timefmt import format_time
@@ -118,13 +120,41 @@ class Fact:
         return out
 
 
+_T = TypeVar("_T")
+
+
+def _derived(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Compute ``fn(picture, *args)`` once per picture's facts; callers get a copy of a list or dict.
+
+    A picture's facts never change: :class:`Knowledge` hands out the same facts
+    (and the same :attr:`Picture.derived`) until one of its actors learns
+    something, then new ones. The doctrine reads every team's variables after
+    every record; this keeps them until they can differ.
+    """
+    key = fn.__name__
+
+    @wraps(fn)
+    def cached(picture: Picture, *args: Any) -> _T:
+        k = (key, *args) if args else key
+        try:
+            value = picture.derived[k]
+        except KeyError:
+            value = picture.derived[k] = fn(picture, *args)
+        return value.copy() if isinstance(value, (dict, list)) else value  # type: ignore[return-value]
+
+    return cached
+
+
 @dataclass(frozen=True)
 class Picture:
     """What one actor, or a team (the union over the actors it plays), knows at a time."""
 
     who: str
     at: int
-    facts: dict[str, Fact]
+    facts: Mapping[str, Fact]
+    """Read-only: a team's facts are shared by the pictures handed out until its actors learn something."""
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values computed from :attr:`facts` (colours, variables, members, flags, the assessed level)."""
 
     @property
     def eccs(self) -> int | None:
@@ -139,6 +169,7 @@ class Picture:
         f = self.facts.get(name)
         return default if f is None else f.value
 
+    @_derived
     def ms_colours(self) -> dict[str, str]:
         """Worst known impact colour per Member State, in MS order."""
         worst: dict[str, str] = {}
@@ -149,11 +180,13 @@ class Picture:
                     worst[ms] = f.value
         return dict(sorted(worst.items()))
 
+    @_derived
     def members(self, name: str) -> list[str]:
         """Elements of a set-valued fact known to be in it (``capacity_exceeded`` -> ``['IE']``)."""
         prefix = name + "."
         return sorted(k[len(prefix):] for k, f in self.facts.items() if k.startswith(prefix) and f.value)
 
+    @_derived
     def variables(self) -> dict[str, Any]:
         """The condition variables (conditions.VARIABLES) as this picture knows them.
 
@@ -178,6 +211,7 @@ class Picture:
         })
         return v
 
+    @_derived
     def flags(self) -> dict[str, bool]:
         return {k[len("flag."):]: bool(f.value) for k, f in sorted(self.facts.items()) if k.startswith("flag.")}
 
@@ -309,6 +343,12 @@ class Knowledge:
         self._vias: dict[str, str] = {}
         self._team_of: dict[str, str] = {}
         """Actor -> the (first, non-facilitator) team that plays it."""
+        self._learned = 0
+        """How many times any actor learned something: stamps what a cached union was built from."""
+        self._learned_at: dict[str, int] = {}
+        """Actor -> :attr:`_learned` when it last learned something."""
+        self._unions: dict[tuple[str, ...], tuple[int, Mapping[str, Fact], dict[Any, Any]]] = {}
+        """Actors -> (stamp, merged facts, derived values) of their union, valid while none of them learns."""
         for r in records:
             self.feed(r)
 
@@ -318,13 +358,25 @@ class Knowledge:
 
     def team(self, team: str) -> Picture:
         """The union of the pictures of the actors ``team`` plays; the latest learned value of a fact wins."""
+        facts, derived = self._union(tuple(self.teams.get(team, ())))
+        return Picture(team, self.at, facts, derived)
+
+    def _union(self, actors: tuple[str, ...]) -> tuple[Mapping[str, Fact], dict[Any, Any]]:
+        """The merged facts of ``actors`` and their derived values, rebuilt only after one of them learned."""
+        cached = self._unions.get(actors)
+        learned_at = self._learned_at
+        if cached is not None and all(learned_at.get(a, 0) <= cached[0] for a in actors):
+            return cached[1], cached[2]
         merged: dict[str, Fact] = {}
-        for a in self.teams.get(team, ()):
+        for a in actors:
             for name, f in self.pictures.get(a, {}).items():
                 old = merged.get(name)
                 if old is None or f.learned > old.learned:
                     merged[name] = f
-        return Picture(team, self.at, merged)
+        facts: Mapping[str, Fact] = MappingProxyType(merged)
+        derived: dict[Any, Any] = {}
+        self._unions[actors] = (self._learned, facts, derived)
+        return facts, derived
 
     def truth(self) -> Truth:
         return Truth(self.at, self.truth_eccs, dict(self.truth_facts), dict(self.truth_since))
@@ -357,6 +409,8 @@ class Knowledge:
         f = Fact(name, value, t, source, via, actor, assessed_by, assessed_at, None if seen == t else seen)
         pic[name] = f
         self.learned_log.append(f)
+        self._learned += 1
+        self._learned_at[actor] = self._learned
 
     def _register(self, cause: str, learners: _Learners) -> None:
         self._causes[cause] = learners
@@ -525,6 +579,7 @@ _HANDLERS = {
 }
 
 
+@_derived
 def assess(picture: Picture) -> int:
     """The ECCS level a team would assess from its picture alone (the published scale, domain.md §7.6)."""
     from simulator.engine import severity
