@@ -152,22 +152,37 @@ class IncidentRun:
         if m.spread.start > self.core.now:
             yield self.core.timeout(m.spread.start - self.core.now)
         dt = m.spread.tick / 60
+        rate, contagion = m.spread.rate, m.spread.contagion
+        draws: dict[str, Any] = {}
+        """Entity -> its spread stream's ``random``, looked up once (the streams are the same objects)."""
         while self.core.now + m.spread.tick <= until and not self.ex.ended:
             yield self.core.timeout(m.spread.tick)
             active: dict[str, int] = {}
             for e in self.entities.values():
-                if e.active:
+                if e.phase in ACTIVE:
                     active[e.ms] = active.get(e.ms, 0) + 1
             factors: dict[str, float] = {}
+            # The chance of a hit depends on the entity only through its MS (and the tempo, which a hit
+            # could change): worked out once per MS and tempo, by the same expression, so the same floats.
+            chance: dict[str, float] = {}
+            tempo = self.tempo
             for e in list(self.entities.values()):
                 if e.phase != "exposed":
                     continue
-                f = factors.get(e.ms)
-                if f is None:
-                    f = factors[e.ms] = self.factor(e.ms)
-                hazard = m.spread.rate * self.tempo * f * (1 + m.spread.contagion * active.get(e.ms, 0))
-                p = 1 - math.exp(-hazard * dt)
-                if self.core.rng(f"incident:spread:{e.id}").random() < p:
+                if self.tempo != tempo:
+                    chance.clear()
+                    tempo = self.tempo
+                p = chance.get(e.ms)
+                if p is None:
+                    f = factors.get(e.ms)
+                    if f is None:
+                        f = factors[e.ms] = self.factor(e.ms)
+                    hazard = rate * tempo * f * (1 + contagion * active.get(e.ms, 0))
+                    p = chance[e.ms] = 1 - math.exp(-hazard * dt)
+                draw = draws.get(e.id)
+                if draw is None:
+                    draw = draws[e.id] = self.core.rng(f"incident:spread:{e.id}").random
+                if draw() < p:
                     self.compromise(e, "spread")
 
     def _seed(self, seed) -> None:
