@@ -428,7 +428,7 @@ class Exercise:
             for report in reports:
                 self.file_report(entity, report, cause=cause)
         if changes:
-            self._rescore(cause)
+            self._rescore(cause, changes)
         if "art222" in changes and changes["art222"][1] is True and self.state.ipcr != "full":
             self._art222_ipcr(cause)
 
@@ -443,8 +443,9 @@ class Exercise:
         self.core.later(minutes, lambda: self.apply_effects(
             Effects(ipcr="full"), cause=f"Art. 222 invoked ({cause}): IPCR full activation"))
 
-    def _rescore(self, cause: str) -> None:
-        new = sev.compute(self.state)
+    def _rescore(self, cause: str, changes: dict[str, list] | None = None) -> None:
+        # the severity is always that of the state before this change: what ECCS does not read keeps it
+        new = sev.compute(self.state) if changes is None or sev.moved_by(changes) else self.severity
         if new.level != self.severity.level:
             old = self.severity
             self.severity = new
