@@ -97,6 +97,8 @@ class FieldSpec:
     type_name: str
     exact: frozenset[type] | None = None
     """For scalar fields: the value types it accepts (a float must also be finite)."""
+    open: bool = False
+    """Whether a value that passed the check may still hold NaN or infinity (see :data:`OPEN_FIELDS`)."""
 
 
 def _specs(cls: type) -> dict[str, FieldSpec]:
@@ -108,7 +110,7 @@ def _specs(cls: type) -> dict[str, FieldSpec]:
         if get_origin(tp) is Annotated:
             key = next((m.name for m in get_args(tp)[1:] if isinstance(m, Key)), key)
         required = f.default is f.default_factory  # both MISSING: no default
-        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp))
+        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp), _open(tp))
     return out
 
 
@@ -117,9 +119,7 @@ SPECS: dict[str, dict[str, FieldSpec]] = {name: _specs(cls) for name, cls in KIN
 _REQUIRED: dict[str, frozenset[str]] = {k: frozenset(f for f, s in v.items() if s.required) for k, v in SPECS.items()}
 _ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in SPECS.items()}
 OPEN_FIELDS: dict[str, frozenset[str]] = {
-    name: frozenset(spec.key for spec in specs.values()
-                    if _open(get_type_hints(KINDS[name], include_extras=True)[spec.attr]))
-    for name, specs in SPECS.items()}
+    name: frozenset(spec.key for spec in specs.values() if spec.open) for name, specs in SPECS.items()}
 """Record kind -> the keys whose values :func:`check` does not look inside (objects, Any): the only
 places a NaN or an infinity can still be after the check (floats it checks must be finite)."""
 
