@@ -39,6 +39,7 @@ from simulator.engine.picture import (  # noqa: F401 (the values pictures are ma
     Picture,
     Truth,
     _derived,
+    carry_over,
 )
 from simulator.journal.journal import Record
 from simulator.timefmt import format_time
@@ -84,6 +85,10 @@ INITIAL_CAUSE = "initial"
 BRIEFING = "exercise briefing (initial situation)"
 REGIME_FACT = {"NIS2": "significant", "DORA": "major"}
 """The incident an entity is aware of when a clock of that regime starts for it."""
+
+ASSESS_READS = ("impact.", "capacity_exceeded.", "significant.", "major.", "outlook", "cross_border", "threat_severity",
+                "exposure", "internal_market", "public_safety")
+"""What :func:`assess` reads of a picture (names and prefixes; ``cross_border`` covers ``cross_border_dependency``)."""
 
 ASSESSED_PREFIXES = ("impact.", "capacity_exceeded.", "outlook", "cross_border", "threat_severity", "exposure")
 """Facts an assessment shares besides the ECCS level: the impact picture it rests on."""
@@ -169,12 +174,11 @@ class Knowledge:
         self._vias: dict[str, str] = {}
         self._team_of: dict[str, str] = {}
         """Actor -> the (first, non-facilitator) team that plays it."""
-        self._learned = 0
-        """How many times any actor learned something: stamps what a cached union was built from."""
         self._learned_at: dict[str, int] = {}
-        """Actor -> :attr:`_learned` when it last learned something."""
+        """Actor -> the length of :attr:`learned_log` when it last learned something."""
         self._unions: dict[tuple[str, ...], tuple[int, Mapping[str, Fact], dict[Any, Any]]] = {}
-        """Actors -> (stamp, merged facts, derived values) of their union, valid while none of them learns."""
+        """Actors -> (length of the log, merged facts, derived values) of their union, valid while none of them
+        learns; what they learned since is in the log after that length."""
         for r in records:
             self.feed(r)
 
@@ -193,6 +197,7 @@ class Knowledge:
         learned_at = self._learned_at
         if cached is not None and all(learned_at.get(a, 0) <= cached[0] for a in actors):
             return cached[1], cached[2]
+        changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in actors}
         merged: dict[str, Fact] = {}
         for a in actors:
             for name, f in self.pictures.get(a, {}).items():
@@ -200,8 +205,8 @@ class Knowledge:
                 if old is None or f.learned > old.learned:
                     merged[name] = f
         facts: Mapping[str, Fact] = MappingProxyType(merged)
-        derived: dict[Any, Any] = {}
-        self._unions[actors] = (self._learned, facts, derived)
+        derived: dict[Any, Any] = {} if cached is None else carry_over(cached[2], changed, facts)
+        self._unions[actors] = (len(self.learned_log), facts, derived)
         return facts, derived
 
     def truth(self) -> Truth:
@@ -235,8 +240,7 @@ class Knowledge:
         f = Fact(name, value, t, source, via, actor, assessed_by, assessed_at, None if seen == t else seen)
         pic[name] = f
         self.learned_log.append(f)
-        self._learned += 1
-        self._learned_at[actor] = self._learned
+        self._learned_at[actor] = len(self.learned_log)
 
     def _register(self, cause: str, learners: _Learners) -> None:
         self._causes[cause] = learners
@@ -405,7 +409,7 @@ _HANDLERS = {
 }
 
 
-@_derived
+@_derived(lambda: ASSESS_READS)
 def assess(picture: Picture) -> int:
     """The ECCS level a team would assess from its picture alone (the published scale, domain.md §7.6)."""
     from simulator.engine import severity

@@ -68,27 +68,64 @@ class Fact:
 
 _T = TypeVar("_T")
 
+_READS: dict[str, Callable[..., tuple[str, ...]] | None] = {}
+"""Derived value -> the fact names, or name prefixes, it reads given its arguments (None: any fact)."""
 
-def _derived(fn: Callable[..., _T]) -> Callable[..., _T]:
+
+def _derived(reads: Callable[..., tuple[str, ...]] | None) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
     """Compute ``fn(picture, *args)`` once per picture's facts; callers get a copy of a list or dict.
 
-    A picture's facts never change: :class:`Knowledge` hands out the same facts
-    (and the same :attr:`Picture.derived`) until one of its actors learns
-    something, then new ones. The doctrine reads every team's variables after
-    every record; this keeps them until they can differ.
+    A picture's facts never change: :class:`~simulator.engine.knowledge.Knowledge`
+    hands out the same facts (and the same :attr:`Picture.derived`) until one of
+    its actors learns something; then :func:`carry_over` keeps every value whose
+    ``reads`` (names or prefixes, from the value's arguments) the news does not
+    touch. The doctrine reads every team's variables and assessed level after
+    every record, and most news (trust, reach) leaves most of them as they were.
     """
-    key = fn.__name__
 
-    @wraps(fn)
-    def cached(picture: Picture, *args: Any) -> _T:
-        k = (key, *args) if args else key
-        try:
-            value = picture.derived[k]
-        except KeyError:
-            value = picture.derived[k] = fn(picture, *args)
-        return value.copy() if isinstance(value, (dict, list)) else value  # type: ignore[return-value]
+    def wrap(fn: Callable[..., _T]) -> Callable[..., _T]:
+        key = fn.__name__
+        _READS[key] = reads
 
-    return cached
+        @wraps(fn)
+        def cached(picture: Picture, *args: Any) -> _T:
+            k = (key, *args) if args else key
+            try:
+                value = picture.derived[k]
+            except KeyError:
+                value = picture.derived[k] = fn(picture, *args)
+            return value.copy() if isinstance(value, (dict, list)) else value  # type: ignore[return-value]
+
+        return cached
+
+    return wrap
+
+
+_PATCHABLE = frozenset(INITIAL) - frozenset(SET_FACTS)
+"""Facts that are condition variables as they are: news of them changes only their own entry of ``variables``."""
+
+
+def carry_over(derived: dict[Any, Any], changed: set[str], facts: Mapping[str, Fact]) -> dict[Any, Any]:
+    """What of ``derived`` still holds for ``facts`` once the facts named ``changed`` are news.
+
+    A value none of whose reads changed is kept as it is; ``variables`` after
+    news of plain scalars only (trust, reach, outlook) is kept with those
+    entries set to their new values, as working it out again would set them.
+    """
+    out: dict[Any, Any] = {}
+    for key, value in derived.items():
+        name, args = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+        reads = _READS.get(name)
+        if reads is not None:
+            prefixes = reads(*args)
+            if not any(n.startswith(prefixes) for n in changed):
+                out[key] = value
+        elif name == "variables" and changed <= _PATCHABLE:
+            value = dict(value)
+            for n in changed:
+                value[n] = facts[n].value
+            out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -115,7 +152,7 @@ class Picture:
         f = self.facts.get(name)
         return default if f is None else f.value
 
-    @_derived
+    @_derived(lambda: ("impact.",))
     def ms_colours(self) -> dict[str, str]:
         """Worst known impact colour per Member State, in MS order."""
         worst: dict[str, str] = {}
@@ -126,13 +163,13 @@ class Picture:
                     worst[ms] = f.value
         return dict(sorted(worst.items()))
 
-    @_derived
+    @_derived(lambda name: (name + ".",))
     def members(self, name: str) -> list[str]:
         """Elements of a set-valued fact known to be in it (``capacity_exceeded`` -> ``['IE']``)."""
         prefix = name + "."
         return sorted(k[len(prefix):] for k, f in self.facts.items() if k.startswith(prefix) and f.value)
 
-    @_derived
+    @_derived(None)
     def variables(self) -> dict[str, Any]:
         """The condition variables (conditions.VARIABLES) as this picture knows them.
 
@@ -157,7 +194,7 @@ class Picture:
         })
         return v
 
-    @_derived
+    @_derived(lambda: ("flag.",))
     def flags(self) -> dict[str, bool]:
         return {k[len("flag."):]: bool(f.value) for k, f in sorted(self.facts.items()) if k.startswith("flag.")}
 

@@ -115,3 +115,21 @@ def test_doctrine_teams_for_is_the_plan_s_answer():
         control = [fac.id] if fac is not None and ex.plan.may_take(fac.id, d) else []
         assert doctrine._teams_for(d.id) == played + control
         assert doctrine._teams_for(d.id) == played + control, "asked again, from its cache"
+
+
+def test_news_of_trust_keeps_what_it_cannot_change_and_news_of_impact_does_not():
+    k = Knowledge()
+    k.teams["ie"] = ["CSIRT-IE"]
+    k._teach("CSIRT-IE", "impact.IE/health", "red", 1, "X", "test")
+    first = k.team("ie")
+    level, colours = assess(first), first.ms_colours()
+    assert first.variables()["public_trust"] == 0.7
+    k._teach("CSIRT-IE", "public_trust", 0.5, 2, "public sphere", "test")
+    second = k.team("ie")
+    assert second.derived is not first.derived and second.derived["assess"] == level, "the assessed level is kept"
+    assert second.derived["ms_colours"] is first.derived["ms_colours"], "the colours are kept"
+    assert second.variables()["public_trust"] == 0.5 and second.variables()["ms_red"] == 1, "variables are patched"
+    k._teach("CSIRT-IE", "impact.IE/energy", "red", 3, "Y", "test")
+    third = k.team("ie")
+    assert "ms_colours" not in third.derived and "assess" not in third.derived, "impact news: worked out again"
+    assert third.ms_colours() == colours and assess(third) == level
