@@ -145,8 +145,16 @@ class Exercise:
         """Process events with time < ``until`` (or to the end) and move the clock there."""
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
+        env, inputs = self.env, self._inputs
         while not self.ended:
             self._drain()
+            if not inputs:  # nothing queued from outside (most runs): step without asking the queue twice
+                nxt = env.peek()
+                if nxt > end or (not inclusive and nxt >= end):
+                    break
+                env.step()
+                self.steps += 1
+                continue
             self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
             nxt = self.env.peek()
             timed = self._inputs.pop_timed(nxt, end, inclusive)

@@ -153,35 +153,35 @@ class IncidentRun:
             yield self.core.timeout(m.spread.start - self.core.now)
         dt = m.spread.tick / 60
         rate, contagion = m.spread.rate, m.spread.contagion
-        draws: dict[str, Any] = {}
-        """Entity -> its spread stream's ``random``, looked up once (the streams are the same objects)."""
+        order: list[tuple[Entity, str, Any]] = []
+        """Every entity in order, with its MS and its spread stream's ``random`` (the same stream objects),
+        made again only when the adversary exposes more."""
         while self.core.now + m.spread.tick <= until and not self.ex.ended:
             yield self.core.timeout(m.spread.tick)
+            if len(order) != len(self.entities):
+                order = [(e, e.ms, self.core.rng(f"incident:spread:{e.id}").random) for e in self.entities.values()]
             active: dict[str, int] = {}
-            for e in self.entities.values():
+            for e, ms, _draw in order:
                 if e.phase in ACTIVE:
-                    active[e.ms] = active.get(e.ms, 0) + 1
+                    active[ms] = active.get(ms, 0) + 1
             factors: dict[str, float] = {}
             # The chance of a hit depends on the entity only through its MS (and the tempo, which a hit
             # could change): worked out once per MS and tempo, by the same expression, so the same floats.
             chance: dict[str, float] = {}
             tempo = self.tempo
-            for e in list(self.entities.values()):
+            for e, ms, draw in order:
                 if e.phase != "exposed":
                     continue
                 if self.tempo != tempo:
                     chance.clear()
                     tempo = self.tempo
-                p = chance.get(e.ms)
+                p = chance.get(ms)
                 if p is None:
-                    f = factors.get(e.ms)
+                    f = factors.get(ms)
                     if f is None:
-                        f = factors[e.ms] = self.factor(e.ms)
-                    hazard = rate * tempo * f * (1 + contagion * active.get(e.ms, 0))
-                    p = chance[e.ms] = 1 - math.exp(-hazard * dt)
-                draw = draws.get(e.id)
-                if draw is None:
-                    draw = draws[e.id] = self.core.rng(f"incident:spread:{e.id}").random
+                        f = factors[ms] = self.factor(ms)
+                    hazard = rate * tempo * f * (1 + contagion * active.get(ms, 0))
+                    p = chance[ms] = 1 - math.exp(-hazard * dt)
                 if draw() < p:
                     self.compromise(e, "spread")
 
