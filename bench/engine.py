@@ -26,10 +26,11 @@ Figures printed (replays of the same scenario and seed):
   simpy scheduling the same timetable (as many timeouts, at the same times,
   from a trivial process) measured in the same run; 1.0 would mean the engine
   adds nothing to simpy's own scheduling cost;
-- replays run inside ``simulator.engine.batch.batch_gc()``, as ``cyclesim replay``
-  runs them (cyclic collector paused, one collection at the end); with
-  ``--tune-gc`` one more replay runs with the collector on, as a library user
-  who does not use batch_gc gets it;
+- replays run inside ``simulator.engine.batch.single_run_gc()``, as ``cyclesim
+  replay`` runs them (cyclic collector paused, what the run built frozen at the
+  end); between replays, outside the timing, the previous exercise is dropped
+  and collected, so one exercise at a time is alive; with ``--tune-gc`` one more
+  replay runs with the collector on, as a library user who pauses nothing gets it;
 - ``cli_wall_s``: median wall time of ``python -m simulator replay REF
   --policy doctrine --quiet`` in a fresh interpreter (imports, loading and
   validation included) for the reference scenario (vital-signs, or the
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -60,7 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from simulator.engine.batch import batch_gc  # noqa: E402
+from simulator.engine.batch import single_run_gc  # noqa: E402
 from simulator.engine.exercise import Exercise  # noqa: E402
 from simulator.players.policies import POLICIES  # noqa: E402
 from simulator.scenario.model import EU_MEMBER_STATES, Scenario  # noqa: E402
@@ -123,14 +125,20 @@ def build(records: int) -> Scenario:
 
 
 def replay(plan: Plan, seed: int, policy: str, batch: bool = True) -> Exercise:
-    """One replay, run the way `cyclesim replay` runs it (collector paused) unless batch=False."""
+    """One replay, run the way `cyclesim replay` runs it (collector paused, run frozen) unless batch=False."""
     ex = Exercise(plan, seed=seed, sources=[POLICIES[policy]()])
     if batch:
-        with batch_gc():
+        with single_run_gc():
             ex.run()
     else:
         ex.run()
     return ex
+
+
+def release() -> None:
+    """Free the replays dropped so far before the next one (outside the timing): unfreeze, collect their cycles."""
+    gc.unfreeze()
+    gc.collect()
 
 
 def timetable(plan: Plan, seed: int, policy: str) -> list[float]:
@@ -219,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         cpus.append(time.process_time() - c0)
         records, events, sha = len(ex.journal), ex.steps, ex.journal.export_hash()
         del ex
+        release()
     wall = min(walls)
     print(f"replay ({args.policy}, seed {args.seed}): {records} records, {events} simpy events, "
           f"best of {args.repeats}: {wall:.2f} s wall, {min(cpus):.2f} s cpu "
@@ -235,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     tracemalloc.stop()
     assert again.journal.export_hash() == sha, "the traced replay gave another journal"
     del again
+    release()
     print(f"peak_python_mb: {peak / 2**20:.1f}  (tracemalloc peak during one replay)")
 
     times = timetable(plan, args.seed, args.policy)

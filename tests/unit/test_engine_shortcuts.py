@@ -79,3 +79,14 @@ def test_the_public_sphere_skips_only_steps_that_change_nothing(monkeypatch):
     long = Exercise(plan, seed=4, sources=[POLICIES["passive"]()])
     long.run()
     assert short.journal.export_hash() == long.journal.export_hash()
+
+
+def test_the_streamed_export_hash_is_the_hash_of_the_export():
+    import hashlib
+
+    from simulator.journal.journal import Journal
+
+    ex = Exercise(_plan("vital-signs"), seed=1, sources=[POLICIES["doctrine"]()])
+    ex.run(until=48 * 60)
+    for journal in (Journal(), Journal(list(ex.journal)[:1]), ex.journal):
+        assert journal.export_hash() == hashlib.sha256(journal.export_bytes()).hexdigest()
