@@ -176,6 +176,8 @@ class Knowledge:
         """Actor -> the (first, non-facilitator) team that plays it."""
         self._learned_at: dict[str, int] = {}
         """Actor -> the length of :attr:`learned_log` when it last learned something."""
+        self._grown_at: dict[str, int] = {}
+        """Actor -> the length of :attr:`learned_log` when it last learned a fact it had no value for."""
         self._unions: dict[tuple[str, ...], tuple[int, Mapping[str, Fact], dict[Any, Any]]] = {}
         """Actors -> (length of the log, merged facts, derived values) of their union, valid while none of them
         learns; what they learned since is in the log after that length."""
@@ -199,11 +201,25 @@ class Knowledge:
             return cached[1], cached[2]
         changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in actors}
         merged: dict[str, Fact] = {}
-        for a in actors:
-            for name, f in self.pictures.get(a, {}).items():
-                old = merged.get(name)
-                if old is None or f.learned > old.learned:
-                    merged[name] = f
+        if cached is not None and all(self._grown_at.get(a, 0) <= cached[0] for a in actors):
+            # only new values of facts each actor already had: every actor's facts keep their order, so the
+            # union keeps its order too, and only the changed names need their latest value again
+            merged.update(cached[1])
+            pictures = [self.pictures.get(a, {}) for a in actors]
+            for name in changed:
+                best: Fact | None = None
+                for pic in pictures:
+                    f = pic.get(name)
+                    if f is not None and (best is None or f.learned > best.learned):
+                        best = f
+                assert best is not None  # an actor of the union learned it
+                merged[name] = best
+        else:
+            for a in actors:
+                for name, f in self.pictures.get(a, {}).items():
+                    old = merged.get(name)
+                    if old is None or f.learned > old.learned:
+                        merged[name] = f
         facts: Mapping[str, Fact] = MappingProxyType(merged)
         derived: dict[Any, Any] = {} if cached is None else carry_over(cached[2], changed, facts)
         self._unions[actors] = (len(self.learned_log), facts, derived)
@@ -241,6 +257,8 @@ class Knowledge:
         pic[name] = f
         self.learned_log.append(f)
         self._learned_at[actor] = len(self.learned_log)
+        if old is None:
+            self._grown_at[actor] = len(self.learned_log)
 
     def _register(self, cause: str, learners: _Learners) -> None:
         self._causes[cause] = learners
