@@ -23,6 +23,9 @@ def add_arguments(p) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster (tcp://HOST:PORT)")
     p.add_argument("--out", metavar="DIR", help="also write DIR/runs.csv, DIR/sweep.json and DIR/sweep.html")
     p.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object (runs, fork_at, until, policy, lines: the table, annex: the text "
+                        "to send a team with an assessment) instead of the table")
 
 
 def run(args) -> int:
@@ -72,8 +75,8 @@ def run(args) -> int:
 def _run(args, plan, out, fork, played, scenario, until, where) -> int:
     import shlex
 
+    from simulator.sweep.outlook import outlook_of
     from simulator.sweep.pool import default_workers
-    from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
     from simulator.sweep.write import finish
     from simulator.timefmt import format_time
 
@@ -90,14 +93,19 @@ def _run(args, plan, out, fork, played, scenario, until, where) -> int:
 
     result = finish(plan, out, meta, workers=args.workers or default_workers(), scheduler=args.scheduler,
                     show_progress=False if args.no_progress else None, replay=replay)
+    outlook = outlook_of(result, scenario.id, fork, min(until, scenario.duration), args.policy)
+    if args.json:
+        import json
+
+        print(json.dumps({"runs": outlook.runs, "policy": outlook.policy, "fork_at": format_time(outlook.fork_at),
+                          "until": format_time(outlook.until), "seconds": round(result.seconds, 3),
+                          "interrupted": result.interrupted, "lines": outlook.lines(), "annex": outlook.annex()},
+                         ensure_ascii=False, sort_keys=True))
+        return 130 if result.interrupted else 0
     print(f"forecast of {where} from {format_time(fork.at)} to {ahead}: {len(result.rows)} futures "
           f"under {args.policy}, in {result.seconds:.2f} s")
-    measures = measure_columns(result.columns)
-    width = max((len(m) for m in measures), default=8)
-    print(f"{'measure':<{width}}  " + "  ".join(f"{'p' + str(q):>7}" for q in PERCENTILES) + "     none")
-    for m in measures:
-        d = distribution(result.rows, m)
-        print(f"{m:<{width}}  " + "  ".join(f"{fmt(d.percentiles[q]):>7}" for q in PERCENTILES) + f"  {d.missing:>7}")
+    for line in outlook.lines():
+        print(line)
     if args.out:
         print(f"wrote runs.csv, sweep.json, sweep.html in {out}")
     return 130 if result.interrupted else 0

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.decisions import who_may
 from simulator.decisions.ports import ExercisePort
 from simulator.scenario.catalogue import param_problems
 from simulator.scenario.conditions import parse
@@ -105,12 +106,10 @@ class DecisionDesk:
                 reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
             elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
                 reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
-        if d.id == "D01" and params.get("entity"):
-            reasons += self._reporting_entity(team, str(params["entity"]))
         reasons += self._who_may(team, d.id, params)
         # decide on what you know: preconditions read the deciding team's picture; a
         # failure that is true in the world is "not known to you yet", not "not true"
-        ctx = self.ex.known_context(team, params)
+        ctx = self.ex.known_context(team, params, d.id)
         reads: dict[str, Any] = {}
         conditions = []
         for req in d.requires:
@@ -120,34 +119,21 @@ class DecisionDesk:
             if not verdict.ok:
                 because = f" — {req.because}" if req.because else ""
                 if parse(req.expr).holds(self.ex.context(params)):
-                    reasons.append(self.ex.not_known(team, verdict.reads, verdict.reason) + because)
+                    reasons.append(self.ex.not_known(team, verdict.reads, verdict.reason, d.id) + because)
                 else:
                     reasons.append(f"{verdict.reason}{because}")
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
 
     def _who_may(self, team: str, decision: str, params: dict) -> list[str]:
-        """Who may decide what, beyond the actor kinds: the Member State's own acts (domain.md §5.4, §5.6, §6, §1.6)."""
-        if self.ex.plan.teams[team].facilitator:
-            return []
-        own = self.own_ms(team)
-        ms = str(params.get("ms") or "")
-        if decision in ("D15", "D17") and ms and ms != own:
-            act = "invoke Art. 222 TFEU" if decision == "D15" else "attribute nationally"
-            return [f"only {ms}'s own government may {act} for {ms}; team {team} plays {own or 'no Member State'}"]
-        if decision == "D15" and ms and ms not in self.ex.state.capacity_exceeded:
-            return [(f"the response capacity of {ms} is not exceeded: Art. 222 is invoked by a Member State whose own "
-                     "capacities are overwhelmed (Decision 2014/415/EU)")]
-        if decision == "D23":
-            proposer = str(params.get("proposer") or "")
-            if proposer and proposer not in EU_MEMBER_STATES and proposer != "HR":
-                return [(f"parameter 'proposer' must be a Member State code or HR, not {proposer!r}: a listing is "
-                         "proposed by a Member State or the High Representative (Decision 2019/797)")]
-        if decision == "D09":
-            asked = self._reserve_requests.get(own or team)
-            if asked is not None:
-                return [(f"{own or team} already requested the Reserve at {_t(asked)}: one request per Member State "
-                         "and incident gets one answer (Regulation (EU) 2025/38)")]
-        return []
+        """Who may decide what, beyond the actor kinds: the rules of :mod:`simulator.decisions.who_may`."""
+        plan = self.ex.plan
+        actors = plan.network.actors
+        return who_may.refusals(who_may.Asking(
+            team=team, decision=decision, params=params, own_ms=self.own_ms(team),
+            facilitator=plan.teams[team].facilitator, capacity_exceeded=self.ex.state.capacity_exceeded,
+            reserve_asked=self._reserve_requests,
+            entity_kind=lambda a: actors[a].kind if a in actors else None,
+            entity_team=plan.team_of_actor.get))
 
     def own_ms(self, team: str) -> str | None:
         """The Member State a team plays (its first played actor with one), or None."""
@@ -156,17 +142,6 @@ class DecisionDesk:
             if a in actors and actors[a].ms:
                 return actors[a].ms
         return None
-
-    def _reporting_entity(self, team: str, entity: str) -> list[str]:
-        """An entity's report is filed by the team that plays it, or by the facilitator for a simulated one."""
-        plan = self.ex.plan
-        actor = plan.network.actors.get(entity)
-        if actor is None or actor.kind not in ("entity", "union_entity"):
-            return [f"{entity!r} is not an entity of this scenario"]
-        owner = plan.team_of_actor.get(entity)
-        if owner == team or (owner is None and plan.teams[team].facilitator):
-            return []
-        return [f"team {team} does not play {entity}; only {owner or 'the facilitator'} may file its reports"]
 
     def _params(self, d: CatalogueDecision, given: dict) -> dict:
         out = {}
@@ -376,9 +351,13 @@ class DecisionDesk:
             tlp = str(params.get("tlp") or "TLP:AMBER").upper()
             if not tlp.startswith("TLP:"):
                 tlp = "TLP:" + tlp
-            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) == 0:
+            source = ex.source_label(team) or "TLP:AMBER"  # incident reports are AMBER unless marked otherwise
+            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) < TLP_ORDER.index(source):
+                wider = "anyone" if tlp == "TLP:CLEAR" else "a wider audience than its sources allow"
                 ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
-                                          "reason": "indicators from TLP:AMBER reports were shared as TLP:CLEAR"})
+                                          "reason": f"indicators from {source} reports were shared as {tlp}, to "
+                                                    f"{wider}: a derived product keeps its sources' strictest label "
+                                                    "unless they agree (TLP 2.0, domain.md §8)"})
             elif tlp == "TLP:RED":
                 ex.record("tlp.breach", {"team": team, "decision": d.id, "shared_as": tlp,
                                           "reason": "TLP:RED is for named recipients only, and the CSIRTs Network is a "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from simulator.engine.knowledge import picture_context
+from simulator.engine.knowledge import Picture, picture_context
 from simulator.scenario.conditions import Context
 
 
@@ -55,11 +55,41 @@ class Contexts:
             self._plain = ctx
         return ctx
 
-    def for_team(self, team: str, params: dict | None = None) -> Context:
-        """``team``'s picture, unless the team is exercise control or the run decides on truth."""
+    def picture_for(self, team: str, decision: str | None = None) -> Picture | None:
+        """The picture ``team``'s ``decision`` reads, or None when it reads the world.
+
+        A played team reads its own picture. Exercise control taking a decision for
+        actors nobody plays reads what reached those actors (their union): a simulated
+        CyCLONe activates its executives once the escalation has reached it, not when
+        the world crosses ECCS 4. Control acting as itself, and every decision of a run
+        that decides on truth, read the world.
+        """
         ex = self.ex
         t = ex.plan.teams.get(team)
-        if t is None or t.facilitator or ex.decide_on == "truth":
+        if t is None or ex.decide_on == "truth":
+            return None
+        if not t.facilitator:
+            return ex.knowledge.team(team)
+        d = ex.plan.catalogue.get(decision) if decision is not None else None
+        if d is None or not ex.plan.may_take(team, d):
+            return None  # control as itself (or refused for who it is, not for what it knows)
+        actors = ex.plan.simulated_deciders(d)
+        if not actors:
+            return None
+        return ex.knowledge.simulated(_simulated(team, actors, d.by), actors)
+
+    def for_team(self, team: str, params: dict | None = None, decision: str | None = None) -> Context:
+        """What ``team``'s ``decision`` reads: :meth:`picture_for` as a condition context, or the world."""
+        ex = self.ex
+        picture = self.picture_for(team, decision)
+        if picture is None:
             return self.world(params)
-        return picture_context(ex.knowledge.team(team), taken=ex.desk.taken,
+        return picture_context(picture, taken=ex.desk.taken,
                                delivered=lambda i: i in ex.transport.delivered, params=params)
+
+
+def _simulated(team: str, actors: tuple[str, ...], kinds) -> str:
+    """How a simulated decider is named in a refusal: ``excon for the simulated CYCLONE``."""
+    if len(actors) <= 3:
+        return f"{team} for the simulated {', '.join(actors)}"
+    return f"{team} for the simulated {'/'.join(sorted(kinds))} actors ({len(actors)})"

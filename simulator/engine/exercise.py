@@ -33,6 +33,9 @@ from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
 
+TECHNICAL_LEVELS = frozenset({"entity", "technical"})
+"""Blueprint levels whose reports carry indicators (incident reports, CSIRT and ISAC alerts)."""
+
 
 class DecisionSource(Protocol):
     """Anything that feeds decisions: a script, a policy, or people at the TUI."""
@@ -84,6 +87,8 @@ class Exercise:
         self._open_points: dict[str, dict[str, Any]] = {}
         self._closed_points: set[str] = set()
         self._chained: set[str] = set()
+        self._source_labels: dict[str, str] = {}
+        """Team -> the strictest TLP of the technical reports that reached it (what its indicators derive from)."""
         self._adhoc_seq = 0
         self._soon: list[Callable[[], None]] = []
         self._point_listeners: list[Callable[[str], None]] = []
@@ -281,20 +286,30 @@ class Exercise:
         """What conditions read in the world (ECCS as computed, the world state)."""
         return self.contexts.world(params)
 
-    def known_context(self, team: str, params: dict | None = None) -> Context:
-        """What conditions read for ``team``'s decisions: its own picture (the facilitator reads the world)."""
-        return self.contexts.for_team(team, params)
+    def known_context(self, team: str, params: dict | None = None, decision: str | None = None) -> Context:
+        """What ``team``'s ``decision`` reads: its own picture; exercise control acting for actors nobody
+        plays reads theirs, and acting as itself the world (:meth:`Contexts.picture_for`)."""
+        return self.contexts.for_team(team, params, decision)
 
     def known(self, team: str) -> Picture:
         """``team``'s situational picture now (the union of its actors' pictures)."""
         return self.knowledge.team(team)
 
-    def not_known(self, team: str, reads: dict[str, Any], reason: str) -> str:
-        """Why a precondition true in the world fails for ``team``: what its picture holds instead."""
-        return not_known(team, self.knowledge.team(team), reads, reason)
+    def not_known(self, team: str, reads: dict[str, Any], reason: str, decision: str | None = None) -> str:
+        """Why a precondition true in the world fails for ``team``: what the picture it read holds instead."""
+        picture = self.contexts.picture_for(team, decision) or self.knowledge.team(team)
+        return not_known(picture.who, picture, reads, reason)
 
     def open_points(self) -> dict[str, dict[str, Any]]:
         return dict(self._open_points)
+
+    def source_label(self, team: str) -> str | None:
+        """The strictest TLP of the entity and technical reports that reached ``team``, or None.
+
+        Indicators a team shares derive from those reports, and a derived product keeps the
+        most restrictive label of its sources (TLP 2.0, domain.md §8 rule 3).
+        """
+        return self._source_labels.get(team)
 
     def inject_status(self, inject: str) -> str:
         return self._inject_status.get(inject, "unknown")
@@ -508,6 +523,13 @@ class Exercise:
 
     def _delivered_to(self, inj: Inject, teams: list[str]) -> None:
         """A message reached its recipient: points chained to it open for the teams that read it."""
+        sender = self.plan.network.actors.get(inj.from_)
+        if teams and sender is not None and sender.level in TECHNICAL_LEVELS:
+            rank = TLP_ORDER.index(inj.tlp)
+            for team in teams:
+                held = self._source_labels.get(team)
+                if held is None or rank > TLP_ORDER.index(held):
+                    self._source_labels[team] = inj.tlp
         for follower in self.plan.followers.get(inj.id, ()):
             dp = self.plan.points.get(follower)
             if dp is not None and dp.after is not None and dp.team in teams and follower not in self._chained:

@@ -80,6 +80,9 @@ SHARED_PREFIXES = ("impact.", "capacity_exceeded.", "significant.", "outlook", "
 """What a played actor's message carries of its team's picture besides the message's own news: the
 situation as the sender holds it (a sitrep travels with every message people send; domain.md §1.5)."""
 
+COMMON = "(common knowledge)"
+"""A pseudo-actor: what every actor knows (the briefing, the public sphere, public acts). Played actors
+hold it in their own pictures; the actors nobody plays read it beside theirs (:meth:`Knowledge.simulated`)."""
 INITIAL_CAUSE = "initial"
 """The cause of the state changes of a scenario's ``initial`` block."""
 BRIEFING = "exercise briefing (initial situation)"
@@ -190,8 +193,16 @@ class Knowledge:
 
     def team(self, team: str) -> Picture:
         """The union of the pictures of the actors ``team`` plays; the latest learned value of a fact wins."""
-        facts, derived = self._union(tuple(self.teams.get(team, ())))
-        return Picture(team, self.at, facts, derived)
+        return self.union(team, self.teams.get(team, ()))
+
+    def simulated(self, who: str, actors: Iterable[str]) -> Picture:
+        """What actors nobody plays know together: what reached them, and what everyone knows (:data:`COMMON`)."""
+        return self.union(who, (COMMON, *actors))
+
+    def union(self, who: str, actors: Iterable[str]) -> Picture:
+        """What ``actors`` know together (a team, or the simulated actors exercise control acts for)."""
+        facts, derived = self._union(tuple(actors))
+        return Picture(who, self.at, facts, derived)
 
     def _union(self, actors: tuple[str, ...]) -> tuple[Mapping[str, Fact], dict[Any, Any]]:
         """The merged facts of ``actors`` and their derived values, rebuilt only after one of them learned."""
@@ -338,7 +349,7 @@ class Knowledge:
             for actor in MECHANISM_OWNERS.get(name, ()):
                 self._teach(actor, name, value, r.t, cause or name, f"runs the mechanism ({name})")
             if name in PUBLIC_FACTS:
-                for actor in self._played_actors():
+                for actor in self._everyone():
                     self._teach(actor, name, value, r.t, cause or "public sphere", PUBLIC_VIA)
         ln = self._causes.get(cause) if cause else None
         if ln is None or ln.t != r.t:
@@ -349,12 +360,13 @@ class Knowledge:
             for actor, t, via in ln.actors:
                 self._teach(actor, name, value, t, cause, via, as_of=r.t)
 
-    def _played_actors(self) -> list[str]:
-        return [a for team, plays in self.teams.items() if team not in self.facilitators for a in plays]
+    def _everyone(self) -> list[str]:
+        """Every played actor, then :data:`COMMON` for the actors nobody plays."""
+        return [*(a for team, plays in self.teams.items() if team not in self.facilitators for a in plays), COMMON]
 
     def _brief(self, t: int) -> None:
-        """The scenario's initial situation is the exercise briefing: every played actor starts from it."""
-        actors = [(a, t, BRIEFING) for a in self._played_actors()]
+        """The scenario's initial situation is the exercise briefing: every actor starts from it."""
+        actors = [(a, t, BRIEFING) for a in self._everyone()]
         self._register(INITIAL_CAUSE, _Learners(t, actors, INITIAL_CAUSE, assessment=BRIEFING))
 
     def _severity(self, r: Record) -> None:
@@ -378,7 +390,7 @@ class Knowledge:
         if d in PUBLIC_DECISIONS:
             ln = self._causes[d]
             own = {a for a, _t, _via in ln.actors}
-            ln.actors += [(a, r.t, f"public {r.get('name', d)} by {team}") for a in self._played_actors() if a not in own]
+            ln.actors += [(a, r.t, f"public {r.get('name', d)} by {team}") for a in self._everyone() if a not in own]
         for target in NOTIFIES.get(d, ()):
             via = f"{'assessment' if d in ASSESSMENT_DECISIONS else 'escalation'} {d} from {team}"
             for name, f in sorted(self.team(team).facts.items()):

@@ -53,6 +53,7 @@ CLIENT_TYPES: dict[str, set[str]] = {
     "inject": {"facilitator"},
     "channel": {"facilitator"},
     "seats": {"facilitator"},
+    "forecast": {"facilitator"},
 }
 
 
@@ -214,8 +215,20 @@ def _nothing(obj: dict) -> dict:
     return {}
 
 
+FORECAST_RUNS = (1, 2000)
+FORECAST_POLICIES = ("doctrine", "passive")
+
+
+def _forecast(obj: dict) -> dict:
+    policy = obj.get("policy", "doctrine")
+    if policy not in FORECAST_POLICIES:
+        raise ProtocolError(f"forecast 'policy' must be one of {', '.join(FORECAST_POLICIES)}")
+    return {"runs": _int(obj.get("runs", 100), "runs", *FORECAST_RUNS),
+            "horizon": _int(obj.get("horizon", 48 * 60), "horizon", 60, 30 * 24 * 60), "policy": policy}
+
+
 _PARSERS = {
     "hello": _hello, "ping": _nothing, "decide": _decide, "ack": _ack, "observe": _observe, "clock": _clock,
     "start": _start, "commcheck": _nothing, "fire": _inject_id, "hold": _inject_id, "release": _inject_id,
-    "inject": _adhoc, "channel": _channel, "seats": _nothing,
+    "inject": _adhoc, "channel": _channel, "seats": _nothing, "forecast": _forecast,
 }

@@ -36,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from simulator.engine.exercise import Exercise
 from simulator.errors import InputError, SimulatorError
 from simulator.host import protocol as P
+from simulator.host.forecasts import Forecasts
 from simulator.host.pacing import MAX, Pacer, Speed
 from simulator.host.seats import Seat, SeatFilter, seats_of
 from simulator.host.tokens import matches
@@ -135,6 +136,7 @@ class Host:
         self._clock_sent: tuple = ()
         self._ended_at: float | None = None
         self._held: list[tuple[Conn, str]] | None = None
+        self.forecasts = Forecasts(session, lambda: int(self.ex.now), self._announce_forecast, self.log)
         exercise.journal.subscribe(self._on_record)
 
     # ------------------------------------------------------------ running
@@ -153,6 +155,7 @@ class Host:
                 await self._stop.wait()
             finally:
                 clock.cancel()
+                self.forecasts.cancel()
                 for conn in list(self.conns):
                     conn.put(P.encode({"type": "bye", "reason": "the host is shutting down"}))
                 await asyncio.sleep(0.05)
@@ -448,6 +451,8 @@ class Host:
                 return True, [], {}
             if frame.type == "commcheck":
                 return True, [], {"id": self.send_commcheck()}
+            if frame.type == "forecast":
+                return self.forecasts.request(f["runs"], f["horizon"], f["policy"])
             if frame.type == "start":
                 return self.start(f["force"])
             if frame.type == "clock":
@@ -493,6 +498,9 @@ class Host:
                                  rationale=f["rationale"], params=f["params"])
         self.pacer.drain()
         return outcome.accepted, ([outcome.reason] if outcome.reason else []), {"seq": len(self.ex.journal) - 1}
+
+    def _announce_forecast(self, msg: dict) -> None:
+        self._broadcast(msg, roles=(P.FACILITATOR,))
 
     def send_commcheck(self) -> int:
         """Send a new comm check to every team seat; returns its id (acknowledgements of older ones no longer count)."""

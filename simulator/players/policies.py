@@ -165,7 +165,7 @@ class Doctrine:
             else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
                 cond = parse(rule.when)
                 team = next((t for t in self._teams_for(d.id) if not self._asked_by_point(t, d.id)
-                             and cond.holds(ex.known_context(t))), None)
+                             and cond.holds(ex.known_context(t, decision=d.id))), None)
                 if team is None:
                     continue
             params = rule.params(ex, team)

@@ -36,8 +36,8 @@ from simulator.engine.inputs import ScheduledInput
 from simulator.errors import ProblemSink
 from simulator.journal.journal import INPUT_KINDS, Journal
 from simulator.scenario.catalogue import param_problems
-from simulator.scenario.loader import report_validation_errors
 from simulator.scenario.model import Id, Model, Time
+from simulator.scenario.problems import report_validation_errors
 from simulator.scenario.yamlio import load_yaml_file
 from simulator.timefmt import format_time
 

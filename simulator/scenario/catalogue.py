@@ -15,7 +15,7 @@ from simulator.scenario.model import EU_MEMBER_STATES, CatalogueDecision, Scenar
 
 @lru_cache(maxsize=1)
 def bundled() -> tuple[CatalogueDecision, ...]:
-    """The escalation ladder and Toolbox entries D01-D28 (domain.md §10.3)."""
+    """The escalation ladder and Toolbox entries: D01-D28 are domain.md §10.3's rows, D29 and D30 the project's."""
     text = resources.files("simulator.scenario").joinpath("data/decisions.yaml").read_text(encoding="utf-8")
     return tuple(CatalogueDecision.model_validate(d) for d in _parse(text)["decisions"])
 

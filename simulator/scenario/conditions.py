@@ -309,6 +309,34 @@ def referenced_ids(cond: Condition) -> list[tuple[str, str]]:
     return out
 
 
+def read_names(cond: Condition) -> tuple[str, ...]:
+    """What a condition reads, in the order written, each once: variables, ``params.x``, ``flags.x``, ``fn('id')``.
+
+    The same names a verdict's ``reads`` carries, known before any exercise
+    runs: docs/decisions.md lists them per catalogue decision.
+    """
+    out: dict[str, None] = {}
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.BoolOp):
+            for v in node.values:
+                visit(v)
+        elif isinstance(node, ast.UnaryOp):
+            visit(node.operand)
+        elif isinstance(node, ast.Compare):
+            visit(node.left)
+            visit(node.comparators[0])
+        elif isinstance(node, ast.Name) and node.id in VARIABLES:
+            out[node.id] = None
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            out[f"{node.value.id}.{node.attr}"] = None
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            out[f"{node.func.id}({_shaped(node.args[0]).value!r})"] = None
+
+    visit(cond.tree.body)
+    return tuple(out)
+
+
 def _value(node: ast.AST, ctx: Context, reads: dict) -> Any:
     if isinstance(node, ast.Constant):
         return node.value

@@ -1,7 +1,9 @@
-"""Checks of meaning that shapes cannot express: references, cycles, times, routes.
+"""Cross-check: the meaning that shapes cannot express (references, cycles, times, routes); the last stage of loading.
 
-Each check adds a positioned problem to the sink; all of them run so that an
-author sees every problem of the file at once.
+Input: the :class:`~simulator.scenario.model.Scenario` the shape stage built,
+and the author's file (:class:`~simulator.scenario.yamlio.YamlDoc`) to place
+problems in. Output: problems, added to the sink at their place; every check
+runs so that an author sees every problem of the file at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from simulator.scenario.catalogue import bundled, catalogue_for, param_problems
 from simulator.scenario.conditions import ConditionError, parse, referenced_ids
 from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject, Scenario
 from simulator.scenario.network import resolve
+from simulator.scenario.problems import add_at
 from simulator.scenario.yamlio import YamlDoc
 from simulator.timefmt import EARLIEST_START, LATEST_START, format_time
 
@@ -48,8 +51,7 @@ class _Checker:
         self.objectives = {o.id for o in scenario.objectives}
 
     def add(self, loc: tuple, message: str, *, key: bool = False) -> None:
-        line, col = self.doc.position(loc, key=key)
-        self.sink.add(self.doc.path, line, col, message)
+        add_at(self.sink, self.doc, loc, message, key=key)
 
     def unknown(self, loc: tuple, what: str, value: str, known, *, key: bool = False) -> None:
         close = _closest(value, tuple(sorted(known)))

@@ -1,36 +1,40 @@
-"""Scenario files in, a validated immutable :class:`Scenario` out, or precise errors.
+"""Scenario files in, a validated immutable :class:`Scenario` out, or every problem at its place.
 
-One parse keeps every value's source position; library references are
-expanded; the result is checked for shape (pydantic) and then for meaning
-(:mod:`simulator.scenario.crossref`). Every problem of a file is reported in one run as
-``path:line:col: message``.
+Loading is a one-way pipeline. Each stage is a module with one job; it takes
+what the stage before it gave, imports nothing from a later stage, and adds
+what is wrong to the one :class:`ProblemSink` handed along:
+
+1. :mod:`~simulator.scenario.read`: the scenario file and the library files it
+   may use, as :class:`YamlDoc` documents (:class:`Sources`). The only stage
+   that touches the disk; a scenario that cannot be read stops here.
+2. :mod:`~simulator.scenario.library`: the templates in those files, by id.
+3. :mod:`~simulator.scenario.expand`: each ``use:`` item replaced by its
+   template's inject (:class:`Expanded`: the data, and the document that
+   places every later problem).
+4. :mod:`~simulator.scenario.shape`: the pydantic models, a :class:`Scenario`.
+5. :mod:`~simulator.scenario.crossref`: references, times and routes.
+
+The problems are raised together, as ``path:line:col: message``, after the
+shapes (library, expansion and shape problems at once) and after the
+cross-check, which only runs on a scenario whose shapes are right. Every stage
+places its problems through :mod:`simulator.scenario.problems`, below them all.
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
-import typing
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-
-from simulator.errors import ProblemSink, ScenarioError
-from simulator.files import escapes, not_regular
+from simulator.errors import ProblemSink
+from simulator.gcpause import paused_gc
 from simulator.scenario import crossref
-from simulator.scenario.library import BUNDLED_DIR, expand_ref, load_library
+from simulator.scenario.expand import expand
+from simulator.scenario.library import templates
+from simulator.scenario.loaded import LoadedScenario, content_hash
 from simulator.scenario.model import Scenario
-from simulator.scenario.yamlio import YamlDoc, load_yaml_file, paused_gc
+from simulator.scenario.read import read
+from simulator.scenario.shape import shape
 
-
-class LoadedScenario:
-    """A validated scenario with where it came from and its content hash."""
-
-    def __init__(self, scenario: Scenario, path: Path, content_hash: str):
-        self.scenario = scenario
-        self.path = path
-        self.content_hash = content_hash
+__all__ = ["LoadedScenario", "content_hash", "load", "load_scenario"]
 
 
 def load_scenario(path: str | Path, *, library_dirs: list[Path] | None = None) -> Scenario:
@@ -41,240 +45,21 @@ def load_scenario(path: str | Path, *, library_dirs: list[Path] | None = None) -
 def load(path: str | Path, *, library_dirs: list[Path] | None = None, standalone: bool = False) -> LoadedScenario:
     """Load and validate a scenario file.
 
+    ``library_dirs``: the template folders to use instead of the bundled
+    library and the scenario's own (``[]`` for none).
     ``standalone``: the file is a copy cyclesim wrote (:mod:`simulator.scenario.standalone`),
     whose expanded injects keep the loader-internal ``template`` field; an author's
     file may not set it.
     """
-    with paused_gc():  # tens of thousands of acyclic objects per large file: see yamlio
-        return _load(Path(path), library_dirs, standalone)
-
-
-def _load(path: Path, library_dirs: list[Path] | None, standalone: bool) -> LoadedScenario:
-    display = _display(path)
-    why = not_regular(path)
-    if why == "does not exist":
-        raise ScenarioError("missing file", [_problem(display, f"no such scenario file: {path}")])
-    if why is not None:
-        raise ScenarioError("not a file", [_problem(display, f"cannot read the scenario: {path} {why}")])
-    doc = load_yaml_file(path, display_path=display)
+    path = Path(path)
     sink = ProblemSink()
-    data = doc.data
-    if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "nothing"
-        kind = {"list": "a list", "str": "a single text value", "int": "a number", "float": "a number", "bool": "true/false"}.get(kind, kind)
-        sink.add(doc.path, *doc.position(()), f"a scenario must be a mapping of key: value at the top level, not {kind}")
+    with paused_gc():  # tens of thousands of acyclic objects per large file: see simulator.gcpause
+        sources = read(path, sink, library_dirs=library_dirs)
+        library = templates(sources.library, sink)
+        expanded = expand(sources.scenario, library, sink, standalone=standalone)
+        scenario = shape(expanded, sink)
         sink.raise_if_any()
-    assert isinstance(data, dict)  # a problem was added above, so raise_if_any raised
-    dirs = _library_dirs(path, data, doc, sink) if library_dirs is None else library_dirs
-    entries = load_library(dirs, sink, report_validation_errors)
-    expanded = dict(data)
-    if isinstance(data.get("injects"), list):
-        injects = []
-        for i, item in enumerate(data["injects"]):
-            if isinstance(item, dict) and "template" in item and not standalone:
-                line, col = doc.position(("injects", i, "template"), key=True)
-                sink.add(doc.path, line, col, "unknown key 'template': cyclesim sets it on library uses; "
-                                              "to use a library template, write 'use: TEMPLATE-ID'")
-            if isinstance(item, dict) and "use" in item:
-                inject = expand_ref(item, i, entries, doc, sink)
-                injects.append(inject if inject is not None else _placeholder(item))
-            else:
-                injects.append(item)
-        expanded["injects"] = injects
-    try:
-        scenario = Scenario.model_validate(expanded)
-    except ValidationError as e:
-        report_validation_errors(e, doc, sink, Scenario)
+        assert scenario is not None  # shape added a problem when it gave none
+        crossref.check(scenario, expanded.source, sink)
         sink.raise_if_any()
-        raise
-    sink.raise_if_any()
-    crossref.check(scenario, doc, sink)
-    sink.raise_if_any()
-    return LoadedScenario(scenario, path, content_hash(scenario))
-
-
-def content_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON (sorted keys, compact), computed a list item at a time.
-
-    The bytes hashed are exactly ``json.dumps(scenario.model_dump(mode="json",
-    by_alias=True), sort_keys=True, separators=(",", ":"))``, but the dump of a
-    list of models (injects, decision points ...) is serialised item by item, so
-    the whole scenario never exists twice more in memory (for ten thousand
-    injects, the dump and its text were 30 MB). The incident fields are left
-    out when unused (no ``incident_model``, a decision without
-    ``consequences``), so a scenario written before the incident model keeps
-    its hash, and its journals their bytes.
-    """
-    h = hashlib.sha256()
-    dumps = _canonical_json
-    fields = sorted(((f.alias or name), name) for name, f in type(scenario).model_fields.items()
-                    if not (name == "incident_model" and scenario.incident_model is None))
-    h.update(b"{")
-    for i, (key, name) in enumerate(fields):
-        h.update((b"," if i else b"") + dumps(key) + b":")
-        value = getattr(scenario, name)
-        if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
-            h.update(b"[")
-            for j, item in enumerate(value):
-                h.update((b"," if j else b"") + dumps(_item(item)))
-            h.update(b"]")
-        else:
-            h.update(dumps(scenario.model_dump(mode="json", by_alias=True, include={name})[key]))
-    h.update(b"}")
-    return h.hexdigest()
-
-
-def _item(item: BaseModel) -> dict:
-    data = item.model_dump(mode="json", by_alias=True)
-    if "consequences" in data and not data["consequences"]:
-        del data["consequences"]  # a decision without consequences hashes as before they existed
-    return data
-
-
-def _canonical_json(obj) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _placeholder(item: dict) -> dict:
-    """A stand-in for a reference that failed to expand, so other checks still run."""
-    return {"id": item.get("id", "x"), "title": "?", "from": "EXCON", "to": ["EXCON"]}
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _problem(display: str, message: str):
-    from simulator.errors import Problem
-
-    return Problem(display, 1, 1, message)
-
-
-def _library_dirs(path: Path, data: dict, doc: YamlDoc, sink: ProblemSink) -> list[Path]:
-    """The bundled library plus the scenario's own, which must stay in its folder."""
-    base = path.resolve().parent
-    dirs = [BUNDLED_DIR]
-    local = base / "injects"
-    if local.is_dir() and local.resolve() != BUNDLED_DIR:
-        outside = escapes(local, base)
-        if outside is not None:  # a symlinked folder would read templates from anywhere on the disk
-            sink.add(doc.path, 1, 1, f"the library folder {_display(local)} is a symlink leading outside the "
-                                     f"scenario's folder (to {outside}); only folders inside it are read")
-        else:
-            dirs.append(local)
-    extra = data.get("libraries") or []
-    if isinstance(extra, list):
-        for i, entry in enumerate(extra):
-            if not isinstance(entry, str):
-                continue
-            target = (base / entry).resolve()
-            line, col = doc.position(("libraries", i))
-            if Path(entry).is_absolute() or not target.is_relative_to(base):
-                sink.add(doc.path, line, col, f"library folder {entry!r} is outside the scenario's folder; only folders inside it may be used")
-            elif not target.is_dir():
-                sink.add(doc.path, line, col, f"library folder {entry!r} does not exist")
-            elif target == base:  # would read the scenario itself as a library file
-                sink.add(doc.path, line, col, f"library folder {entry!r} is the scenario's own folder; put templates in a subfolder such as 'injects'")
-            elif target not in dirs:
-                dirs.append(target)
-    return dirs
-
-
-# ---------------------------------------------------------------- pydantic errors
-
-def report_validation_errors(e: ValidationError, doc: YamlDoc, sink: ProblemSink, root: type[BaseModel]) -> None:
-    """Turn pydantic's errors into positioned problems a scenario author can act on."""
-    for err in e.errors(include_url=False):
-        loc = tuple(err["loc"])
-        extra = err["type"] == "extra_forbidden"
-        line, col = doc.position(loc, key=extra)
-        sink.add(doc.path, line, col, _context(doc.data, loc) + _message(err, loc, root))
-
-
-def _message(err: typing.Any, loc: tuple, root: type[BaseModel]) -> str:
-    kind = err["type"]
-    name = loc[-1] if loc else ""
-    if kind == "extra_forbidden":
-        allowed = _fields_at(root, loc[:-1])
-        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of: {', '.join(allowed)}" if allowed and len(allowed) <= 12 else "")
-        return f"unknown key {name!r}{hint}"
-    if kind == "missing":
-        return f"missing required key {name!r}"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind == "literal_error" and "expected" in err.get("ctx", {}):
-        msg = f"{err['input']!r} is not allowed here; expected {err['ctx']['expected']}"
-    elif kind == "string_pattern_mismatch":
-        msg = f"{err['input']!r} is not a valid identifier (letters, digits, '_', '.', '-'; up to 64 characters)"
-    elif kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type", "model_attributes_type",
-                  "bool_parsing", "int_parsing", "float_parsing", "int_from_float"):
-        msg = f"{msg} (got {_short(err.get('input'))})"
-    field = f"{name}: " if isinstance(name, str) and name and kind not in ("extra_forbidden",) else ""
-    return field + msg
-
-
-def _short(value) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _context(data, loc: tuple) -> str:
-    """'inject "VS-07": ' for problems inside a list item that has an id."""
-    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
-        items = data.get(loc[0])
-        if isinstance(items, list) and 0 <= loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            ident = items[loc[1]].get("id")
-            if isinstance(ident, str):
-                label = {"injects": "inject", "decision_points": "decision point", "teams": "team",
-                         "objectives": "objective", "incidents": "incident", "decisions": "decision",
-                         "templates": "template"}.get(loc[0], str(loc[0]).rstrip("s"))
-                return f'{label} "{ident}": '
-    return ""
-
-
-def _fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names (as written in YAML) of the model found by walking loc from root."""
-    current: object = root
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = _field_by_name(current, part)
-            if field is None:
-                if isinstance(part, str):
-                    continue  # a union tag pydantic adds to loc
-                return []
-            current = field.annotation
-        elif isinstance(part, (int, str)):
-            args = typing.get_args(current)
-            current = args[-1] if args else None
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return sorted(f.alias or n for n, f in current.model_fields.items() if n != "template")
-    return []
-
-
-def _field_by_name(model: type[BaseModel], name):
-    for n, f in model.model_fields.items():
-        if name in (n, f.alias):
-            return f
-    return None
-
-
-def _unwrap(tp):
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            tp = models[-1] if models else (args[0] if args else tp)
-            if not models:
-                return tp
-        else:
-            return tp
+        return LoadedScenario(scenario, path, content_hash(scenario))

@@ -80,6 +80,16 @@ class Plan:
             label = source.tlp
         return label
 
+    def simulated_deciders(self, decision: CatalogueDecision) -> tuple[str, ...]:
+        """The actors nobody plays that would take ``decision`` (its kinds), in network order.
+
+        Exercise control takes a decision for them; deciding on knowledge, it reads what
+        reached them, not the world (simulated actors act on delivery, not on release).
+        """
+        kinds = set(decision.by)
+        played = set(self.played)
+        return tuple(a for a, spec in self.network.actors.items() if spec.kind in kinds and a not in played)
+
     def may_take(self, team_id: str, decision: CatalogueDecision) -> bool:
         """A team may take a decision if it plays an actor of the right kind,
         or it is the facilitator acting for an actor nobody plays."""

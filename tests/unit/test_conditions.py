@@ -18,6 +18,7 @@ from simulator.scenario.conditions import (
     ConditionError,
     Context,
     parse,
+    read_names,
     referenced_ids,
 )
 
@@ -217,3 +218,9 @@ def test_vocabulary_is_documented():
     assert set(FUNCTIONS) == {"taken", "delivered", "impact", "flag"}
     for name, ladder in LADDERS.items():
         assert len(ladder) == len(set(ladder)) >= 2, name
+
+
+def test_read_names_lists_what_a_condition_reads_in_order_once():
+    cond = parse("not params.names_state or attributing_ms >= 1 or (taken('D08') and attributing_ms >= 2) "
+                 "or impact('IE') >= 'red' or flags.grid_down")
+    assert read_names(cond) == ("params.names_state", "attributing_ms", "taken('D08')", "impact('IE')", "flags.grid_down")

@@ -81,3 +81,54 @@ def test_fork_refuses_a_journal_without_start():
 
     with pytest.raises(InputError, match="not a cyclesim journal"):
         fork_of(Journal(), "x")
+
+
+# ------------------------------------------------------------ the outlook of an exercise in play (console, annex)
+def test_a_live_forecast_gives_the_rows_of_the_saved_sessions_forecast(session, tmp_path, capsys):
+    """The facilitator console's forecast of the running exercise equals ``cyclesim forecast`` on its session."""
+    from simulator.report.source import open_source
+    from simulator.sweep.outlook import forecast_exercise
+
+    folder, _n = session
+    src = open_source(str(folder))
+    live = Exercise(src.plan, seed=4)
+    live.run(until=3 * 60)
+    live.note(text="watching the first hours", kind="note", author="eva")
+    live.run(until=5 * 60)
+    outlook = forecast_exercise(live, tmp_path / "live", runs=3, horizon=20 * 60, workers=1, source="sess")
+    assert main(["forecast", str(folder), "--runs", "3", "--horizon", "20h", "--workers", "1",
+                 "--out", str(tmp_path / "saved"), "--no-progress"]) == 0
+    capsys.readouterr()
+    saved = _rows(tmp_path / "saved" / "runs.csv")
+    assert [r["sha256"] for r in saved] == [r["sha256"] for r in outlook.rows]
+    assert outlook.fork_at == 300 and outlook.until == 25 * 60 and outlook.runs == 3
+    assert len(live.journal) == _n, "forecasting reads the exercise; it never plays it on"
+    assert (tmp_path / "live" / "sweep.html").is_file()
+
+
+def test_the_annex_says_what_may_still_happen_in_words_and_figures(session, tmp_path):
+    from simulator.sweep.outlook import forecast_exercise
+
+    folder, _n = session
+    from simulator.report.source import open_source
+
+    live = Exercise(open_source(str(folder)).plan, seed=4)
+    live.run(until=5 * 60)
+    outlook = forecast_exercise(live, tmp_path / "fc", runs=5, horizon=24 * 60, workers=1)
+    text = outlook.annex()
+    assert text.startswith("Possible evolution scenarios from T+05:00 to T+29:00 (1d ahead): 5 simulated futures")
+    assert "entities hit:" in text and "most likely, between" in text
+    medians = {m: values[2] for m, values, _missing in outlook.table()}
+    assert f"entities hit: {medians['entities_hit']} most likely" in text
+    assert outlook.lines()[0].split()[:2] == ["measure", "p5"]
+
+
+def test_forecast_json_prints_the_summary_a_host_reads(session, tmp_path, capsys):
+    import json
+
+    folder, _n = session
+    assert main(["forecast", str(folder), "--runs", "2", "--horizon", "6h", "--workers", "1", "--json",
+                 "--out", str(tmp_path / "fc"), "--no-progress"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["runs"] == 2 and summary["fork_at"] == "T+05:00" and summary["until"] == "T+11:00"
+    assert summary["lines"][0].startswith("measure") and summary["annex"].startswith("Possible evolution scenarios")

@@ -16,6 +16,7 @@ import yaml
 
 from simulator.bundled import scenarios_dir
 from simulator.engine.exercise import Exercise
+from simulator.engine.knowledge import team_picture
 from simulator.errors import ScenarioError
 from simulator.players.policies import Doctrine
 from simulator.scenario.catalogue import bundled
@@ -103,6 +104,16 @@ def test_national_attribution_only_by_the_team_that_plays_that_member_state(tmp_
     out = ex.submit("be", decision="D17", params={"ms": "IE"}, rationale="attribute for Ireland")
     assert not out.accepted and "only IE" in out.reason
     assert ex.submit("nat", decision="D17", params={"ms": "IE"}, rationale="our attribution").accepted
+
+
+def test_mutual_assistance_only_by_the_government_of_the_victim_member_state(tmp_path):
+    """Art. 42(7) TEU is invoked by the Member State that is the victim of armed aggression (domain.md §6)."""
+    ex = scenario(tmp_path, initial={"impact": {"IE/health": "red", "BE/health": "red", "NL/health": "red"},
+                                     "capacity_exceeded": ["IE"], "internal_market": True, "state_actor": True},
+                  teams=[BE_TEAM])
+    out = ex.submit("be", decision="D16", params={"ms": "IE"}, rationale="on Ireland's behalf")
+    assert not out.accepted and "only IE's own government may invoke Art. 42(7) TEU" in out.reason
+    assert ex.submit("be", decision="D16", params={"ms": "BE"}, rationale="armed aggression on our territory").accepted
 
 
 @pytest.mark.parametrize("proposer", ["ENISA", "the Commission and friends"])
@@ -289,3 +300,154 @@ def test_a_share_at_red_option_posts_at_red_and_sharing_red_with_a_community_is_
     assert all(r["tlp"] == "TLP:RED" for r in kinds(ex, "inject.delivered") if r["inject"] == "VS-06")
     breach = [r for r in kinds(ex, "tlp.breach") if r["decision"] == "D04"]
     assert breach and breach[0]["shared_as"] == "TLP:RED" and "named recipients" in breach[0]["reason"]
+
+
+# ------------------------------------------------------------ simulated actors act on delivery (issue 14 item 3)
+ADVISORY_TEAMS = [{"id": "ie", "name": "Ireland", "plays": ["CSIRT-IE", "CCMA-IE"]},
+                  {"id": "excon", "name": "Exercise control", "plays": ["EXCON"], "facilitator": True}]
+HIGH = {"threat_severity": "high"}
+
+
+def _advisory(tmp_path, decide_on="knowledge"):
+    """Nobody plays the CSIRTs Network, CERT-EU or ENISA, so control takes D28 (joint advisory) for them."""
+    data = copy.deepcopy(DESK)
+    data["teams"] = ADVISORY_TEAMS
+    data["initial"] = {}
+    data["injects"] = [
+        {"id": "IN-1", "title": "Hospital: wiper spreading", "at": "T+00:30", "from": "HOSP-IE", "to": ["CSIRT-IE"],
+         "tlp": "TLP:AMBER", "effects": HIGH},
+        {"id": "IN-2", "title": "CSIRT-IE posts to the CSIRTs Network", "at": "T+03:00", "from": "CSIRT-IE",
+         "to": ["CSIRTS-NET"], "tlp": "TLP:AMBER", "effects": HIGH},
+    ]
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = tmp_path / "advisory.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load(path, library_dirs=[])
+    return Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1, decide_on=decide_on)
+
+
+def test_control_acting_for_simulated_actors_reads_what_reached_them(tmp_path):
+    ex = _advisory(tmp_path)
+    ex.run(until=60)
+    assert ex.state.threat_severity == "high", "true in the world since IN-1"
+    check = ex.desk.check("excon", "D28")
+    assert not check.ok
+    assert "not known to excon for the simulated" in check.reason and "threat_severity" in check.reason, check.reason
+    posted = None
+    while posted is None:
+        ex.step()
+        posted = next((r for r in ex.journal.of_kind("inject.delivered")
+                       if r["inject"] == "IN-2" and r["actor"] == "CSIRTS-NET"), None)
+    assert ex.desk.check("excon", "D28").ok, "the post reached the CSIRTs Network: the simulated network knows"
+    world = _advisory(tmp_path, decide_on="truth")
+    world.run(until=60)
+    assert world.desk.check("excon", "D28").ok, "deciding on the world, control reads the world"
+
+
+def test_control_acting_as_itself_reads_the_world(tmp_path):
+    ex = _advisory(tmp_path)
+    ex.run(until=60)
+    assert ex.known_context("excon").variables["threat_severity"] == "high"
+
+
+# ------------------------------------------------------------ TLP: looser than the source (domain.md §8 rule 3)
+def _share(tmp_path, source_tlp, shared_as):
+    data = copy.deepcopy(DESK)
+    data["initial"] = {"impact": {"IE/health": "yellow"}}
+    data["injects"] = [{"id": "IN-1", "title": "Hospital: incident report", "at": "T+00:10", "from": "HOSP-IE",
+                        "to": ["CSIRT-IE"], "tlp": source_tlp}]
+    path = tmp_path / f"share-{source_tlp[4:]}-{shared_as[4:]}.yaml".replace("+", "_")
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    loaded = load(path, library_dirs=[])
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1)
+    ex.run(until=24 * 60)
+    out = ex.submit("nat", decision="D04", params={"tlp": shared_as}, rationale="share with peers")
+    assert out.accepted, out.reason
+    ex.run(until=3 * 24 * 60)
+    return [r for r in ex.journal.of_kind("tlp.breach") if r["decision"] == "D04"]
+
+
+@pytest.mark.parametrize("source,shared,breach", [
+    ("TLP:AMBER", "TLP:AMBER", False),
+    ("TLP:AMBER", "TLP:GREEN", True),
+    ("TLP:AMBER+STRICT", "TLP:AMBER", True),
+    ("TLP:GREEN", "TLP:GREEN", False),
+    ("TLP:GREEN", "TLP:AMBER", False),
+    ("TLP:AMBER", "TLP:CLEAR", True),
+])
+def test_sharing_looser_than_the_source_label_is_a_breach(tmp_path, source, shared, breach):
+    found = _share(tmp_path, source, shared)
+    assert bool(found) is breach, found
+    if breach:
+        assert found[0]["shared_as"] == shared and f"indicators from {source} reports" in found[0]["reason"]
+
+
+# ------------------------------------------------------------ the must-show: every bundled doctrine run is procedurally clean
+BUNDLED = sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+NIS2_ORDER = ("early_warning", "notification", "final_report")
+
+
+def _audit(ex: Exercise) -> list[str]:
+    """The procedural errors of issue 14 item 7 found in a journal, as sentences (none is the goal)."""
+    errors: list[str] = []
+    accepted: dict[str, list] = {}
+    for r in kinds(ex, "decision.accepted"):
+        accepted.setdefault(r["decision"], []).append(r)
+    for d, recs in accepted.items():
+        if len(recs) > 1 and not ex.plan.catalogue[d].repeatable:
+            errors.append(f"{d} accepted {len(recs)} times")
+    for d in ("D04", "D17", "D18", "D20"):  # repeatable in the catalogue, never twice from the doctrine
+        teams = [(r["team"], json_key(r.get("params"))) for r in accepted.get(d, [])]
+        if len(teams) != len(set(teams)):
+            errors.append(f"{d} taken twice by the same team with the same parameters")
+    for r in kinds(ex, "vote.round"):
+        first = accepted.get(r["decision"], [None])[0]
+        if r["round"] == 1 and first is not None and r.t < first.t + 24 * 60:
+            errors.append(f"{r['decision']} put to the vote {r.t - first.t} min after it was proposed (HWPCI/COREPER first)")
+    answers: dict[str, int] = {}
+    for r in kinds(ex, "reserve.answered"):
+        answers[r["ms"]] = answers.get(r["ms"], 0) + 1
+    errors += [f"the Reserve answered {ms} {n} times" for ms, n in answers.items() if n > 1]
+    if len(accepted.get("D15", [])) > 1:
+        errors.append("Art. 222 invoked twice")
+    filed: dict[str, dict[str, int]] = {}
+    for r in kinds(ex, "report.filed"):
+        filed.setdefault(r["owner"], {}).setdefault(r["report"], r.t)
+    for owner, times in filed.items():
+        got = [times[k] for k in NIS2_ORDER if k in times]
+        if len(got) == 3 and len(set(got)) == 1:
+            errors.append(f"{owner} filed its early warning, notification and final report at once")
+        if "final_report" in times and times["final_report"] < times.get("notification", times["final_report"]):
+            errors.append(f"{owner}'s final report came before its notification")
+    for r in accepted.get("D11", []):
+        pic = team_picture(ex.journal, r["team"], r.t, ex.plan)
+        if (pic.eccs or 0) < 4:
+            errors.append(f"IPCR information-sharing at {r.t} before an assessment of ECCS 4 reached {r['team']}")
+    refused = [r for r in kinds(ex, "decision.refused") if "plays no actor" in r["reason"] or "only " in r["reason"]]
+    errors += [f"the doctrine tried {r['decision']} as {r['team']}, who may not take it: {r['reason']}" for r in refused]
+    return errors
+
+
+def json_key(value) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_doctrine_run_is_procedurally_clean(name):
+    assert _audit(_doctrine(name)) == []
+
+
+def test_the_audit_finds_what_it_looks_for(tmp_path):
+    """The audit is not vacuous: a journal with two Reserve answers and a vote at minute zero fails it."""
+    ex = _doctrine("vital-signs")
+    forged = Exercise(ex.plan, seed=1)
+    forged.run(until=60)
+    forged.record("decision.accepted", {**next(iter(kinds(ex, "decision.accepted"))).data, "decision": "D07"})
+    forged.record("decision.accepted", {**next(iter(kinds(ex, "decision.accepted"))).data, "decision": "D07"})
+    for report in NIS2_ORDER:
+        forged.record("report.filed", {"owner": "HOSP-XX", "report": report, "cause": "forged", "late": False})
+    found = _audit(forged)
+    assert any("D07 accepted 2 times" in e for e in found), found
+    assert any("HOSP-XX filed its early warning, notification and final report at once" in e for e in found), found
