@@ -151,24 +151,19 @@ class Exercise:
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
         env, inputs = self.env, self._inputs
+        self._drain()
         while not self.ended:
-            self._drain()
-            if not inputs:  # nothing queued from outside (most runs): step without asking the queue twice
-                nxt = env.peek()
-                if nxt > end or (not inclusive and nxt >= end):
-                    break
-                env.step()
-                self.steps += 1
-                continue
-            self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
-            nxt = self.env.peek()
-            timed = self._inputs.pop_timed(nxt, end, inclusive)
-            if timed is not None:
-                self._apply_at(timed)
-                continue
+            if inputs:  # queued from outside: at its step, or at its time when that comes before the next event
+                self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
+                timed = inputs.pop_timed(env.peek(), end, inclusive)
+                if timed is not None:
+                    self._apply_at(timed)
+                    self._drain()
+                    continue
+            nxt = env.peek()
             if nxt > end or (not inclusive and nxt >= end):
                 break
-            self.env.step()
+            env.step()
             self.steps += 1
             self._drain()
         if until is None or until > self.duration:
