@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="vital-signs")
     parser.add_argument("--seeds", default="1-500")
     parser.add_argument("--policy", default="passive,doctrine")
-    parser.add_argument("--workers", default="1,2", help="local worker counts to time, comma-separated")
+    parser.add_argument("--workers", default="1,2", help="local worker counts to time, comma-separated ('' for none)")
     parser.add_argument("--scheduler", help="also time the sweep on this Dask scheduler")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line run")
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = build_plan(loaded, args.scenario, parse_seeds(args.seeds), args.policy.split(","), [], [])
     print(f"sweep: {args.scenario}, {plan.size} runs ({args.seeds} x {args.policy}); "
           f"{os.cpu_count()} CPUs; load average before {_load()}")
-    backends: list[tuple[str, dict]] = [(f"workers={w}", {"workers": int(w)}) for w in args.workers.split(",")]
+    backends: list[tuple[str, dict]] = [(f"workers={w}", {"workers": int(w)}) for w in args.workers.split(",") if w]
     if args.scheduler:
         backends.append((f"dask {args.scheduler}", {"scheduler": args.scheduler}))
     walls: dict[str, float] = {}
