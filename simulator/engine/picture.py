@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from simulator.timefmt import format_time
 
@@ -31,9 +31,14 @@ INITIAL: dict[str, Any] = {
 """What an actor assumes of a variable nobody told it about: the world's starting state (state.WorldState)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One thing an actor holds to be true, when it learned it and from where."""
+class Fact(NamedTuple):
+    """One thing an actor holds to be true, when it learned it and from where.
+
+    Immutable; a named tuple rather than a frozen dataclass because every
+    played actor learns each public-sphere change (about 2,500 facts a
+    vital-signs run), and a frozen dataclass sets each of its nine fields
+    through ``object.__setattr__``: 1.5 against 0.5 microseconds a fact (timeit).
+    """
 
     name: str
     value: Any
