@@ -164,26 +164,20 @@ class IncidentRun:
             for e, ms, _draw in order:
                 if e.phase in ACTIVE:
                     active[ms] = active.get(ms, 0) + 1
-            factors: dict[str, float] = {}
-            # The chance of a hit depends on the entity only through its MS (and the tempo, which a hit
-            # could change): worked out once per MS and tempo, by the same expression, so the same floats.
-            chance: dict[str, float] = {}
+            # The chance of a hit depends on the entity only through its MS: worked out once per MS and tick,
+            # by the same expression, so the same floats. Protection and tempo change only in events of their
+            # own (consequences, reactions), never inside a hit; the tempo is checked after each hit anyway.
+            factors = {ms: self.factor(ms) for ms in {ms for e, ms, _d in order if e.phase == "exposed"}}
             tempo = self.tempo
+            chance = {ms: 1 - math.exp(-(rate * tempo * f * (1 + contagion * active.get(ms, 0))) * dt)
+                      for ms, f in factors.items()}
             for e, ms, draw in order:
-                if e.phase != "exposed":
-                    continue
-                if self.tempo != tempo:
-                    chance.clear()
-                    tempo = self.tempo
-                p = chance.get(ms)
-                if p is None:
-                    f = factors.get(ms)
-                    if f is None:
-                        f = factors[ms] = self.factor(ms)
-                    hazard = rate * tempo * f * (1 + contagion * active.get(ms, 0))
-                    p = chance[ms] = 1 - math.exp(-hazard * dt)
-                if draw() < p:
+                if e.phase == "exposed" and draw() < chance[ms]:
                     self.compromise(e, "spread")
+                    if self.tempo != tempo:
+                        tempo = self.tempo
+                        chance = {ms: 1 - math.exp(-(rate * tempo * f * (1 + contagion * active.get(ms, 0))) * dt)
+                                  for ms, f in factors.items()}
 
     def _seed(self, seed) -> None:
         picked = [e for e in self.entities.values() if e.ms == seed.ms and e.sector == seed.sector and e.phase == "exposed"]

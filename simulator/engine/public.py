@@ -67,7 +67,9 @@ class PublicSphereRun:
         acc = self._acc
         dt = TICK / 60
         # Every hour for the whole exercise (2,900 ticks in vital-signs, most of its engine events):
-        # the names above are looked up once, not on every tick.
+        # the names above and the spec's numbers are looked up once, not on every tick.
+        amplitude, growth0, decay, step_min = s.noise, s.growth, s.decay, s.step
+        trust_loss, trust_recovery, cohesion_loss = s.trust_loss, s.trust_recovery, s.cohesion_loss
         while not ex.ended:
             yield env.timeout(TICK)
             now = int(env.now)
@@ -75,15 +77,15 @@ class PublicSphereRun:
                 return
             st = ex.state
             r = st.disinfo_reach
-            noise = 1 + s.noise * (2 * draw() - 1)
-            growth = s.growth * self.multiplier * noise
-            acc["disinfo_reach"] += (growth * r * (1 - r) - s.decay * r) * dt
-            acc["public_trust"] += (-s.trust_loss * r + (s.trust_recovery if self.coordinated else 0.0)) * dt
+            noise = 1 + amplitude * (2 * draw() - 1)
+            growth = growth0 * self.multiplier * noise
+            acc["disinfo_reach"] += (growth * r * (1 - r) - decay * r) * dt
+            acc["public_trust"] += (-trust_loss * r + (trust_recovery if self.coordinated else 0.0)) * dt
             if now <= self.contradicted_until:
-                acc["cohesion"] -= s.cohesion_loss * dt
+                acc["cohesion"] -= cohesion_loss * dt
             change = {}
             for name, value in acc.items():
-                if abs(value) >= s.step:
+                if abs(value) >= step_min:
                     step = round(value, 2)
                     change[name] = step
                     acc[name] = value - step
