@@ -208,7 +208,8 @@ class Knowledge:
         """The merged facts of ``actors`` and their derived values, rebuilt only after one of them learned."""
         cached = self._unions.get(actors)
         learned_at = self._learned_at
-        if cached is not None and all(learned_at.get(a, 0) <= cached[0] for a in actors):
+        if cached is not None and (cached[0] == len(self.learned_log)  # nobody learned anything since
+                                   or all(learned_at.get(a, 0) <= cached[0] for a in actors)):
             return cached[1], cached[2]
         changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in actors}
         merged: dict[str, Fact] = {}
