@@ -90,3 +90,12 @@ def test_the_streamed_export_hash_is_the_hash_of_the_export():
     ex.run(until=48 * 60)
     for journal in (Journal(), Journal(list(ex.journal)[:1]), ex.journal):
         assert journal.export_hash() == hashlib.sha256(journal.export_bytes()).hexdigest()
+
+
+def test_simulated_deciders_are_worked_out_once_per_kinds_and_stay_right():
+    plan = _plan("vital-signs")
+    for d in plan.catalogue.values():
+        kinds, played = set(d.by), set(plan.played)
+        expected = tuple(a for a, spec in plan.network.actors.items() if spec.kind in kinds and a not in played)
+        assert plan.simulated_deciders(d) == expected
+        assert plan.simulated_deciders(d) is plan.simulated_deciders(d), "the second answer comes from the memo"
