@@ -25,11 +25,13 @@ Figures printed (replays of the same scenario and seed):
 - ``ratio_vs_simpy``: the engine's event rate divided by the rate of raw
   simpy scheduling the same timetable (as many timeouts, at the same times,
   from a trivial process) measured in the same run; 1.0 would mean the engine
-  adds nothing to simpy's own scheduling cost;
-- replays run inside ``simulator.engine.batch.batch_gc()``, as ``cyclesim replay``
-  runs them (cyclic collector paused, one collection at the end); with
-  ``--tune-gc`` one more replay runs with the collector on, as a library user
-  who does not use batch_gc gets it;
+  adds nothing to simpy's own scheduling cost; printed on wall time and on CPU
+  time (best of each), the latter less disturbed by other jobs on the machine;
+- replays run inside ``simulator.engine.batch.single_run_gc()``, as ``cyclesim
+  replay`` runs them (cyclic collector paused, what the run built frozen at the
+  end); between replays, outside the timing, the previous exercise is dropped
+  and collected, so one exercise at a time is alive; with ``--tune-gc`` one more
+  replay runs with the collector on, as a library user who pauses nothing gets it;
 - ``cli_wall_s``: median wall time of ``python -m simulator replay REF
   --policy doctrine --quiet`` in a fresh interpreter (imports, loading and
   validation included) for the reference scenario (vital-signs, or the
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -60,7 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from simulator.engine.batch import batch_gc  # noqa: E402
+from simulator.engine.batch import single_run_gc  # noqa: E402
 from simulator.engine.exercise import Exercise  # noqa: E402
 from simulator.players.policies import POLICIES  # noqa: E402
 from simulator.scenario.model import EU_MEMBER_STATES, Scenario  # noqa: E402
@@ -123,14 +126,20 @@ def build(records: int) -> Scenario:
 
 
 def replay(plan: Plan, seed: int, policy: str, batch: bool = True) -> Exercise:
-    """One replay, run the way `cyclesim replay` runs it (collector paused) unless batch=False."""
+    """One replay, run the way `cyclesim replay` runs it (collector paused, run frozen) unless batch=False."""
     ex = Exercise(plan, seed=seed, sources=[POLICIES[policy]()])
     if batch:
-        with batch_gc():
+        with single_run_gc():
             ex.run()
     else:
         ex.run()
     return ex
+
+
+def release() -> None:
+    """Free the replays dropped so far before the next one (outside the timing): unfreeze, collect their cycles."""
+    gc.unfreeze()
+    gc.collect()
 
 
 def timetable(plan: Plan, seed: int, policy: str) -> list[float]:
@@ -149,9 +158,9 @@ def timetable(plan: Plan, seed: int, policy: str) -> list[float]:
     return times
 
 
-def simpy_rate(times: list[float], repeats: int = 3) -> tuple[float, float]:
-    """Raw simpy: the same number of timeouts at the same times; (events/s, wall s), best of repeats."""
-    best = float("inf")
+def simpy_rate(times: list[float], repeats: int = 3) -> tuple[float, float, float]:
+    """Raw simpy: the same number of timeouts at the same times; (events/s, wall s, cpu s), best of repeats."""
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeats):
         env = simpy.Environment()
 
@@ -160,10 +169,11 @@ def simpy_rate(times: list[float], repeats: int = 3) -> tuple[float, float]:
                 yield env.timeout(t - env.now)
 
         env.process(trivial())
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         env.run()
         best = min(best, time.perf_counter() - start)
-    return len(times) / best, best
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return len(times) / best, best, best_cpu
 
 
 def cli_wall(repeats: int = 3) -> tuple[str, float, str]:
@@ -219,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         cpus.append(time.process_time() - c0)
         records, events, sha = len(ex.journal), ex.steps, ex.journal.export_hash()
         del ex
+        release()
     wall = min(walls)
     print(f"replay ({args.policy}, seed {args.seed}): {records} records, {events} simpy events, "
           f"best of {args.repeats}: {wall:.2f} s wall, {min(cpus):.2f} s cpu "
@@ -235,14 +246,16 @@ def main(argv: list[str] | None = None) -> int:
     tracemalloc.stop()
     assert again.journal.export_hash() == sha, "the traced replay gave another journal"
     del again
+    release()
     print(f"peak_python_mb: {peak / 2**20:.1f}  (tracemalloc peak during one replay)")
 
     times = timetable(plan, args.seed, args.policy)
     assert len(times) == events, (len(times), events)
-    raw_rate, raw_wall = simpy_rate(times)
+    raw_rate, raw_wall, raw_cpu = simpy_rate(times)
     engine_rate = events / wall
-    print(f"simpy_baseline: {len(times)} timeouts in {raw_wall:.3f} s = {raw_rate:,.0f} events/s")
-    print(f"ratio_vs_simpy: {engine_rate / raw_rate:.3f}")
+    print(f"simpy_baseline: {len(times)} timeouts in {raw_wall:.3f} s = {raw_rate:,.0f} events/s ({raw_cpu:.3f} s cpu)")
+    print(f"ratio_vs_simpy: {engine_rate / raw_rate:.3f}  (wall; cpu time: {raw_cpu / min(cpus):.3f}, "
+          "which a shared machine disturbs less)")
 
     if args.tune_gc:
         t0, c0 = time.perf_counter(), time.process_time()

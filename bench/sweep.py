@@ -11,6 +11,9 @@ Figures printed, for the same sweep plan (built once, outside the timing):
   children, and the load average, since the machine may be shared;
 - ``speedup_2_vs_1``: wall time with 1 worker over wall time with 2, measured
   in the same run (target >= 1.8 on 2 idle cores);
+- ``runs_10k_s``: 10,000 runs of this sweep on 2 workers, in seconds (target
+  under 60 s on 2 cores): measured when the sweep has 10,000 runs or more
+  (``--seeds 1-5000``), else projected from the 2-worker rate and labelled so;
 - ``identical``: whether every backend wrote the same runs.csv, byte for byte;
 - ``max_worker_rss_mb``: the largest ru_maxrss of a finished worker process
   (the local pool's workers; target under 150 MB per worker);
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="vital-signs")
     parser.add_argument("--seeds", default="1-500")
     parser.add_argument("--policy", default="passive,doctrine")
-    parser.add_argument("--workers", default="1,2", help="local worker counts to time, comma-separated")
+    parser.add_argument("--workers", default="1,2", help="local worker counts to time, comma-separated ('' for none)")
     parser.add_argument("--scheduler", help="also time the sweep on this Dask scheduler")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line run")
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = build_plan(loaded, args.scenario, parse_seeds(args.seeds), args.policy.split(","), [], [])
     print(f"sweep: {args.scenario}, {plan.size} runs ({args.seeds} x {args.policy}); "
           f"{os.cpu_count()} CPUs; load average before {_load()}")
-    backends: list[tuple[str, dict]] = [(f"workers={w}", {"workers": int(w)}) for w in args.workers.split(",")]
+    backends: list[tuple[str, dict]] = [(f"workers={w}", {"workers": int(w)}) for w in args.workers.split(",") if w]
     if args.scheduler:
         backends.append((f"dask {args.scheduler}", {"scheduler": args.scheduler}))
     walls: dict[str, float] = {}
@@ -82,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f})")
         if "workers=1" in walls and "workers=2" in walls:
             print(f"speedup_2_vs_1: {walls['workers=1'] / walls['workers=2']:.2f}")
+        if "workers=2" in walls:
+            ten_k = walls["workers=2"] * 10_000 / plan.size
+            how = "measured" if plan.size >= 10_000 else f"projected from {plan.size} runs; --seeds 1-5000 measures it"
+            print(f"runs_10k_s: {ten_k:.1f}  ({how}; 2 workers)")
         print(f"identical: {len(set(outputs.values())) == 1}  ({len(outputs)} backends)")
         if not args.no_cli:
             exe = Path(sys.executable).with_name("cyclesim")

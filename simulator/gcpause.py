@@ -16,13 +16,21 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_gc(*, collect_after: bool = False) -> Iterator[None]:
-    """No cyclic collection in the block; back on afterwards if it was on, with one collection if asked."""
+def paused_gc(*, collect_after: bool = False, freeze_after: bool = False) -> Iterator[None]:
+    """No cyclic collection in the block; back on afterwards if it was on.
+
+    ``collect_after``: one collection at the end (frees what the block left in
+    cycles). ``freeze_after``: instead, move every object alive at the end out
+    of the collector's sight (``gc.freeze``): for a process that built one large
+    thing to keep until it exits, where a collection would scan it and free nothing.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze_after:
+            gc.freeze()
         if was_enabled:
             gc.enable()
         if collect_after:

@@ -24,6 +24,7 @@ from textual.binding import Binding
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
+from simulator.forecast_child import ForecastFailed, run_forecast
 from simulator.scenario.msel import write_msel
 from simulator.scenario.msel.actuals import actuals_from_records
 from simulator.text import printable
@@ -37,6 +38,7 @@ from tui.messages import ExerciseAction, PlayReady
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
 from tui.screens.dialogs import ConfirmScreen, HelpScreen, TooSmallScreen
+from tui.screens.forecast import ForecastRequestScreen, ForecastResultScreen
 from tui.screens.forms import AdHocInjectScreen, ObservationScreen
 from tui.screens.play import PlayScreen
 
@@ -86,6 +88,8 @@ class CyclesimApp(App[int]):
         self._play_mounted = False
         self._start_asked = False
         self._shown_now = exercise.now
+        self._forecasting = False
+        self._forecasts = 0
         self._next_cache: tuple[tuple[int, int], str] | None = None
         self._too_small: TooSmallScreen | None = None
 
@@ -148,6 +152,7 @@ class CyclesimApp(App[int]):
             "open_decision": self.open_decision, "fire": self.fire, "hold_or_release": self.hold_or_release,
             "open_adhoc": self.open_adhoc, "open_observation": self.open_observation,
             "open_help": self.open_help, "request_quit": self.request_quit, "export_msel": self.export_msel,
+            "open_forecast": self.open_forecast,
         }
         handler = handlers[message.action]
         if message.argument is None:
@@ -357,19 +362,20 @@ class CyclesimApp(App[int]):
         self.play.facilitator.msel.select_inject(inject)
 
     def open_adhoc(self) -> None:
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            try:
-                ident = self.ex.add_inject(**values)
-            except InputError as e:
-                self.notify(str(e), severity="error")
-                return
-            self._after_input()
-            self.notify(f"Ad-hoc inject {ident} sent.")
-
         self.clear_notifications()  # toasts would cover the dialog
-        self.push_screen(AdHocInjectScreen(self.ex), done)
+        self.push_screen(AdHocInjectScreen(self.ex), self._adhoc_done)
+
+    def _adhoc_done(self, values: dict[str, Any] | None) -> None:
+        """The ad-hoc inject form was sent (or cancelled): hand the inject to the engine."""
+        if values is None:
+            return
+        try:
+            ident = self.ex.add_inject(**values)
+        except InputError as e:
+            self.notify(str(e), severity="error")
+            return
+        self._after_input()
+        self.notify(f"Ad-hoc inject {ident} sent.")
 
     def open_observation(self) -> None:
         def done(values: dict[str, Any] | None) -> None:
@@ -454,6 +460,47 @@ class CyclesimApp(App[int]):
 
         self.run_worker(write, thread=True, group="msel-export", name=f"MSEL {path.name}")
         return path
+
+    def open_forecast(self) -> None:
+        """Ask how many futures and how far; play them beside the exercise; show them; offer the annex."""
+        if self.session is None or getattr(self.session, "path", None) is None:
+            self.notify("A forecast forks the saved session: play with a session to forecast.", severity="warning")
+            return
+        if self._forecasting:
+            self.notify("A forecast is already playing; it opens here when ready.", severity="warning")
+            return
+
+        def asked(values: dict[str, Any] | None) -> None:
+            if values:
+                self.run_worker(self._forecast(**values), group="forecast", name="forecast")
+
+        self.clear_notifications()
+        self.push_screen(ForecastRequestScreen(), asked)
+
+    async def _forecast(self, runs: int, horizon: int, policy: str) -> None:
+        now = self.ex.now
+        self.session.mark_clock(now)  # the fork is where the clock stands
+        self._forecasts += 1
+        folder = Path(self.session.path) / "forecasts" / f"T{now // 60:02d}{now % 60:02d}-{self._forecasts}"
+        self._forecasting = True
+        self.notify(f"Forecast: playing {runs} futures from {format_time(now)}; the exercise goes on.")
+        try:
+            result = await run_forecast(Path(self.session.path), folder, runs, horizon, policy)
+        except ForecastFailed as e:
+            self.notify(f"Forecast failed: {e}", severity="error", timeout=10)
+            return
+        finally:
+            self._forecasting = False
+        where = str(folder.relative_to(Path(self.session.path)))
+        title = f"Annex: possible evolution scenarios from {result['fork_at']} to {result['until']}"
+
+        def chosen(send_it: bool | None) -> None:
+            if send_it:
+                self.push_screen(AdHocInjectScreen(self.ex, title=title, body=result["annex"], sender="CYCLONE"),
+                                 self._adhoc_done)
+
+        self.clear_notifications()
+        self.push_screen(ForecastResultScreen(result["lines"], result["annex"], f"the session folder, {where}"), chosen)
 
     def open_help(self) -> None:
         self.clear_notifications()  # toasts would cover the dialog

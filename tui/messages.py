@@ -31,7 +31,7 @@ class LogEntryHighlighted(Message):
 
 ActionName = Literal[
     "toggle_run", "jump_to_next_inject", "open_decision", "fire", "hold_or_release",
-    "open_adhoc", "open_observation", "open_help", "request_quit", "export_msel",
+    "open_adhoc", "open_observation", "open_help", "request_quit", "export_msel", "open_forecast",
 ]
 """What a screen may ask the app to do to the exercise it owns."""
 

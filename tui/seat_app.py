@@ -19,9 +19,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from simulator.errors import EXIT_BAD_INPUT
 from simulator.timefmt import format_time
 from tui.gctune import tune_gc, untune_gc
 from tui.remote import HostGone, HostMessages, LinkState, RemoteDriver
+from tui.screens.forecast import ForecastRequestScreen, ForecastResultScreen
 from tui.screens.seat_forms import AnswerScreen, FieldsScreen, LoginScreen
 from tui.seat_state import SeatState
 from tui.widgets.key_bar import KeyBar
@@ -66,13 +68,14 @@ class SeatApp(App[int]):
         Binding("a", "adhoc", "Ad-hoc inject"),
         Binding("x", "channel", "Channel"),
         Binding("o", "observe", "Observation"),
+        Binding("e", "forecast", "Forecast"),
         *[Binding(str(i), f"tab({i - 1})", f"Tab {i}", show=False) for i in range(1, 6)],
         Binding("ctrl+q", "quit", "Quit", priority=True),  # last: the key bar keeps it at the right end
     ]
     ROLE_ACTIONS = {
         "team": {"ack", "answer"},
         "facilitator": {"toggle_clock", "faster", "slower", "commcheck", "start", "force_start", "fire", "hold",
-                        "release", "adhoc", "channel", "observe"},
+                        "release", "adhoc", "channel", "observe", "forecast"},
         "evaluator": {"observe"},
     }
 
@@ -84,6 +87,8 @@ class SeatApp(App[int]):
         self.driver: RemoteDriver | None = None
         self.exit_reason = ""
         self._status_text = ""
+        self._interactive = False
+        """Seat and token were typed at the login screen (not given on the command line)."""
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -107,6 +112,7 @@ class SeatApp(App[int]):
         if self.seat_name and self._token:
             self._connect(self.seat_name, self._token)
         else:
+            self._interactive = True
             self.push_screen(LoginScreen(self.seat_name), self._logged_in)
 
     def _logged_in(self, result: tuple[str, str] | None) -> None:
@@ -150,6 +156,8 @@ class SeatApp(App[int]):
         if self.state.role:
             for toast in moved.toasts[-MAX_TOASTS:]:
                 self.notify(toast, timeout=4)
+        if moved.forecast and self.state.forecast is not None:
+            self._show_forecast(self.state.forecast)
         self._status()
 
     @on(LinkState)
@@ -160,8 +168,13 @@ class SeatApp(App[int]):
 
     @on(HostGone)
     def _gone(self, event: HostGone) -> None:
+        if self._interactive and self.panes is None and event.code == EXIT_BAD_INPUT:
+            # a refused login typed in this app (a browser seat): say why and ask again, do not end the session
+            self.driver = None
+            self.push_screen(LoginScreen(self.seat_name, problem=event.reason), self._logged_in)
+            return
         self.exit_reason = event.reason
-        self.exit(event.code)
+        self.exit(return_code=event.code)
 
     # ------------------------------------------------------------ attributes down
     async def _show_role(self) -> None:
@@ -268,6 +281,31 @@ class SeatApp(App[int]):
                 frame["to"] = [r.strip() for r in frame["to"].split(",") if r.strip()]
                 self.send(frame)
         self.push_screen(FieldsScreen("Ad-hoc inject", "inject", fields), send)
+
+    def action_forecast(self) -> None:
+        """Ask the host for a forecast; its ``forecast`` frame opens the result when the futures are played."""
+        def send(values: dict[str, Any] | None) -> None:
+            if values:
+                self.send({"type": "forecast", **values})
+                self.notify(f"Forecast asked: {values['runs']} futures; the result opens here when ready.")
+        self.push_screen(ForecastRequestScreen(), send)
+
+    def _show_forecast(self, frame: dict[str, Any]) -> None:
+        annex = str(frame.get("annex", ""))
+        title = f"Annex: possible evolution scenarios from {frame.get('fork_at')} to {frame.get('until')}"
+
+        def sent(frame_out: dict | None) -> None:
+            if frame_out:
+                frame_out["to"] = [r.strip() for r in frame_out["to"].split(",") if r.strip()]
+                self.send({**frame_out, "title": title, "body": annex})
+
+        def chosen(send_it: bool | None) -> None:
+            if send_it:
+                fields = [("from", "sender actor, e.g. CYCLONE", None), ("to", "recipients, comma separated", None),
+                          ("tlp", "", ["TLP:AMBER", "TLP:GREEN", "TLP:AMBER+STRICT", "TLP:RED", "TLP:CLEAR"])]
+                self.push_screen(FieldsScreen("Send the annex", "inject", fields, values={"from": "CYCLONE"}), sent)
+        self.push_screen(ForecastResultScreen(list(frame.get("lines") or []), annex,
+                                              f"the session folder, {frame.get('folder', '')}"), chosen)
 
     def action_channel(self) -> None:
         fields = [("channel", "channel id", None), ("status", "", ["degraded", "cut", "up"])]

@@ -53,12 +53,13 @@ class Moved:
     commcheck: int = 0
     toast: str = ""
     ended: bool = False
+    forecast: bool = False
     toasts: list[str] = field(default_factory=list)
     """A batch's toasts, in order (see :meth:`merge`)."""
 
     def merge(self, other: Moved) -> None:
         """Fold the moves of a later message into this one: a batch of messages is drawn once."""
-        for name in ("inbox", "media", "points", "log", "clock", "seats", "feed", "welcome", "ended"):
+        for name in ("inbox", "media", "points", "log", "clock", "seats", "feed", "welcome", "ended", "forecast"):
             setattr(self, name, getattr(self, name) or getattr(other, name))
         self.commcheck = other.commcheck or self.commcheck
         self.toasts += [other.toast] if other.toast else other.toasts
@@ -87,6 +88,8 @@ class SeatState:
     acked: int = 0
     connection: str = "connecting"
     ended: bool = False
+    forecast: dict[str, Any] | None = None
+    """The last ``forecast`` frame (facilitator seats): its table lines and annex, or why it failed."""
 
     def feed_messages(self, msgs: list[dict[str, Any]]) -> Moved:
         """Fold a batch of messages in order; say what any of them moved."""
@@ -129,6 +132,12 @@ class SeatState:
         elif kind == "alert":
             self.alerts.append(f"{msg.get('event')}: seat {msg.get('seat') or '-'} from {msg.get('peer')}: {msg.get('reason')}")
             moved.feed = True
+        elif kind == "forecast":
+            self.forecast = msg
+            line = (f"forecast {msg.get('id')}: {msg.get('runs')} futures from {msg.get('fork_at')} to {msg.get('until')}"
+                    if msg.get("ok") else f"forecast {msg.get('id')} failed: {msg.get('reason', '')}")
+            self.log.append(line)
+            moved.log, moved.forecast, moved.toast = True, bool(msg.get("ok")), line
         elif kind in ("error", "bye"):
             self.log.append(f"host: {msg.get('reason', '')}")
             moved.log, moved.toast = True, f"host: {msg.get('reason', '')}"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
-import threading
+from typing import TYPE_CHECKING
 
 from simulator.errors import InputError
-from simulator.host import protocol as P
+
+if TYPE_CHECKING:  # imported where used: 'cyclesim --help' builds this command's parser without them
+    import asyncio
 
 NAME = "join"
 HELP = "take a seat (a team, facilitator or evaluator) in a session hosted by 'cyclesim serve'"
@@ -50,6 +51,8 @@ def run(args) -> int:
     if args.jsonl:
         if not args.seat or not token:
             raise InputError("--jsonl needs --team SEAT and a token (--token or $CYCLESIM_TOKEN)")
+        import asyncio
+
         return asyncio.run(_jsonl(args, token, ssl_ctx))
     from simulator.commands.common import need_terminal
     from simulator.commands.frontend import frontend
@@ -59,6 +62,9 @@ def run(args) -> int:
 
 
 async def _jsonl(args, token: str, ssl_ctx) -> int:
+    import asyncio
+    import threading
+
     from simulator.host.client import SeatClient
 
     out = sys.stdout
@@ -115,6 +121,8 @@ async def _jsonl(args, token: str, ssl_ctx) -> int:
 
 def _read_stdin(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue) -> None:
     """Read stdin lines in a thread (pipes and terminals alike), bounded to one frame each."""
+    from simulator.host import protocol as P
+
     stream = sys.stdin.buffer
     while True:
         try:
@@ -144,6 +152,8 @@ def _hand_over(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue, line: byte
 
 def stdin_frame(raw: bytes, n: int) -> tuple[dict, str]:
     """One stdin line as a protocol frame, or a reason it cannot be one."""
+    from simulator.host import protocol as P
+
     if raw == b"\x00oversized":
         return {}, f"line {n} is longer than {P.MAX_FRAME} bytes: not sent"
     text = raw.decode("utf-8", errors="replace").strip()

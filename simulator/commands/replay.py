@@ -40,7 +40,7 @@ def add_arguments(p) -> None:
 
 def play(args):
     """Run the replay described by args; return (exercise, loaded scenario)."""
-    from simulator.engine.batch import batch_gc
+    from simulator.engine.batch import single_run_gc
     from simulator.engine.exercise import Exercise
     from simulator.players.policies import POLICIES
     from simulator.players.script import ScriptSource, load_script
@@ -61,7 +61,7 @@ def play(args):
         sources.append(POLICIES[args.policy]())
     until = time_option("--until", args.until)
     ex = Exercise(plan, seed=seed, sources=sources, decide_on=args.decide_on)
-    with batch_gc():
+    with single_run_gc():
         ex.run(until=until)
     return ex, loaded
 
@@ -81,6 +81,15 @@ def _varied(loaded, specs: list[str]):
 
 
 def run(args) -> int:
+    import gc
+
+    try:
+        return _run(args)
+    finally:
+        gc.unfreeze()  # play() froze the run for the export and reports; an in-process caller goes on as usual
+
+
+def _run(args) -> int:
     from simulator.journal.summary import render_text, summarize
 
     ex, loaded = play(args)

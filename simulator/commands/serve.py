@@ -7,17 +7,18 @@ session and ``cyclesim serve --resume`` continues it after a crash.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import signal
-import ssl
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.commands.common import decide_on_option, load_plan
 from simulator.commands.frontend import frontend
 from simulator.errors import InputError
+
+if TYPE_CHECKING:  # asyncio and ssl are imported where used: 'cyclesim --help' builds this parser without them
+    import ssl
 
 NAME = "serve"
 HELP = "host a session for several rooms: teams, facilitator and evaluator join over WebSockets"
@@ -80,6 +81,8 @@ def server_ssl(cert: str | None, key: str | None) -> ssl.SSLContext | None:
         return None
     if not (cert and key):
         raise InputError("TLS needs both --cert and --key")
+    import ssl
+
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     try:
@@ -124,12 +127,17 @@ def run(args) -> int:
         host.cafile = args.cert  # browser seats (--web) trust the host's own certificate
         if exercise.ended:
             print("cyclesim serve: the exercise has ended; seats may still join to read it", file=sys.stderr)
+        import asyncio
+
         return asyncio.run(_serve(host, session.path, tokens_path, web))
     finally:
         session.close()
 
 
 async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | None) -> int:
+    import asyncio
+    import signal
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:

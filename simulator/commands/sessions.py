@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from simulator.journal.store import default_sessions_dir, list_sessions
+from simulator.journal.places import default_sessions_dir
 from simulator.text import printable
 from simulator.timefmt import format_time
 
@@ -26,6 +26,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from simulator.journal.store import list_sessions
+
     base = Path(args.dir) if args.dir else default_sessions_dir()
     rows = list_sessions(base)
     if args.json:

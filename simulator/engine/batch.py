@@ -16,3 +16,15 @@ from simulator.gcpause import paused_gc
 def batch_gc() -> AbstractContextManager[None]:
     """Pause the cyclic collector for the block; collect once at the end."""
     return paused_gc(collect_after=True)
+
+
+def single_run_gc() -> AbstractContextManager[None]:
+    """Pause the cyclic collector for the one run of this process, then freeze what it built.
+
+    ``cyclesim replay`` plays one exercise and then only reads it (export,
+    reports). Collecting after the run scanned the whole journal and freed
+    nothing (0.4 s of a 100,000-record replay, bench/engine.py); left unfrozen,
+    the first automatic collection after it would do the same scan. The caller
+    calls ``gc.unfreeze()`` when it is done with the run.
+    """
+    return paused_gc(freeze_after=True)

@@ -150,17 +150,20 @@ class Exercise:
         """Process events with time < ``until`` (or to the end) and move the clock there."""
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
+        env, inputs = self.env, self._inputs
+        self._drain()
         while not self.ended:
-            self._drain()
-            self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
-            nxt = self.env.peek()
-            timed = self._inputs.pop_timed(nxt, end, inclusive)
-            if timed is not None:
-                self._apply_at(timed)
-                continue
+            if inputs:  # queued from outside: at its step, or at its time when that comes before the next event
+                self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
+                timed = inputs.pop_timed(env.peek(), end, inclusive)
+                if timed is not None:
+                    self._apply_at(timed)
+                    self._drain()
+                    continue
+            nxt = env.peek()
             if nxt > end or (not inclusive and nxt >= end):
                 break
-            self.env.step()
+            env.step()
             self.steps += 1
             self._drain()
         if until is None or until > self.duration:
@@ -443,7 +446,7 @@ class Exercise:
             for report in reports:
                 self.file_report(entity, report, cause=cause)
         if changes:
-            self._rescore(cause)
+            self._rescore(cause, changes)
         if "art222" in changes and changes["art222"][1] is True and self.state.ipcr != "full":
             self._art222_ipcr(cause)
 
@@ -458,8 +461,9 @@ class Exercise:
         self.core.later(minutes, lambda: self.apply_effects(
             Effects(ipcr="full"), cause=f"Art. 222 invoked ({cause}): IPCR full activation"))
 
-    def _rescore(self, cause: str) -> None:
-        new = sev.compute(self.state)
+    def _rescore(self, cause: str, changes: dict[str, list] | None = None) -> None:
+        # the severity is always that of the state before this change: what ECCS does not read keeps it
+        new = sev.compute(self.state) if changes is None or sev.moved_by(changes) else self.severity
         if new.level != self.severity.level:
             old = self.severity
             self.severity = new

@@ -152,23 +152,32 @@ class IncidentRun:
         if m.spread.start > self.core.now:
             yield self.core.timeout(m.spread.start - self.core.now)
         dt = m.spread.tick / 60
+        rate, contagion = m.spread.rate, m.spread.contagion
+        order: list[tuple[Entity, str, Any]] = []
+        """Every entity in order, with its MS and its spread stream's ``random`` (the same stream objects),
+        made again only when the adversary exposes more."""
         while self.core.now + m.spread.tick <= until and not self.ex.ended:
             yield self.core.timeout(m.spread.tick)
+            if len(order) != len(self.entities):
+                order = [(e, e.ms, self.core.rng(f"incident:spread:{e.id}").random) for e in self.entities.values()]
             active: dict[str, int] = {}
-            for e in self.entities.values():
-                if e.active:
-                    active[e.ms] = active.get(e.ms, 0) + 1
-            factors: dict[str, float] = {}
-            for e in list(self.entities.values()):
-                if e.phase != "exposed":
-                    continue
-                f = factors.get(e.ms)
-                if f is None:
-                    f = factors[e.ms] = self.factor(e.ms)
-                hazard = m.spread.rate * self.tempo * f * (1 + m.spread.contagion * active.get(e.ms, 0))
-                p = 1 - math.exp(-hazard * dt)
-                if self.core.rng(f"incident:spread:{e.id}").random() < p:
+            for e, ms, _draw in order:
+                if e.phase in ACTIVE:
+                    active[ms] = active.get(ms, 0) + 1
+            # The chance of a hit depends on the entity only through its MS: worked out once per MS and tick,
+            # by the same expression, so the same floats. Protection and tempo change only in events of their
+            # own (consequences, reactions), never inside a hit; the tempo is checked after each hit anyway.
+            factors = {ms: self.factor(ms) for ms in {ms for e, ms, _d in order if e.phase == "exposed"}}
+            tempo = self.tempo
+            chance = {ms: 1 - math.exp(-(rate * tempo * f * (1 + contagion * active.get(ms, 0))) * dt)
+                      for ms, f in factors.items()}
+            for e, ms, draw in order:
+                if e.phase == "exposed" and draw() < chance[ms]:
                     self.compromise(e, "spread")
+                    if self.tempo != tempo:
+                        tempo = self.tempo
+                        chance = {ms: 1 - math.exp(-(rate * tempo * f * (1 + contagion * active.get(ms, 0))) * dt)
+                                  for ms, f in factors.items()}
 
     def _seed(self, seed) -> None:
         picked = [e for e in self.entities.values() if e.ms == seed.ms and e.sector == seed.sector and e.phase == "exposed"]

@@ -39,6 +39,10 @@ class InputQueue:
         self._stepped: list[ScheduledInput] = []
         self._timed: list[ScheduledInput] = []
 
+    def __bool__(self) -> bool:
+        """Whether any input still waits for its step or its time."""
+        return bool(self._stepped or self._timed)
+
     def add(self, inp: ScheduledInput) -> None:
         if inp.kind not in INPUT_KINDS:
             raise InputError(f"unknown input kind {inp.kind!r}")

@@ -26,14 +26,23 @@ level that is no longer true.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
+from simulator.engine.picture import (  # noqa: F401 (the values pictures are made of; readers import them from here)
+    COLOUR_ORDER,
+    INITIAL,
+    SET_FACTS,
+    Fact,
+    Picture,
+    Truth,
+    _derived,
+    carry_over,
+)
 from simulator.journal.journal import Record
 from simulator.timefmt import format_time
-
-COLOUR_ORDER = ("white", "green", "yellow", "red")
 
 ASSESSMENT_TEMPLATES: dict[str, str] = {
     "cyclone-call": "CyCLONe officers' call",
@@ -79,157 +88,13 @@ INITIAL_CAUSE = "initial"
 BRIEFING = "exercise briefing (initial situation)"
 REGIME_FACT = {"NIS2": "significant", "DORA": "major"}
 """The incident an entity is aware of when a clock of that regime starts for it."""
-SET_FACTS = ("capacity_exceeded", "significant", "major", "attributed_by")
-"""State variables held as sets: carried element by element (``capacity_exceeded.IE``)."""
+
+ASSESS_READS = ("impact.", "capacity_exceeded.", "significant.", "major.", "outlook", "cross_border", "threat_severity",
+                "exposure", "internal_market", "public_safety")
+"""What :func:`assess` reads of a picture (names and prefixes; ``cross_border`` covers ``cross_border_dependency``)."""
 
 ASSESSED_PREFIXES = ("impact.", "capacity_exceeded.", "outlook", "cross_border", "threat_severity", "exposure")
 """Facts an assessment shares besides the ECCS level: the impact picture it rests on."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One thing an actor holds to be true, when it learned it and from where."""
-
-    name: str
-    value: Any
-    learned: int
-    """Minutes since T+0 at which the actor learned it."""
-    source: str
-    """The inject, decision or ``POINT:option`` that brought it."""
-    via: str
-    """In words: ``VS-18 CyCLONe officers' call from ENISA``, ``own decision D07``."""
-    actor: str
-    """The actor that learned it."""
-    assessed_by: str | None = None
-    """For an assessment: the actor that made it."""
-    assessed_at: int | None = None
-    as_of: int | None = None
-    """When what it says was observed at its origin (a relayed sitrep is older than its delivery); None: learned."""
-
-    @property
-    def observed(self) -> int:
-        return self.learned if self.as_of is None else self.as_of
-
-    def as_json(self) -> dict[str, Any]:
-        out = {"value": self.value, "learned": self.learned, "learned_at": format_time(self.learned),
-               "source": self.source, "via": self.via, "actor": self.actor}
-        if self.assessed_by is not None:
-            out["assessed_by"] = self.assessed_by
-            out["assessed_at"] = self.assessed_at
-        if self.as_of is not None:
-            out["as_of"] = self.as_of
-        return out
-
-
-@dataclass(frozen=True)
-class Picture:
-    """What one actor, or a team (the union over the actors it plays), knows at a time."""
-
-    who: str
-    at: int
-    facts: dict[str, Fact]
-
-    @property
-    def eccs(self) -> int | None:
-        """The last ECCS assessment that reached it, or None."""
-        f = self.facts.get("eccs")
-        return None if f is None else int(f.value)
-
-    def fact(self, name: str) -> Fact | None:
-        return self.facts.get(name)
-
-    def value(self, name: str, default: Any = None) -> Any:
-        f = self.facts.get(name)
-        return default if f is None else f.value
-
-    def ms_colours(self) -> dict[str, str]:
-        """Worst known impact colour per Member State, in MS order."""
-        worst: dict[str, str] = {}
-        for name, f in self.facts.items():
-            if name.startswith("impact."):
-                ms = name[len("impact."):].partition("/")[0]
-                if COLOUR_ORDER.index(f.value) >= COLOUR_ORDER.index(worst.get(ms, "white")):
-                    worst[ms] = f.value
-        return dict(sorted(worst.items()))
-
-    def members(self, name: str) -> list[str]:
-        """Elements of a set-valued fact known to be in it (``capacity_exceeded`` -> ``['IE']``)."""
-        prefix = name + "."
-        return sorted(k[len(prefix):] for k, f in self.facts.items() if k.startswith(prefix) and f.value)
-
-    def variables(self) -> dict[str, Any]:
-        """The condition variables (conditions.VARIABLES) as this picture knows them.
-
-        A count is what is known (``ms_red``: Member States known to be red);
-        a scalar nobody reported keeps the world's starting value. ``eccs`` is
-        the last assessment, or 0 when none reached it.
-        """
-        colours = self.ms_colours().values()
-        v = dict(INITIAL)
-        for name, f in self.facts.items():
-            if name in v and name not in SET_FACTS:
-                v[name] = f.value
-        v.update({
-            "eccs": self.eccs or 0,
-            "ms_affected": sum(c != "white" for c in colours),
-            "ms_yellow": sum(c in ("yellow", "red") for c in colours),
-            "ms_red": sum(c == "red" for c in colours),
-            "capacity_exceeded": len(self.members("capacity_exceeded")),
-            "significant": len(self.members("significant")),
-            "major": len(self.members("major")),
-            "attributing_ms": len(self.members("attributed_by")),
-        })
-        return v
-
-    def flags(self) -> dict[str, bool]:
-        return {k[len("flag."):]: bool(f.value) for k, f in sorted(self.facts.items()) if k.startswith("flag.")}
-
-    def as_json(self) -> dict[str, Any]:
-        eccs = self.facts.get("eccs")
-        return {
-            "who": self.who, "at": self.at, "at_label": format_time(self.at),
-            "eccs": self.eccs,
-            "eccs_source": None if eccs is None else eccs.as_json(),
-            "ms_colours": self.ms_colours(),
-            "capacity_exceeded": self.members("capacity_exceeded"),
-            "facts": {k: f.as_json() for k, f in sorted(self.facts.items())},
-        }
-
-
-@dataclass(frozen=True)
-class Truth:
-    """Ground truth at a time, from the same records (the evaluators' view)."""
-
-    at: int
-    eccs: int
-    facts: dict[str, Any]
-    since: dict[str, int]
-    """When each fact took its current value."""
-
-    def ms_colours(self) -> dict[str, str]:
-        worst: dict[str, str] = {}
-        for name, value in self.facts.items():
-            if name.startswith("impact."):
-                ms = name[len("impact."):].partition("/")[0]
-                if COLOUR_ORDER.index(value) >= COLOUR_ORDER.index(worst.get(ms, "white")):
-                    worst[ms] = value
-        return dict(sorted(worst.items()))
-
-    def as_json(self) -> dict[str, Any]:
-        return {"at": self.at, "at_label": format_time(self.at), "eccs": self.eccs, "ms_colours": self.ms_colours(),
-                "capacity_exceeded": sorted(k.split(".", 1)[1] for k, v in self.facts.items()
-                                            if k.startswith("capacity_exceeded.") and v),
-                "facts": dict(sorted(self.facts.items()))}
-
-
-INITIAL: dict[str, Any] = {
-    "outlook": "stable", "threat_severity": "none", "exposure": "limited", "cross_border": False,
-    "internal_market": False, "public_safety": False, "cross_border_dependency": False,
-    "attribution": "none", "confidence": "none", "state_actor": False, "criminal_group": False,
-    "partner_attribution": False, "evidence": 0.0, "cohesion": 0.6, "public_trust": 0.7, "disinfo_reach": 0.0,
-    "cyclone": "none", "ipcr": "monitoring", "art222": False, "art427": False, "reserve_requested": False,
-}
-"""What an actor assumes of a variable nobody told it about: the world's starting state (state.WorldState)."""
 
 
 SCALAR_EFFECTS = ("outlook", "cross_border", "threat_severity", "exposure", "internal_market", "public_safety",
@@ -312,6 +177,13 @@ class Knowledge:
         self._vias: dict[str, str] = {}
         self._team_of: dict[str, str] = {}
         """Actor -> the (first, non-facilitator) team that plays it."""
+        self._learned_at: dict[str, int] = {}
+        """Actor -> the length of :attr:`learned_log` when it last learned something."""
+        self._grown_at: dict[str, int] = {}
+        """Actor -> the length of :attr:`learned_log` when it last learned a fact it had no value for."""
+        self._unions: dict[tuple[str, ...], tuple[int, Mapping[str, Fact], dict[Any, Any]]] = {}
+        """Actors -> (length of the log, merged facts, derived values) of their union, valid while none of them
+        learns; what they learned since is in the log after that length."""
         for r in records:
             self.feed(r)
 
@@ -329,13 +201,41 @@ class Knowledge:
 
     def union(self, who: str, actors: Iterable[str]) -> Picture:
         """What ``actors`` know together (a team, or the simulated actors exercise control acts for)."""
+        facts, derived = self._union(tuple(actors))
+        return Picture(who, self.at, facts, derived)
+
+    def _union(self, actors: tuple[str, ...]) -> tuple[Mapping[str, Fact], dict[Any, Any]]:
+        """The merged facts of ``actors`` and their derived values, rebuilt only after one of them learned."""
+        cached = self._unions.get(actors)
+        learned_at = self._learned_at
+        if cached is not None and (cached[0] == len(self.learned_log)  # nobody learned anything since
+                                   or all(learned_at.get(a, 0) <= cached[0] for a in actors)):
+            return cached[1], cached[2]
+        changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in actors}
         merged: dict[str, Fact] = {}
-        for a in actors:
-            for name, f in self.pictures.get(a, {}).items():
-                old = merged.get(name)
-                if old is None or f.learned > old.learned:
-                    merged[name] = f
-        return Picture(who, self.at, merged)
+        if cached is not None and all(self._grown_at.get(a, 0) <= cached[0] for a in actors):
+            # only new values of facts each actor already had: every actor's facts keep their order, so the
+            # union keeps its order too, and only the changed names need their latest value again
+            merged.update(cached[1])
+            pictures = [self.pictures.get(a, {}) for a in actors]
+            for name in changed:
+                best: Fact | None = None
+                for pic in pictures:
+                    f = pic.get(name)
+                    if f is not None and (best is None or f.learned > best.learned):
+                        best = f
+                assert best is not None  # an actor of the union learned it
+                merged[name] = best
+        else:
+            for a in actors:
+                for name, f in self.pictures.get(a, {}).items():
+                    old = merged.get(name)
+                    if old is None or f.learned > old.learned:
+                        merged[name] = f
+        facts: Mapping[str, Fact] = MappingProxyType(merged)
+        derived: dict[Any, Any] = {} if cached is None else carry_over(cached[2], changed, facts)
+        self._unions[actors] = (len(self.learned_log), facts, derived)
+        return facts, derived
 
     def truth(self) -> Truth:
         return Truth(self.at, self.truth_eccs, dict(self.truth_facts), dict(self.truth_since))
@@ -368,6 +268,9 @@ class Knowledge:
         f = Fact(name, value, t, source, via, actor, assessed_by, assessed_at, None if seen == t else seen)
         pic[name] = f
         self.learned_log.append(f)
+        self._learned_at[actor] = len(self.learned_log)
+        if old is None:
+            self._grown_at[actor] = len(self.learned_log)
 
     def _register(self, cause: str, learners: _Learners) -> None:
         self._causes[cause] = learners
@@ -537,6 +440,7 @@ _HANDLERS = {
 }
 
 
+@_derived(lambda: ASSESS_READS)
 def assess(picture: Picture) -> int:
     """The ECCS level a team would assess from its picture alone (the published scale, domain.md §7.6)."""
     from simulator.engine import severity

@@ -60,25 +60,45 @@ class PublicSphereRun:
 
     def _process(self):
         s = self.spec
-        rng = self.run.core.rng("incident:public")
+        draw = self.run.core.rng("incident:public").random
+        env = self.run.core.env
+        ex = self.ex
+        duration = ex.duration
+        acc = self._acc
         dt = TICK / 60
-        while not self.ex.ended:
-            yield self.run.core.timeout(TICK)
-            if self.ex.ended or self.run.core.now > self.ex.duration:
+        # Every hour for the whole exercise (2,900 ticks in vital-signs, most of its engine events):
+        # the names above and the spec's numbers are looked up once, not on every tick.
+        amplitude, growth0, decay, step_min = s.noise, s.growth, s.decay, s.step
+        trust_loss, trust_recovery, cohesion_loss = s.trust_loss, s.trust_recovery, s.cohesion_loss
+        while not ex.ended:
+            yield env.timeout(TICK)
+            now = int(env.now)
+            if ex.ended or now > duration:
                 return
-            st = self.ex.state
+            st = ex.state
             r = st.disinfo_reach
-            noise = 1 + s.noise * (2 * rng.random() - 1)
-            growth = s.growth * self.multiplier * noise
-            self._acc["disinfo_reach"] += (growth * r * (1 - r) - s.decay * r) * dt
-            self._acc["public_trust"] += (-s.trust_loss * r + (s.trust_recovery if self.coordinated else 0.0)) * dt
-            if self.run.core.now <= self.contradicted_until:
-                self._acc["cohesion"] -= s.cohesion_loss * dt
+            noise = 1 + amplitude * (2 * draw() - 1)
+            growth = growth0 * self.multiplier * noise
+            acc["disinfo_reach"] += (growth * r * (1 - r) - decay * r) * dt
+            acc["public_trust"] += (-trust_loss * r + (trust_recovery if self.coordinated else 0.0)) * dt
+            if now <= self.contradicted_until:
+                acc["cohesion"] -= cohesion_loss * dt
             change = {}
-            for name, value in self._acc.items():
-                if abs(value) >= s.step:
+            for name, value in acc.items():
+                if abs(value) >= step_min:
                     step = round(value, 2)
                     change[name] = step
-                    self._acc[name] = value - step
-            if change:
-                self.ex.apply_effects(Effects(**change), cause="public sphere")
+                    acc[name] = value - step
+            if change and _moves(st, change):
+                ex.apply_effects(Effects(**change), cause="public sphere")
+
+
+def _moves(state, change: dict[str, float]) -> bool:
+    """Whether these deltas change the world; one that does not (trust already at 0) would record nothing.
+
+    Most hourly steps of a long exercise push a value already at its bound, and
+    applying them built an Effects model and walked the state for nothing. A
+    delta outside -1..1 counts as moving, so Effects still refuses it.
+    """
+    return any(not -1 <= delta <= 1 or (delta and state.shifted(name, delta) != getattr(state, name))
+               for name, delta in change.items())

@@ -33,6 +33,17 @@ def _list(items) -> str:
     return ", ".join(items)
 
 
+READS = frozenset({"impact", "capacity_exceeded", "internal_market", "public_safety", "cross_border_dependency",
+                   "cross_border", "threat_severity", "exposure", "significant", "major"})
+"""The world-state fields :func:`compute` reads (tests/unit/test_severity.py holds it to that)."""
+
+
+def moved_by(changes: dict[str, list]) -> bool:
+    """Whether a state change (``WorldState.apply``'s result: ``impact.IE/health``, ``disinfo_reach``) touches
+    what ECCS is computed from; a change that does not (trust, reach, cohesion) leaves the level and reason."""
+    return any(name.partition(".")[0] in READS for name in changes)
+
+
 def compute(state: WorldState) -> Severity:
     """ECCS level and the condition that set it; the highest level that holds wins."""
     per_ms = state.ms_colours()

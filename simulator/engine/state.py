@@ -170,7 +170,7 @@ class WorldState:
         for name in ("cohesion", "public_trust", "disinfo_reach"):
             delta = getattr(e, name)
             if delta:
-                setv(name, _clamp(getattr(self, name) + delta))
+                setv(name, self.shifted(name, delta))
         if e.significant:
             setv("significant", self.significant | set(e.significant))
         if e.major:
@@ -181,6 +181,10 @@ class WorldState:
         if changes:
             self.__dict__["_version"] = self.version() + 1
         return changes
+
+    def shifted(self, name: str, delta: float) -> float:
+        """What ``delta`` makes of the public-sphere value ``name`` (cohesion, trust, reach): clamped to 0..1."""
+        return _clamp(getattr(self, name) + delta)
 
     def version(self) -> int:
         """How many times :meth:`apply` changed something: equal versions, equal state (readers cache on it)."""

@@ -63,6 +63,7 @@ from urllib.parse import quote
 from simulator.errors import InputError
 from simulator.journal.finite import scrub
 from simulator.journal.journal import Record, canonical
+from simulator.journal.places import default_sessions_dir
 
 FORMAT = "cyclesim-session/1"
 FORMAT_VERSION = 1
@@ -128,13 +129,6 @@ def read_head(folder: Path) -> tuple[int, str] | None:
 
 
 # ---------------------------------------------------------------- locations
-
-def default_sessions_dir() -> Path:
-    """Where sessions go by default: the user's data dir (XDG_DATA_HOME on Linux)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("cyclesim") / "sessions"
-
 
 def resolve(arg: str | Path, base: Path | None = None) -> Path:
     """A session folder from what the user typed: a folder, its session.sqlite, or a name in the default dir."""

@@ -112,6 +112,8 @@ class Doctrine:
     """The level each team's assessment under way will give (one D30 at a time per level)."""
     _clock_ids: list | None = field(default=None, repr=False)
     """Ids of the clocks played entities can run (the plan never changes)."""
+    _may: dict = field(default_factory=dict, repr=False)
+    """Decision -> the teams that may take it, in :meth:`_teams_for`'s order (the plan never changes)."""
 
     @property
     def ex(self) -> Exercise:
@@ -180,8 +182,8 @@ class Doctrine:
         d = ex.plan.catalogue.get(ASSESS)
         if d is None or ex.decide_on != "knowledge":
             return  # deciding on the world, nobody needs to assess
-        for team, spec in ex.plan.teams.items():
-            if spec.facilitator or not ex.plan.may_take(team, d):
+        for team in self._teams_for(ASSESS):
+            if ex.plan.teams[team].facilitator:
                 continue
             picture = ex.known(team)
             level = assess(picture)
@@ -214,12 +216,15 @@ class Doctrine:
 
     def _teams_for(self, decision: str) -> list[str]:
         """The teams that may take ``decision``, played teams first, in the scenario's order; then control."""
-        ex = self.ex
-        d = ex.plan.catalogue[decision]
-        out = [t for t, spec in ex.plan.teams.items() if not spec.facilitator and ex.plan.may_take(t, d)]
-        fac = ex.plan.facilitator()
-        if fac is not None and ex.plan.may_take(fac.id, d):
-            out.append(fac.id)
+        out = self._may.get(decision)
+        if out is None:  # asked for every rule on every think: worked out once per decision
+            ex = self.ex
+            d = ex.plan.catalogue[decision]
+            out = [t for t, spec in ex.plan.teams.items() if not spec.facilitator and ex.plan.may_take(t, d)]
+            fac = ex.plan.facilitator()
+            if fac is not None and ex.plan.may_take(fac.id, d):
+                out.append(fac.id)
+            self._may[decision] = out
         return out
 
     def _answer_points(self) -> None:

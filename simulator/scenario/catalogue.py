@@ -17,7 +17,12 @@ from simulator.scenario.model import EU_MEMBER_STATES, CatalogueDecision, Scenar
 def bundled() -> tuple[CatalogueDecision, ...]:
     """The escalation ladder and Toolbox entries: D01-D28 are domain.md §10.3's rows, D29 and D30 the project's."""
     text = resources.files("simulator.scenario").joinpath("data/decisions.yaml").read_text(encoding="utf-8")
-    return tuple(CatalogueDecision.model_validate(d) for d in yaml.safe_load(text)["decisions"])
+    return tuple(CatalogueDecision.model_validate(d) for d in _parse(text)["decisions"])
+
+
+def _parse(text: str) -> Any:
+    """Bundled data (not user input): libyaml's safe loader where the wheel has it, 3-4x faster, same objects."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def catalogue_for(scenario: Scenario) -> dict[str, CatalogueDecision]:

@@ -116,7 +116,7 @@ def _adjacency(channels) -> dict[str, dict[str, list[str]]]:
 def default_data() -> dict:
     """The bundled network file, parsed once per process (read-only use)."""
     text = resources.files("simulator.scenario").joinpath("data/network.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # bundled data: libyaml where present
 
 
 def _fill(obj, **subs):

@@ -86,9 +86,15 @@ class Plan:
         Exercise control takes a decision for them; deciding on knowledge, it reads what
         reached them, not the world (simulated actors act on delivery, not on release).
         """
-        kinds = set(decision.by)
-        played = set(self.played)
-        return tuple(a for a, spec in self.network.actors.items() if spec.kind in kinds and a not in played)
+        memo: dict[tuple[str, ...], tuple[str, ...]] = self.__dict__.setdefault("_simulated_deciders", {})
+        key = tuple(decision.by)  # the answer depends on the decision's kinds only: the plan never changes
+        found = memo.get(key)
+        if found is None:
+            kinds = set(key)
+            played = set(self.played)
+            found = memo[key] = tuple(a for a, spec in self.network.actors.items()
+                                      if spec.kind in kinds and a not in played)
+        return found
 
     def may_take(self, team_id: str, decision: CatalogueDecision) -> bool:
         """A team may take a decision if it plays an actor of the right kind,

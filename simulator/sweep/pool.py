@@ -9,6 +9,7 @@ that came back, drop the rest).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -41,6 +42,10 @@ def _init(plan: SweepPlan) -> None:
     global _RUNNER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _RUNNER = Runner(plan)
+    # What the worker keeps for the whole sweep (the plan, the first variant's engine plan) is moved out
+    # of the collector's sight: the collection after each chunk then scans only that chunk's runs.
+    _RUNNER.engine_plan(0)
+    gc.freeze()
 
 
 def _run_chunk(jobs: list[Job]) -> Rows:
@@ -61,7 +66,13 @@ def run_local(plan: SweepPlan, jobs: list[Job], workers: int) -> Iterator[Rows]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init, initargs=(plan,))
-    futures = [pool.submit(_run_chunk, t) for t in tasks]
+    # Forked workers share the parent's pages until something writes to them, and a collection writes
+    # to every object it scans: frozen before the fork, the parent's objects stay shared (and unscanned).
+    gc.freeze()
+    try:
+        futures = [pool.submit(_run_chunk, t) for t in tasks]
+    finally:
+        gc.unfreeze()
     try:
         for fut in as_completed(futures):
             yield fut.result()

@@ -9,7 +9,6 @@ journal itself stays in the worker and is dropped.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from simulator.sweep.plan import Job, SweepPlan
@@ -49,7 +48,7 @@ class Runner:
         row: dict[str, Any] = {"run": job.index, "seed": job.seed, "player": player.label}
         row.update(variant.texts)
         row.update(outcome(ex.journal))
-        row["sha256"] = hashlib.sha256(ex.journal.export_bytes()).hexdigest()
+        row["sha256"] = ex.journal.export_hash()
         return row
 
     def run_many(self, jobs: list[Job]) -> list[dict[str, Any]]:

@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 HEAVY = ("pydantic", "simpy", "jinja2", "yaml", "rich", "textual", "distributed", "simulator.engine.exercise",
-         "simulator.scenario.model")
+         "simulator.scenario.model", "asyncio", "ssl", "sqlite3", "simulator.journal.store", "simulator.journal.records",
+         "simulator.host.protocol")
 
 
 def test_building_the_parser_imports_no_heavy_module():

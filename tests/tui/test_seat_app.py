@@ -145,3 +145,57 @@ async def test_facilitator_seat_runs_the_comm_check_and_pulls_the_levers(tmp_pat
         assert changed["channel"] == "excon" and changed["to"] == "cut" and changed["cause"] == "facilitator"
         injected = next(r for r in h.records() if r.kind == "facilitator.injected")
         assert injected["inject"]["to"] == ["CYCLONE", "PRESIDENCY"]
+
+
+async def test_a_refused_login_asks_again_with_the_reason_instead_of_ending(served):
+    """A browser seat types its token: a typo must not end the session ("Session ended"), only ask again."""
+    h = served
+    app = SeatApp(h.url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        app.screen.query_one("#seat", Input).value = "ie"
+        app.screen.query_one("#token", Input).value = "not-the-token"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.problem)
+        assert app.is_running and app.return_code is None
+        assert "Refused:" in str(app.screen.query_one("#login-problem").render())
+        assert app.screen.query_one("#seat", Input).value == "ie", "the seat typed is kept"
+        app.screen.query_one("#token", Input).value = h.tokens["ie"]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.role == "team")
+
+
+async def test_a_refused_seat_given_on_the_command_line_still_exits_2(served):
+    app = SeatApp(served.url, seat="ie", token="not-the-token")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 2 and app.exit_reason, (app.return_code, app.exit_reason)
+
+
+async def test_facilitator_seat_forecasts_and_sends_the_annex(tmp_path):
+    from tui.screens.forecast import ForecastRequestScreen, ForecastResultScreen
+
+    with HostThread(tmp_path / "s4") as h:
+        app = SeatApp(h.url, seat="facilitator", token=h.tokens["facilitator"])
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, lambda: app.state.role == "facilitator")
+            await pilot.press("S")
+            await until(pilot, lambda: h.host.started)
+            h.call(lambda: h.host.pacer.advance_to(90))
+            await pilot.press("e")
+            await until(pilot, lambda: isinstance(app.screen, ForecastRequestScreen))
+            app.screen.query_one("#runs", Input).value = "2"
+            app.screen.query_one("#horizon", Input).value = "4h"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, ForecastResultScreen), timeout=120)
+            result = app.screen
+            assert result.annex.startswith("Possible evolution scenarios") and result.lines[0].startswith("measure")
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, FieldsScreen))
+            assert app.screen.query_one("#f-from", Input).value == "CYCLONE"
+            app.screen.query_one("#f-to", Input).value = "CSIRT-IE"
+            await pilot.click("#send")
+            await until(pilot, lambda: any(r.kind == "facilitator.injected" for r in h.records()))
+        injected = next(r for r in h.records() if r.kind == "facilitator.injected")["inject"]
+        assert injected["to"] == ["CSIRT-IE"] and injected["body"] == result.annex
+        assert injected["title"].startswith("Annex: possible evolution scenarios from")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from simulator.engine.exercise import Exercise
-from simulator.journal.journal import INPUT_KINDS, Journal, Record, read_jsonl
-from simulator.journal.records import KINDS, RecordError, check, example
+from simulator.journal.journal import INPUT_KINDS, Journal, NonFiniteError, Record, read_jsonl
+from simulator.journal.records import KINDS, OPEN_FIELDS, SPECS, RecordError, check, example
 from simulator.players.policies import POLICIES
 from simulator.report import build, render_html, render_markdown
 from simulator.report.coverage import LEFT_OUT, READ
@@ -57,6 +57,24 @@ def test_the_journal_refuses_a_missing_or_undeclared_field():
 def test_the_journal_refuses_a_value_of_the_wrong_type(kind, field, value):
     with pytest.raises(RecordError, match=f"field '{field}'"):
         check(kind, {**example(kind), field: value})
+
+
+NON_FINITE = [float("nan"), float("inf"), float("-inf"), [1.0, float("nan")], {"x": float("inf")},
+              [{"x": [float("nan")]}], [["a", float("nan")]]]
+
+
+@pytest.mark.parametrize("kind", ALL)
+def test_no_field_of_any_kind_lets_a_non_finite_number_into_the_journal(kind):
+    """The check refuses it in every field it looks inside; the journal searches only the others (OPEN_FIELDS)."""
+    for key in SPECS[kind]:
+        for bad in NON_FINITE:
+            journal = Journal()
+            with pytest.raises((RecordError, NonFiniteError)):
+                journal.append(0, kind, {**sample(kind), key: bad})
+            assert len(journal) == 0
+            if key not in OPEN_FIELDS[kind]:
+                with pytest.raises(RecordError):
+                    check(kind, {**sample(kind), key: bad})
 
 
 def test_optional_fields_may_be_left_out_and_none_where_declared():

@@ -97,6 +97,7 @@ HELP = [
         ("i", "write an ad-hoc inject (sender, recipients, TLP, text)"),
         ("o", "write an observation (strength / area for improvement) for an objective"),
         ("x", "export the MSEL with planned and actual times (XLSX, in the session folder)"),
+        ("e", "forecast: play possible evolutions from now (the exercise goes on); send the annex to a team"),
     ]),
     ("Team view", [
         ("d / Enter", "on the Decide tab: take the decision under the cursor (rationale required)"),

@@ -64,13 +64,15 @@ class _Form(ModalScreen[dict[str, Any] | None]):
 class AdHocInjectScreen(_Form):
     """Write an inject during the session: sender, recipients, TLP, title and text."""
 
-    def __init__(self, ex: Exercise, **kwargs):
+    def __init__(self, ex: Exercise, *, title: str = "", body: str = "", sender: str = "", **kwargs):
         super().__init__(**kwargs)
         self.ex = ex
+        self.title_text, self.body_text = title, body
+        """Filled in beforehand (a forecast's annex); the facilitator may change them."""
         self.actors = sorted(ex.plan.network.actors)
         fac = ex.plan.facilitator()
-        self.default_sender = next((a for a in (fac.plays if fac else []) if a in ex.plan.network.actors),
-                                   self.actors[0] if self.actors else "")
+        self.default_sender = sender if sender in ex.plan.network.actors else next(
+            (a for a in (fac.plays if fac else []) if a in ex.plan.network.actors), self.actors[0] if self.actors else "")
 
     def compose(self) -> ComposeResult:
         plan = self.ex.plan
@@ -89,9 +91,9 @@ class AdHocInjectScreen(_Form):
                 yield Label("TLP")
                 yield Select([(t, t) for t in TLP_ORDER], value="TLP:AMBER", allow_blank=False, id="tlp")
                 yield Label("Title")
-                yield Input(placeholder="one line the teams see in their inbox", id="title")
+                yield Input(self.title_text, placeholder="one line the teams see in their inbox", id="title")
                 yield Label("Text")
-                yield TextArea(id="body", soft_wrap=True)
+                yield TextArea(self.body_text, id="body", soft_wrap=True)
                 yield Static("", id="why")
             yield from self.buttons()
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 FACILITATOR = "view-facilitator"
 
-FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe", "export_msel"})
+FACILITATOR_ACTIONS = frozenset({"fire", "hold", "filter", "adhoc", "observe", "export_msel", "forecast"})
 TEAM_ACTIONS = frozenset({"decide"})
 
 PREBUILD_AFTER = 1.0
@@ -67,6 +67,7 @@ class PlayScreen(Screen):
         Binding("i", "adhoc", "Inject"),
         Binding("o", "observe", "Note"),
         Binding("x", "export_msel", "MSEL", show=False),
+        Binding("e", "forecast", "Forecast", show=False),
         Binding("1", "tab(0)", "Tab 1", show=False),
         Binding("2", "tab(1)", "Tab 2", show=False),
         Binding("3", "tab(2)", "Tab 3", show=False),
@@ -302,6 +303,9 @@ class PlayScreen(Screen):
 
     def action_export_msel(self) -> None:
         self.act("export_msel")
+
+    def action_forecast(self) -> None:
+        self.act("open_forecast")
 
     def action_help(self) -> None:
         self.act("open_help")

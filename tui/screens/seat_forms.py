@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,13 +22,17 @@ from simulator.timefmt import format_time
 class LoginScreen(ModalScreen[tuple[str, str] | None]):
     """Seat and token, when the command line (or the browser) did not give them."""
 
-    def __init__(self, seat: str | None, **kwargs):
+    def __init__(self, seat: str | None, problem: str = "", **kwargs):
         super().__init__(**kwargs)
         self.seat = seat or ""
+        self.problem = problem
+        """Why the last try was refused (the host's reason), shown above the fields."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login"):
             yield Label("Join a cyclesim session\nseat: a team id, facilitator or evaluator; then its token")
+            if self.problem:
+                yield Static(Text(f"Refused: {self.problem}", style="bold red"), id="login-problem")
             yield Input(self.seat, placeholder="seat, e.g. ie", id="seat")
             yield Input(placeholder="token", password=True, id="token")
             yield Button("Join", id="join", variant="primary")
@@ -79,9 +84,12 @@ class FieldsScreen(ModalScreen[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, frame: str, fields: list[tuple[str, str, list[str] | None]], **kwargs):
+    def __init__(self, title: str, frame: str, fields: list[tuple[str, str, list[str] | None]],
+                 values: dict[str, str] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.title_text, self.frame, self.fields = title, frame, fields
+        self.values = values or {}
+        """Text fields filled in beforehand (the person may change them)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fields"):
@@ -90,7 +98,7 @@ class FieldsScreen(ModalScreen[dict | None]):
                 if choices:
                     yield Select([(c, c) for c in choices], value=choices[0], allow_blank=False, id=f"f-{name}")
                 else:
-                    yield Input(placeholder=hint, id=f"f-{name}")
+                    yield Input(self.values.get(name, ""), placeholder=hint, id=f"f-{name}")
             yield Button("Send", id="send", variant="primary")
 
     @on(Button.Pressed, "#send")

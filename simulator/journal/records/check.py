@@ -32,6 +32,9 @@ def _checker(tp: Any) -> Check:
         return lambda v: any(p(v) for p in parts)
     if origin is list:
         (item,) = get_args(tp)
+        exact = _exact(item)
+        if exact is not None and float not in exact:  # list[str]: the item types, without a call per item
+            return lambda v: isinstance(v, (list, tuple)) and exact.issuperset(map(type, v))
         each = _checker(item)
         return lambda v: isinstance(v, (list, tuple)) and all(each(x) for x in v)
     if origin is dict or tp is dict:
@@ -57,6 +60,34 @@ def _type_name(tp: Any) -> str:
     return str(tp).replace("typing.", "") if not isinstance(tp, type) else tp.__name__
 
 
+_SCALARS: dict[Any, tuple[type, ...]] = {
+    str: (str,), int: (int,), bool: (bool,), float: (float, int), type(None): (type(None),), None: (type(None),),
+}
+"""Scalar field types and the exact value types each accepts (``_checker``'s rules: a bool is not an int)."""
+
+
+def _exact(tp: Any) -> frozenset[type] | None:
+    """The exact value types a scalar field (or a union of scalars) accepts, or None for lists and objects.
+
+    ``type(v) in exact`` is the checker's answer without a call per field: the
+    write-time check runs on every record, so most fields go through this.
+    """
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _exact(get_args(tp)[0])
+    parts = get_args(tp) if origin in (Union, types.UnionType) else (tp,)
+    if not all(p in _SCALARS for p in parts):
+        return None
+    return frozenset(t for p in parts for t in _SCALARS[p])
+
+
+def _open(tp: Any) -> bool:
+    """Whether a value that passed the check may still hold NaN or infinity (it holds an object or Any)."""
+    if tp is dict or tp is Any:
+        return True
+    return get_origin(tp) is dict or any(_open(a) for a in get_args(tp) if not isinstance(a, Key))
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     key: str
@@ -64,6 +95,10 @@ class FieldSpec:
     required: bool
     check: Check
     type_name: str
+    exact: frozenset[type] | None = None
+    """For scalar fields: the value types it accepts (a float must also be finite)."""
+    open: bool = False
+    """Whether a value that passed the check may still hold NaN or infinity (see :data:`OPEN_FIELDS`)."""
 
 
 def _specs(cls: type) -> dict[str, FieldSpec]:
@@ -75,7 +110,7 @@ def _specs(cls: type) -> dict[str, FieldSpec]:
         if get_origin(tp) is Annotated:
             key = next((m.name for m in get_args(tp)[1:] if isinstance(m, Key)), key)
         required = f.default is f.default_factory  # both MISSING: no default
-        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp))
+        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp), _open(tp))
     return out
 
 
@@ -83,6 +118,10 @@ SPECS: dict[str, dict[str, FieldSpec]] = {name: _specs(cls) for name, cls in KIN
 """Record kind -> JSON key -> how to check it."""
 _REQUIRED: dict[str, frozenset[str]] = {k: frozenset(f for f, s in v.items() if s.required) for k, v in SPECS.items()}
 _ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in SPECS.items()}
+OPEN_FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(spec.key for spec in specs.values() if spec.open) for name, specs in SPECS.items()}
+"""Record kind -> the keys whose values :func:`check` does not look inside (objects, Any): the only
+places a NaN or an infinity can still be after the check (floats it checks must be finite)."""
 
 
 class RecordError(TypeError):
@@ -103,8 +142,14 @@ def check(kind_name: str, data: dict[str, Any]) -> None:
             + ([f"undeclared field(s) {', '.join(extra)}"] if extra else [])))
     for key, value in data.items():
         spec = specs[key]
-        if not spec.check(value):
-            raise RecordError(f"{kind_name} record: field {key!r} must be {spec.type_name}, not {value!r:.80}")
+        exact = spec.exact
+        if exact is not None:
+            tv = type(value)
+            if tv in exact and (tv is not float or math.isfinite(value)):
+                continue
+        elif spec.check(value):
+            continue
+        raise RecordError(f"{kind_name} record: field {key!r} must be {spec.type_name}, not {value!r:.80}")
 
 
 def example(kind_name: str) -> dict[str, Any]:

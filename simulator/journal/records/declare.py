@@ -30,7 +30,9 @@ def kind(name: str, *, is_input: bool = False) -> Callable[[type], type]:
     def register(cls: type) -> type:
         if name in KINDS:
             raise TypeError(f"record kind {name!r} declared twice")
-        KINDS[name] = dataclass(frozen=True)(cls)
+        # a declaration only: no instance is ever made, so no __init__, __repr__ or __eq__ is generated
+        # (generating them for 57 kinds was most of the cost of importing the journal)
+        KINDS[name] = dataclass(init=False, repr=False, eq=False)(cls)
         if is_input:
             INPUT_KIND_NAMES.add(name)
         return cls

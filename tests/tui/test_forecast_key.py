@@ -1,0 +1,75 @@
+"""The facilitator console's forecast key: futures played beside the exercise, their table, the annex sent on.
+
+The futures are ``cyclesim forecast`` on the saved session in a child process;
+the pilot waits for its worker, reads the result screen, and sends the annex
+to a team through the ad-hoc inject form, whose title and text it fills in.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input, SelectionList, TextArea
+from tui_helpers import SIZE, run_until, start
+
+from simulator.engine.exercise import Exercise
+from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
+from simulator.session.session import Session
+from tui.screens.forecast import ForecastRequestScreen, ForecastResultScreen
+from tui.screens.forms import AdHocInjectScreen
+from tui.screens.play import PlayScreen
+
+
+async def test_e_forecasts_and_the_annex_goes_to_a_team(make_app, clock, tmp_path):
+    from simulator.commands.common import scenario_path
+
+    loaded = load(scenario_path("tutorial"))
+    session = Session.create(loaded, 1, tmp_path / "s")
+    plan = Plan.of(loaded.scenario, loaded.content_hash)
+    app = make_app(Exercise(plan, seed=1, journal=session.journal), session=session)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await start(app, pilot)
+            await run_until(app, pilot, clock, 120)
+            await pilot.press("e")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, ForecastRequestScreen)
+            form.query_one("#runs", Input).value = "0"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ForecastRequestScreen), "0 futures is refused on the form"
+            form.query_one("#runs", Input).value = "3"
+            form.query_one("#horizon", Input).value = "6h"
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            result = app.screen
+            assert isinstance(result, ForecastResultScreen), app.screen
+            assert result.lines[0].split()[:2] == ["measure", "p5"]
+            assert result.annex.startswith("Possible evolution scenarios from T+02:00 to T+08:00")
+            assert (tmp_path / "s" / "forecasts" / "T0200-1" / "sweep.html").is_file()
+            assert app.ex.now == 120, "a forecast plays no future of the exercise itself"
+            await pilot.press("a")
+            await pilot.pause()
+            adhoc = app.screen
+            assert isinstance(adhoc, AdHocInjectScreen)
+            assert adhoc.query_one("#title", Input).value.startswith("Annex: possible evolution scenarios from T+02:00")
+            assert adhoc.query_one("#body", TextArea).text == result.annex
+            adhoc.query_one("#to", SelectionList).select("CSIRT-IE")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, PlayScreen)
+            spec = app.ex.journal.of_kind("facilitator.injected")[-1]["inject"]
+            assert spec["to"] == ["CSIRT-IE"] and spec["body"] == result.annex and spec["from"] == "CYCLONE"
+    finally:
+        session.close()
+
+
+async def test_without_a_session_the_forecast_key_says_why(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, ForecastRequestScreen)
+        assert any("play with a session" in str(n.message) for n in app._notifications)
