@@ -1,4 +1,5 @@
-"""Settings for the whole suite: workers, the order of the files, Hypothesis profiles, the collector.
+"""Settings for the whole suite: workers, the order of the files, Hypothesis profiles, a clean checkout,
+the collector, and the bundled replays several files share.
 
 ``pytest`` runs the suite on worker processes, one more than cores
 (pytest-xdist, ``-n auto --dist loadfile`` in pyproject.toml's addopts, and
@@ -23,6 +24,8 @@ run stays fast and a thorough hunt is one option away:
 
 "thorough" runs 20 times as many examples; use it before a release or
 after touching the YAML reader, the loader or the store's copy code.
+
+A run fails if a test left a file in the checkout (tmp_path is the place).
 """
 
 from __future__ import annotations
