@@ -15,6 +15,19 @@ from tui.app import CyclesimApp
 
 
 @pytest.fixture(autouse=True)
+def _no_background_building(monkeypatch):
+    """Team views are built when first shown, never by the play screen's wall-clock timer (1 s after mount).
+
+    Whether the timer fired during a test depended on how fast the machine
+    was, so a test ran one way or the other; each firing built every team's
+    view in the background. The test of the background building sets its own.
+    """
+    from tui.screens import play
+
+    monkeypatch.setattr(play, "PREBUILD_AFTER", 3600)
+
+
+@pytest.fixture(autouse=True)
 def _colour(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
 
