@@ -33,13 +33,13 @@ async def until(pilot, cond, timeout=10.0):
 
 
 @asynccontextmanager
-async def seat(app: SeatApp):
-    """``app.run_test`` at 120x36; on the way out the seat's connection is closed, as a real seat's process exit does.
+async def seat(app: SeatApp, size: tuple[int, int] = (120, 36)):
+    """``app.run_test``; on the way out the seat's connection is closed, as a real seat's process exit does.
 
     The app leaves its WebSocket open when it exits in-process, and a host
     that stops waits its close timeout (2 s) for such a connection.
     """
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=size) as pilot:
         try:
             yield pilot
         finally:
@@ -151,7 +151,7 @@ async def test_a_refused_login_asks_again_with_the_reason_instead_of_ending(serv
     """A browser seat types its token: a typo must not end the session ("Session ended"), only ask again."""
     h = served
     app = SeatApp(h.url)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with seat(app, (100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, LoginScreen))
         app.screen.query_one("#seat", Input).value = "ie"
         app.screen.query_one("#token", Input).value = "not-the-token"
@@ -167,7 +167,7 @@ async def test_a_refused_login_asks_again_with_the_reason_instead_of_ending(serv
 
 async def test_a_refused_seat_given_on_the_command_line_still_exits_2(served):
     app = SeatApp(served.url, seat="ie", token="not-the-token")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with seat(app, (100, 30)) as pilot:
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2 and app.exit_reason, (app.return_code, app.exit_reason)
 
@@ -177,7 +177,7 @@ async def test_facilitator_seat_forecasts_and_sends_the_annex(tmp_path):
 
     with HostThread(tmp_path / "s4") as h:
         app = SeatApp(h.url, seat="facilitator", token=h.tokens["facilitator"])
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with seat(app) as pilot:
             await until(pilot, lambda: app.state.role == "facilitator")
             await pilot.press("S")
             await until(pilot, lambda: h.host.started)
