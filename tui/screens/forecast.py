@@ -8,8 +8,6 @@ plays the futures, and the annex goes to a team through the ad-hoc inject form.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,16 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from simulator.timefmt import parse_duration
+from tui.screens.forms import FormScreen
 
 POLICIES = (("doctrine — decisions as domain.md recommends", "doctrine"), ("passive — nobody decides", "passive"))
 MAX_RUNS = 2000
 MAX_HORIZON = 30 * 24 * 60
 
 
-class ForecastRequestScreen(ModalScreen[dict[str, Any] | None]):
+class ForecastRequestScreen(FormScreen):
     """How many futures, how far ahead, and who decides in them."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Run")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog"):
@@ -42,43 +39,26 @@ class ForecastRequestScreen(ModalScreen[dict[str, Any] | None]):
                 yield Select(POLICIES, value="doctrine", allow_blank=False, id="policy")
                 yield Static("The exercise goes on while they play; the result opens here.", classes="form-hint")
                 yield Static("", id="why")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Run (ctrl+s)", variant="primary", id="submit")
-                yield Button("Cancel (esc)", id="cancel")
+            yield from self.buttons("Run")
 
     def on_mount(self) -> None:
         self.query_one("#runs").focus()
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_submit(self) -> None:
         runs_text = self.query_one("#runs", Input).value.strip()
         horizon_text = self.query_one("#horizon", Input).value.strip()
         if not runs_text.isdigit() or not 1 <= int(runs_text) <= MAX_RUNS:
-            self._complain(f"Futures: a whole number from 1 to {MAX_RUNS}, not {runs_text!r}.")
+            self.complain(f"Futures: a whole number from 1 to {MAX_RUNS}, not {runs_text!r}.")
             return
         try:
             horizon = parse_duration(horizon_text)
         except ValueError as e:
-            self._complain(f"How far ahead: {e}.")
+            self.complain(f"How far ahead: {e}.")
             return
         if not 60 <= horizon <= MAX_HORIZON:
-            self._complain("How far ahead: from 1h to 30d.")
+            self.complain("How far ahead: from 1h to 30d.")
             return
         self.dismiss({"runs": int(runs_text), "horizon": horizon, "policy": self.query_one("#policy", Select).value})
-
-    def _complain(self, message: str) -> None:
-        self.query_one("#why", Static).update(message)
-        self.app.bell()
 
 
 class ForecastResultScreen(ModalScreen[bool]):

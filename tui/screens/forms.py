@@ -31,14 +31,14 @@ from simulator.scenario.model import TLP_ORDER
 EVERYONE = "everyone"
 
 
-class _Form(ModalScreen[dict[str, Any] | None]):
+class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Shared buttons and keys; each form defines ``action_submit`` to check and return its values."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
-    def buttons(self) -> ComposeResult:
+    def buttons(self, submit: str = "Send") -> ComposeResult:
         with Horizontal(classes="form-buttons"):
-            yield Button("Send (ctrl+s)", variant="primary", id="submit")
+            yield Button(f"{submit} (ctrl+s)", variant="primary", id="submit")
             yield Button("Cancel (esc)", id="cancel")
 
     def action_submit(self) -> None:
@@ -61,7 +61,7 @@ class _Form(ModalScreen[dict[str, Any] | None]):
         self.app.bell()
 
 
-class AdHocInjectScreen(_Form):
+class AdHocInjectScreen(FormScreen):
     """Write an inject during the session: sender, recipients, TLP, title and text."""
 
     def __init__(self, ex: Exercise, *, title: str = "", body: str = "", sender: str = "", **kwargs):
@@ -130,7 +130,7 @@ RATINGS = (("P", "P — performed without challenges"), ("S", "S — performed w
 """HSEEP ratings; an evaluator's rating overrides the one the report computes."""
 
 
-class ObservationScreen(_Form):
+class ObservationScreen(FormScreen):
     """An evaluator's observation, tagged to an objective and optionally a team."""
 
     def __init__(self, ex: Exercise, team: str | None = None, **kwargs):
