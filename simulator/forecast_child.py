@@ -19,7 +19,7 @@ from simulator.errors import SimulatorError
 
 TIMEOUT = 15 * 60
 """Seconds a forecast may take before it is stopped (2,000 futures of a long storyline take minutes)."""
-FIELDS = ("runs", "policy", "fork_at", "until", "lines", "annex")
+FIELDS = ("runs", "policy", "fork_at", "until", "lines", "table", "annex")
 
 
 class ForecastFailed(SimulatorError):

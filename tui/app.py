@@ -500,7 +500,7 @@ class CyclesimApp(App[int]):
                                  self._adhoc_done)
 
         self.clear_notifications()
-        self.push_screen(ForecastResultScreen(result["lines"], result["annex"], f"the session folder, {where}"), chosen)
+        self.push_screen(ForecastResultScreen(result["table"], result["annex"], f"the session folder, {where}"), chosen)
 
     def open_help(self) -> None:
         self.clear_notifications()  # toasts would cover the dialog

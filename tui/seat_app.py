@@ -304,7 +304,7 @@ class SeatApp(App[int]):
                 fields = [("from", "sender actor, e.g. CYCLONE", None), ("to", "recipients, comma separated", None),
                           ("tlp", "", ["TLP:AMBER", "TLP:GREEN", "TLP:AMBER+STRICT", "TLP:RED", "TLP:CLEAR"])]
                 self.push_screen(FieldsScreen("Send the annex", "inject", fields, values={"from": "CYCLONE"}), sent)
-        self.push_screen(ForecastResultScreen(list(frame.get("lines") or []), annex,
+        self.push_screen(ForecastResultScreen(dict(frame.get("table") or {}), annex,
                                               f"the session folder, {frame.get('folder', '')}"), chosen)
 
     def action_channel(self) -> None:

@@ -99,7 +99,8 @@ def _run(args, plan, out, fork, played, scenario, until, where) -> int:
 
         print(json.dumps({"runs": outlook.runs, "policy": outlook.policy, "fork_at": format_time(outlook.fork_at),
                           "until": format_time(outlook.until), "seconds": round(result.seconds, 3),
-                          "interrupted": result.interrupted, "lines": outlook.lines(), "annex": outlook.annex()},
+                          "interrupted": result.interrupted, "lines": outlook.lines(), "table": outlook.table_json(),
+                          "annex": outlook.annex()},
                          ensure_ascii=False, sort_keys=True))
         return 130 if result.interrupted else 0
     print(f"forecast of {where} from {format_time(fork.at)} to {ahead}: {len(result.rows)} futures "

@@ -55,6 +55,11 @@ class Outlook:
             out.append((m, [fmt(d.percentiles[q]) for q in PERCENTILES], d.missing))
         return out
 
+    def table_json(self) -> dict[str, Any]:
+        """The table as data, for a screen that lays it out itself: column names and one row per measure."""
+        return {"columns": ["measure", *(f"p{q}" for q in PERCENTILES), "none"],
+                "rows": [[m, *values, missing] for m, values, missing in self.table()]}
+
     def lines(self) -> list[str]:
         """The table as fixed-width text, the way ``cyclesim forecast`` prints it."""
         width = max((len(m) for m in self.measures), default=8)

@@ -35,7 +35,7 @@ def test_the_facilitator_gets_a_forecast_and_a_team_may_not_ask(tmp_path):
             done = fac.wait_for(_is("forecast"), timeout=120)
             assert done["ok"], done
             assert done["id"] == asked["forecast"] and done["runs"] == 3 and done["policy"] == "passive"
-            assert done["lines"][0].split()[:2] == ["measure", "p5"]
+            assert done["lines"][0].split()[:2] == ["measure", "p5"] and done["table"]["columns"][1] == "p5"
             assert done["annex"].startswith(f"Possible evolution scenarios from {done['fork_at']}")
             assert (h.folder / done["folder"] / "runs.csv").is_file()
             assert not any(m.get("type") == "forecast" for m in ie.lines), "only facilitator seats get it"

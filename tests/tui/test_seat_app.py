@@ -189,7 +189,7 @@ async def test_facilitator_seat_forecasts_and_sends_the_annex(tmp_path):
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(app.screen, ForecastResultScreen), timeout=120)
             result = app.screen
-            assert result.annex.startswith("Possible evolution scenarios") and result.lines[0].startswith("measure")
+            assert result.annex.startswith("Possible evolution scenarios") and result.table["columns"][0] == "measure"
             await pilot.press("a")
             await until(pilot, lambda: isinstance(app.screen, FieldsScreen))
             assert app.screen.query_one("#f-from", Input).value == "CYCLONE"

@@ -8,6 +8,9 @@ plays the futures, and the annex goes to a team through the ad-hoc inject form.
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -66,9 +69,10 @@ class ForecastResultScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("a", "send", "Send as annex")]
 
-    def __init__(self, lines: list[str], annex: str, where: str = "", **kwargs):
+    def __init__(self, table: dict[str, Any], annex: str, where: str = "", **kwargs):
         super().__init__(**kwargs)
-        self.lines = lines
+        self.table = table
+        """``columns`` and ``rows`` (measure, percentiles, runs without a value), as forecast --json gives them."""
         self.annex = annex
         self.where = where
 
@@ -76,13 +80,24 @@ class ForecastResultScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="form-dialog"):
             yield Static("Forecast: possible evolutions", classes="form-title")
             with VerticalScroll():
-                yield Static(Text("\n".join(self.lines), no_wrap=True, overflow="ellipsis"), classes="forecast-table")
+                yield Static(self._table(), classes="forecast-table")
                 yield Static(Text(self.annex), classes="forecast-annex")
                 if self.where:
                     yield Static(Text(f"Kept in {self.where} (runs.csv, sweep.html)", style="dim"))
             with Horizontal(classes="form-buttons"):
                 yield Button("Send to a team as annex (a)", variant="primary", id="send")
                 yield Button("Close (esc)", id="close")
+
+    def _table(self) -> Table:
+        """The percentiles as a table that narrows its measure names before it wraps a number."""
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        columns = list(self.table.get("columns") or [])
+        for i, name in enumerate(columns):
+            table.add_column(str(name), justify="left" if i == 0 else "right", no_wrap=i > 0,
+                             overflow="ellipsis", ratio=None)
+        for row in self.table.get("rows") or []:
+            table.add_row(*(str(cell) for cell in row))
+        return table
 
     def on_mount(self) -> None:
         self.query_one("#close").focus()
