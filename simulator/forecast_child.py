@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,15 +39,15 @@ async def run_forecast(session: Path, out: Path, runs: int, horizon: int, policy
     """Play the forecast in a child process and return its summary (FIELDS); ForecastFailed otherwise."""
     proc = await asyncio.create_subprocess_exec(*command(session, out, runs, horizon, policy),
                                                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)
+                                                stderr=asyncio.subprocess.PIPE, start_new_session=True)
     try:
         stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
     except TimeoutError:
-        proc.kill()
+        _kill(proc)
         await proc.wait()
         raise ForecastFailed(f"stopped after {timeout / 60:g} minutes: ask for fewer runs or a shorter horizon") from None
     except asyncio.CancelledError:
-        proc.kill()
+        _kill(proc)
         raise
     if proc.returncode != 0:
         last = (stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
@@ -55,3 +57,15 @@ async def run_forecast(session: Path, out: Path, runs: int, horizon: int, policy
         return {k: summary[k] for k in FIELDS}
     except (ValueError, KeyError, TypeError) as e:
         raise ForecastFailed(f"the forecast's summary could not be read ({e})") from None
+
+
+def _kill(proc: asyncio.subprocess.Process) -> None:
+    """Stop the child and the pool workers it forked: its own process group (``start_new_session``).
+
+    Killing the child alone leaves its workers running as orphans, and they hold
+    its stdout and stderr: waiting for the child would never end.
+    """
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
