@@ -28,6 +28,27 @@ class ForecastFailed(SimulatorError):
     """The child process failed, was stopped, or printed no summary; the message says which."""
 
 
+def new_folder(session: Path, now: int) -> Path:
+    """A folder of its own for a forecast forked at minute ``now``: ``forecasts/Thhmm-N``, made now.
+
+    N is the first number free at that minute, so a resumed session (whose host or console
+    counts its forecasts from 1 again) keeps the forecasts made before it stopped. ForecastFailed
+    when the folder cannot be made.
+    """
+    base = session / "forecasts"
+    n = 1
+    while True:
+        folder = base / f"T{now // 60:02d}{now % 60:02d}-{n}"
+        try:
+            folder.mkdir(parents=True)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError as e:
+            raise ForecastFailed(f"no folder for the forecast in {base}: {e.strerror or e}") from None
+        return folder
+
+
 def command(session: Path, out: Path, runs: int, horizon: int, policy: str) -> list[str]:
     """The child's command line (``horizon`` in minutes)."""
     return [sys.executable, "-m", "simulator", "forecast", str(session), "--runs", str(runs),

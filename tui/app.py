@@ -24,7 +24,7 @@ from textual.binding import Binding
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import InputError
-from simulator.forecast_child import ForecastFailed, run_forecast
+from simulator.forecast_child import ForecastFailed, new_folder, run_forecast
 from simulator.scenario.msel import write_msel
 from simulator.scenario.msel.actuals import actuals_from_records
 from simulator.text import printable
@@ -89,7 +89,6 @@ class CyclesimApp(App[int]):
         self._start_asked = False
         self._shown_now = exercise.now
         self._forecasting = False
-        self._forecasts = 0
         self._next_cache: tuple[tuple[int, int], str] | None = None
         self._too_small: TooSmallScreen | None = None
 
@@ -480,11 +479,10 @@ class CyclesimApp(App[int]):
     async def _forecast(self, runs: int, horizon: int, policy: str) -> None:
         now = self.ex.now
         self.session.mark_clock(now)  # the fork is where the clock stands
-        self._forecasts += 1
-        folder = Path(self.session.path) / "forecasts" / f"T{now // 60:02d}{now % 60:02d}-{self._forecasts}"
         self._forecasting = True
-        self.notify(f"Forecast: playing {runs} futures from {format_time(now)}; the exercise goes on.")
         try:
+            folder = new_folder(Path(self.session.path), now)
+            self.notify(f"Forecast: playing {runs} futures from {format_time(now)}; the exercise goes on.")
             result = await run_forecast(Path(self.session.path), folder, runs, horizon, policy)
         except ForecastFailed as e:
             self.notify(f"Forecast failed: {e}", severity="error", timeout=10)

@@ -5,7 +5,7 @@ session the host is writing, in a child process: the host keeps serving seats
 and driving the clock while hundreds of futures play, the futures use every
 core, and the result is exactly what the command gives on the saved session.
 One forecast at a time; it is written into the session folder
-(``forecasts/T+hhmm``, with its page), and its summary goes to the facilitator
+(``forecasts/Thhmm-N``, with its page), and its summary goes to the facilitator
 seats as a ``forecast`` frame: the percentile table and the text of an annex
 the facilitator may send to a team with an assessment.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.forecast_child import ForecastFailed, run_forecast
+from simulator.forecast_child import ForecastFailed, new_folder, run_forecast
 from simulator.timefmt import format_time
 
 
@@ -40,10 +40,13 @@ class Forecasts:
         if self.running is not None and not self.running.done():
             return False, ["a forecast is already running; its result comes as a 'forecast' frame"], {}
         now = self.now()
+        try:
+            folder = new_folder(Path(self.session.path), now)
+        except ForecastFailed as e:
+            return False, [str(e)], {}
         self.session.mark_clock(now)  # the fork is where the clock stands, not only the last record
         self.count += 1
         ident = self.count
-        folder = Path(self.session.path) / "forecasts" / f"T{now // 60:02d}{now % 60:02d}-{ident}"
         self.running = asyncio.get_running_loop().create_task(self._run(ident, folder, runs, horizon, policy))
         return True, [], {"forecast": ident, "fork_at": format_time(now)}
 
