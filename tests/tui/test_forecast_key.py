@@ -73,3 +73,25 @@ async def test_without_a_session_the_forecast_key_says_why(make_app):
         await pilot.pause()
         assert not isinstance(app.screen, ForecastRequestScreen)
         assert any("play with a session" in str(n.message) for n in app._notifications)
+
+
+async def test_the_form_refuses_digits_int_cannot_read():
+    """'²' is a digit to str.isdigit but not to int(), nor are 5,000 digits: the form says so, it does not crash."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(ForecastRequestScreen())
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ForecastRequestScreen)
+        for text in ("²", "1" * 5000):
+            form.query_one("#runs", Input).value = text
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is form, text[:10]
+            assert "a whole number from 1 to 2000" in str(form.query_one("#why", Static).render())
