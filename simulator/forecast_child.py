@@ -58,9 +58,12 @@ def command(session: Path, out: Path, runs: int, horizon: int, policy: str) -> l
 async def run_forecast(session: Path, out: Path, runs: int, horizon: int, policy: str,
                        timeout: float = TIMEOUT) -> dict[str, Any]:
     """Play the forecast in a child process and return its summary (FIELDS); ForecastFailed otherwise."""
-    proc = await asyncio.create_subprocess_exec(*command(session, out, runs, horizon, policy),
-                                                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE, start_new_session=True)
+    try:
+        proc = await asyncio.create_subprocess_exec(*command(session, out, runs, horizon, policy),
+                                                    stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.PIPE, start_new_session=True)
+    except OSError as e:
+        raise ForecastFailed(f"the forecast could not start: {e.strerror or e}") from None
     try:
         stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
     except TimeoutError:

@@ -73,3 +73,10 @@ async def test_a_cancelled_forecast_stops_its_workers(stand_in, tmp_path):
     with pytest.raises(asyncio.CancelledError):
         await asking
     assert _worker_gone(stand_in), "a pool worker of the cancelled forecast is still running"
+
+
+async def test_a_child_that_cannot_start_is_a_failed_forecast(tmp_path, monkeypatch):
+    """The host announces a failure and the console shows one; an OSError would end the console's worker (and app)."""
+    monkeypatch.setattr(forecast_child, "command", lambda *a: [str(tmp_path / "no-such-python")])
+    with pytest.raises(ForecastFailed, match="could not start"):
+        await run_forecast(tmp_path, tmp_path / "out", 1, 60, "doctrine")
