@@ -91,6 +91,8 @@ class CyclesimApp(App[int]):
         self._forecasting = False
         self._next_cache: tuple[tuple[int, int], str] | None = None
         self._too_small: TooSmallScreen | None = None
+        self._after_small: tuple[Any, Any] | None = None
+        """A screen that came while the too-small notice was up (a forecast's result), and its callback."""
 
     # ------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
@@ -129,6 +131,9 @@ class CyclesimApp(App[int]):
                 self.driver.resume()
             if self._play is not None and self.playing:
                 self.play.refresh_status()
+            waiting, self._after_small = self._after_small, None
+            if waiting is not None:
+                self.push_screen(*waiting)
 
     def start_exercise(self) -> None:
         """The facilitator's start key: uncover the play screen; the clock starts once it is up."""
@@ -498,7 +503,11 @@ class CyclesimApp(App[int]):
                                  self._adhoc_done)
 
         self.clear_notifications()
-        self.push_screen(ForecastResultScreen(result["table"], result["annex"], f"the session folder, {where}"), chosen)
+        shown = ForecastResultScreen(result["table"], result["annex"], f"the session folder, {where}")
+        if self._too_small is not None:  # on top of the notice, the notice could not be taken away when it fits
+            self._after_small = (shown, chosen)
+        else:
+            self.push_screen(shown, chosen)
 
     def open_help(self) -> None:
         self.clear_notifications()  # toasts would cover the dialog

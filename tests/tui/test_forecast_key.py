@@ -95,3 +95,39 @@ async def test_the_form_refuses_digits_int_cannot_read():
             await pilot.pause()
             assert app.screen is form, text[:10]
             assert "a whole number from 1 to 2000" in str(form.query_one("#why", Static).render())
+
+
+async def test_a_result_that_comes_while_the_terminal_is_too_small_waits_for_it_to_fit(make_app, monkeypatch, tmp_path):
+    """Pushed on top of the too-small notice, the result left the notice stuck under it once the terminal fit again."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import tui.app as tui_app
+    from tui.screens.dialogs import TooSmallScreen
+
+    done = asyncio.Event()
+
+    async def played(session, out, runs, horizon, policy):
+        await done.wait()
+        return {"runs": runs, "policy": policy, "fork_at": "T+00:00", "until": "T+01:00", "lines": [],
+                "table": {"columns": ["measure", "p50"], "rows": [["peak_eccs", "2"]]}, "annex": "Possible evolution"}
+
+    monkeypatch.setattr(tui_app, "run_forecast", played)
+    app = make_app(session=SimpleNamespace(path=tmp_path, mark_clock=lambda now: None))
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        app.run_worker(app._forecast(3, 60, "doctrine"), group="forecast")
+        await pilot.pause()
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        done.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen), "the result waits under no notice"
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert isinstance(app.screen, ForecastResultScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen), app.screen_stack
