@@ -50,8 +50,12 @@ def new_folder(session: Path, now: int) -> Path:
 
 
 def command(session: Path, out: Path, runs: int, horizon: int, policy: str) -> list[str]:
-    """The child's command line (``horizon`` in minutes)."""
-    return [sys.executable, "-m", "simulator", "forecast", str(session), "--runs", str(runs),
+    """The child's command line (``horizon`` in minutes).
+
+    ``-P``: ``python -m`` would put the host's working directory first on ``sys.path``, and a
+    ``simulator`` or ``json`` found there would run in place of cyclesim's own.
+    """
+    return [sys.executable, "-P", "-m", "simulator", "forecast", str(session), "--runs", str(runs),
             "--horizon", f"{horizon}m", "--policy", policy, "--out", str(out), "--no-progress", "--json"]
 
 

@@ -80,3 +80,19 @@ async def test_a_child_that_cannot_start_is_a_failed_forecast(tmp_path, monkeypa
     monkeypatch.setattr(forecast_child, "command", lambda *a: [str(tmp_path / "no-such-python")])
     with pytest.raises(ForecastFailed, match="could not start"):
         await run_forecast(tmp_path, tmp_path / "out", 1, 60, "doctrine")
+
+
+def test_the_child_does_not_import_from_the_working_directory(tmp_path):
+    """``python -m`` puts the working directory first on sys.path: a 'simulator' (or 'json') there ran instead."""
+    import subprocess
+
+    from simulator.forecast_child import command
+
+    planted = tmp_path / "simulator"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("", encoding="utf-8")
+    (planted / "__main__.py").write_text("open('PLANTED', 'w').close()\n", encoding="utf-8")
+    done = subprocess.run(command(tmp_path / "no-session", tmp_path / "out", 1, 60, "doctrine"), cwd=tmp_path,
+                          capture_output=True, timeout=60)
+    assert not (tmp_path / "PLANTED").exists(), "the child ran a module from the host's working directory"
+    assert done.returncode == 2, done.stderr  # the real cyclesim: no such session
