@@ -475,7 +475,8 @@ class CyclesimApp(App[int]):
             return
 
         def asked(values: dict[str, Any] | None) -> None:
-            if values:
+            if values and not self._forecasting:
+                self._forecasting = True  # at once: a second form sent before the worker starts is refused
                 self.run_worker(self._forecast(**values), group="forecast", name="forecast")
 
         self.clear_notifications()
@@ -484,7 +485,6 @@ class CyclesimApp(App[int]):
     async def _forecast(self, runs: int, horizon: int, policy: str) -> None:
         now = self.ex.now
         self.session.mark_clock(now)  # the fork is where the clock stands
-        self._forecasting = True
         try:
             folder = new_folder(Path(self.session.path), now)
             self.notify(f"Forecast: playing {runs} futures from {format_time(now)}; the exercise goes on.")

@@ -59,7 +59,7 @@ def add_arguments(p) -> None:
 
 def parse_listen(text: str, what: str = "--listen") -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+    if not sep or not host or not port.isdecimal() or len(port) > 5 or not 0 <= int(port) <= 65535:
         raise InputError(f"{what} {text!r}: expected HOST:PORT, e.g. 127.0.0.1:8765")
     return host.strip("[]"), int(port)
 

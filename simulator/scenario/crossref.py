@@ -371,9 +371,13 @@ class _Checker:
             self.add(loc + ("decision",), f"team {team_id} may not take {d.id} ({d.name}): it plays no actor of kind "
                      f"{', '.join(d.by)}")
         for name, spec in d.params.items():
-            if spec.required and opt.params.get(name) in (None, ""):
+            value = opt.params.get(name)
+            if spec.required and value in (None, ""):
                 self.add(loc + ("decision",), f"option {opt.id!r}: {d.id} needs parameter {name!r} "
                          f"({spec.description}); it is required: add it under params")
+            elif spec.choices and value not in (None, "") and value not in spec.choices:
+                self.add(loc + ("params", name), f"option {opt.id!r}: parameter {name!r} of {d.id} must be one of "
+                         f"{', '.join(map(str, spec.choices))}, not {value!r}")
 
     def custom_decisions(self) -> None:
         bundled_ids = {d.id for d in bundled()}

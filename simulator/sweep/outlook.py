@@ -1,11 +1,13 @@
 """The outlook of an exercise in play: a forecast summarised for people.
 
-``cyclesim forecast`` forks a saved session; the facilitator console forks the
-exercise it is running. Both play many futures (:mod:`simulator.sweep.forecast`)
-and both need the same summary: each outcome measure's spread ahead, as a
-table on screen and as the text of an annex that can be sent to a team with an
-impact and severity assessment ("possible evolution scenarios", Council
-conclusions on the EU cyber posture; domain.md §1.4).
+``cyclesim forecast`` forks a saved session (the facilitator console and the host
+run it in a child process, :mod:`simulator.forecast_child`);
+:func:`forecast_exercise` forks an exercise in this process, for library users.
+Both play many futures (:mod:`simulator.sweep.forecast`) and need the same
+summary: each outcome measure's spread ahead, as a table and as the text of an
+annex that can be sent to a team with an impact and severity assessment
+("possible evolution scenarios", Council conclusions on the EU cyber posture;
+domain.md §1.4).
 """
 
 from __future__ import annotations

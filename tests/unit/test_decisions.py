@@ -12,6 +12,7 @@ import copy
 import hashlib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from simulator.engine.exercise import Exercise
@@ -273,10 +274,18 @@ def test_repeatable_decision_may_be_taken_twice(tmp_path):
 
 def test_sharing_as_tlp_clear_is_recorded_as_a_breach(tmp_path):
     ex = exercise(tmp_path, impact=RED_IE)
-    assert ex.submit("nat", decision="D04", params={"tlp": "clear"}, rationale="publish").accepted
+    assert ex.submit("nat", decision="D04", params={"tlp": "TLP:CLEAR"}, rationale="publish").accepted
     run_until_effective(ex, "D04")
     breach = ex.journal.of_kind("tlp.breach")
     assert [(r["team"], r["shared_as"]) for r in breach] == [("nat", "TLP:CLEAR")]
+
+
+@pytest.mark.parametrize("label", ["TLP:WHITE", "amber strict", "clear"])
+def test_a_label_tlp_2_0_does_not_have_is_refused_not_shared(tmp_path, label):
+    """TLP 2.0 has four labels and AMBER+STRICT (domain.md §8): an unknown one would never count as a breach."""
+    ex = exercise(tmp_path, impact=RED_IE)
+    out = ex.submit("nat", decision="D04", params={"tlp": label}, rationale="share")
+    assert not out.accepted and "parameter 'tlp' must be one of TLP:CLEAR, TLP:GREEN, TLP:AMBER" in out.reason
 
 
 def test_check_reads_state_and_never_changes_it(tmp_path):

@@ -275,6 +275,12 @@ def test_validate_rejects_an_option_missing_a_required_parameter(tmp_path):
     assert any("D09" in m and "services" in m and "required" in m for m in msgs), msgs
 
 
+def test_validate_rejects_an_option_value_outside_the_decisions_choices(tmp_path):
+    msgs = _problems(tmp_path, "D04", 'tlp: "TLP:WHITE"')
+    assert any("parameter 'tlp' of D04 must be one of TLP:CLEAR" in m and "'TLP:WHITE'" in m for m in msgs), msgs
+    assert _problems(tmp_path, "D04", 'tlp: "TLP:AMBER"') == []
+
+
 def test_validate_rejects_tlp_red_to_a_network_wide_actor(tmp_path):
     text = MINI.replace("to: [CSIRT-IE]}", "to: [CSIRTS-NET], tlp: TLP:RED}").replace("from: HOSP-1, to: [CSIRTS-NET]",
                                                                                    "from: CSIRT-IE, to: [CSIRTS-NET]")
