@@ -5,6 +5,12 @@ console) both need the futures of the session they are writing without
 stopping the clock: a child process plays them on every core and prints one
 JSON summary (the percentile table as lines, the annex text, the frame). The
 result is exactly what the command gives on the saved session.
+
+The child runs with ``--background``: at a lower CPU priority than the exercise
+beside it, and stopped with its pool workers when its standard input closes,
+which happens when the host or console that asked dies, even by SIGKILL (it
+holds the other end of that pipe and nothing else does). A forecast that fails
+or is stopped leaves no half-written folder in the session.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +30,8 @@ from simulator.errors import SimulatorError
 TIMEOUT = 15 * 60
 """Seconds a forecast may take before it is stopped (2,000 futures of a long storyline take minutes)."""
 FIELDS = ("runs", "policy", "fork_at", "until", "lines", "table", "annex")
+NICENESS = 10
+"""How much lower the child's CPU priority is than the exercise it forecasts (Unix ``nice``)."""
 
 
 class ForecastFailed(SimulatorError):
@@ -56,20 +66,34 @@ def command(session: Path, out: Path, runs: int, horizon: int, policy: str) -> l
     ``simulator`` or ``json`` found there would run in place of cyclesim's own.
     """
     return [sys.executable, "-P", "-m", "simulator", "forecast", str(session), "--runs", str(runs),
-            "--horizon", f"{horizon}m", "--policy", policy, "--out", str(out), "--no-progress", "--json"]
+            "--horizon", f"{horizon}m", "--policy", policy, "--out", str(out), "--no-progress", "--json",
+            "--background"]
 
 
 async def run_forecast(session: Path, out: Path, runs: int, horizon: int, policy: str,
                        timeout: float = TIMEOUT) -> dict[str, Any]:
-    """Play the forecast in a child process and return its summary (FIELDS); ForecastFailed otherwise."""
+    """Play the forecast in a child process and return its summary (FIELDS); ForecastFailed otherwise.
+
+    ``out`` (made by :func:`new_folder`) is removed again when the forecast fails or is cancelled.
+    """
+    try:
+        return await _play(session, out, runs, horizon, policy, timeout)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+async def _play(session: Path, out: Path, runs: int, horizon: int, policy: str, timeout: float) -> dict[str, Any]:
     try:
         proc = await asyncio.create_subprocess_exec(*command(session, out, runs, horizon, policy),
-                                                    stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                                                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.PIPE, start_new_session=True)
     except OSError as e:
         raise ForecastFailed(f"the forecast could not start: {e.strerror or e}") from None
-    try:
-        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
+    assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
+    try:  # not communicate(): it would close the child's stdin, which tells the child we are gone
+        stdout, stderr, _ = await asyncio.wait_for(asyncio.gather(proc.stdout.read(), proc.stderr.read(), proc.wait()),
+                                                   timeout)
     except TimeoutError:
         _kill(proc)
         await proc.wait()
@@ -77,6 +101,8 @@ async def run_forecast(session: Path, out: Path, runs: int, horizon: int, policy
     except asyncio.CancelledError:
         _kill(proc)
         raise
+    finally:
+        proc.stdin.close()
     if proc.returncode != 0:
         last = (stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise ForecastFailed(f"the forecast failed (exit {proc.returncode}): {last[0][:300]}")
@@ -97,3 +123,42 @@ def _kill(proc: asyncio.subprocess.Process) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def run_in_background() -> None:
+    """Make this process the background forecast of a live session (``cyclesim forecast --background``).
+
+    Lowers its CPU priority (its pool workers inherit it) so the exercise's clock and seats
+    keep theirs, leads a process group of its own, and stops that group, pool workers
+    included, once standard input reaches its end: the asker closed it or died.
+    """
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):
+        pass  # no nice on this platform, or not allowed: play at normal priority
+    if hasattr(os, "setsid"):
+        try:
+            os.setsid()
+        except OSError:
+            pass  # already a process group leader (the asker started us in a session of our own)
+    threading.Thread(target=stop_when_closed, args=(0, _stop_group), name="asker-watch", daemon=True).start()
+
+
+def stop_when_closed(fd: int, stop) -> None:
+    """Read file descriptor ``fd`` until its end, then call ``stop``: the asker holds the only writing end.
+
+    ``os.read``, not ``sys.stdin``: a daemon thread blocked inside a buffered reader's lock
+    makes the interpreter abort at exit.
+    """
+    try:
+        while os.read(fd, 4096):
+            pass
+    except OSError:
+        pass
+    stop()
+
+
+def _stop_group() -> None:
+    if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(130)

@@ -26,6 +26,9 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true",
                    help="print one JSON object (runs, fork_at, until, policy, lines: the table, annex: the text "
                         "to send a team with an assessment) instead of the table")
+    p.add_argument("--background", action="store_true",
+                   help="play as the background job of a live session: at a lower CPU priority, and stopped "
+                        "(workers included) when standard input closes; the host and the console use it")
 
 
 def run(args) -> int:
@@ -50,6 +53,10 @@ def run(args) -> int:
         raise InputError(f"--horizon {args.horizon!r}: must be longer than zero")
     if args.workers is not None and not 1 <= args.workers <= 512:
         raise InputError(f"--workers {args.workers}: give 1 to 512")
+    if args.background:
+        from simulator.forecast_child import run_in_background
+
+        run_in_background()
     source = open_source(args.session)
     if source.plan is None:
         raise InputError(f"{source.where}: the scenario this session played was not found (or has changed); "

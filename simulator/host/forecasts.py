@@ -6,7 +6,8 @@ and driving the clock while hundreds of futures play, the futures use every
 core, and the result is exactly what the command gives on the saved session.
 One forecast at a time; it is written into the session folder
 (``forecasts/Thhmm-N``, with its page), and its summary goes to the facilitator
-seats as a ``forecast`` frame: the percentile table and the text of an annex
+seats as a ``forecast`` frame (kept for the next facilitator seat to join when none is
+connected): the percentile table and the text of an annex
 the facilitator may send to a team with an assessment.
 """
 

@@ -137,6 +137,8 @@ class Host:
         self._ended_at: float | None = None
         self._held: list[tuple[Conn, str]] | None = None
         self.forecasts = Forecasts(session, lambda: int(self.ex.now), self._announce_forecast, self.log)
+        self._unseen_forecast: dict | None = None
+        """A forecast that finished while no facilitator seat was connected: the next one to join gets it."""
         exercise.journal.subscribe(self._on_record)
 
     # ------------------------------------------------------------ running
@@ -250,11 +252,15 @@ class Host:
         self._clock_sent, self._last_clock = key, now
         self._broadcast(self._clock_frame())
 
-    def _broadcast(self, msg: dict, *, roles: tuple[str, ...] | None = None) -> None:
+    def _broadcast(self, msg: dict, *, roles: tuple[str, ...] | None = None) -> int:
+        """Send to every connection (of these roles); how many it went to."""
         frame = P.encode(msg)
+        sent = 0
         for conn in self.conns:
             if roles is None or conn.seat.role in roles:
                 conn.put(frame)
+                sent += 1
+        return sent
 
     def _alert(self, event: str, seat: str | None, peer: str, reason: str) -> None:
         """Record a refusal or problem for the facilitator (never a token)."""
@@ -316,6 +322,9 @@ class Host:
             conn.put(P.encode(self.seats_frame()))
             for alert in self.alerts:
                 conn.put(P.encode(alert))
+            if self._unseen_forecast is not None:
+                conn.put(P.encode(self._unseen_forecast))
+                self._unseen_forecast = None
         self._event({"event": "seat.joined", "seat": seat.name, "peer": peer, "since": since, "wall": round(self.wall(), 3)})
         self._seats_changed()
         writer = asyncio.create_task(self._writer(conn))
@@ -500,7 +509,7 @@ class Host:
         return outcome.accepted, ([outcome.reason] if outcome.reason else []), {"seq": len(self.ex.journal) - 1}
 
     def _announce_forecast(self, msg: dict) -> None:
-        self._broadcast(msg, roles=(P.FACILITATOR,))
+        self._unseen_forecast = None if self._broadcast(msg, roles=(P.FACILITATOR,)) else msg
 
     def send_commcheck(self) -> int:
         """Send a new comm check to every team seat; returns its id (acknowledgements of older ones no longer count)."""

@@ -42,3 +42,36 @@ def test_the_facilitator_gets_a_forecast_and_a_team_may_not_ask(tmp_path):
         finally:
             for s in (fac, ie):
                 s.stop()
+
+
+def test_a_forecast_that_ends_with_no_facilitator_connected_goes_to_the_next_one(tmp_path):
+    """The facilitator's seat dropped while the futures played: the next facilitator seat to join gets them, once."""
+    import time
+
+    with HostThread(tmp_path / "s") as h:
+        fac = Seat(h.url, "facilitator", h.tokens["facilitator"])
+        try:
+            fac.wait_for(_is("welcome"))
+            assert fac.answer(fac.send({"type": "start", "force": True}))["accepted"]
+            asked = fac.answer(fac.send({"type": "forecast", "runs": 2, "horizon": 60, "policy": "passive"}))
+            assert asked["accepted"], asked
+        finally:
+            fac.stop()
+        deadline = time.monotonic() + 120
+        while not h.host.forecasts.running.done():
+            assert time.monotonic() < deadline, "the forecast did not finish"
+            time.sleep(0.1)
+        back = Seat(h.url, "facilitator", h.tokens["facilitator"])
+        again = None
+        try:
+            done = back.wait_for(_is("forecast"))
+            assert done["ok"] and done["id"] == asked["forecast"] and done["runs"] == 2
+            again = Seat(h.url, "facilitator", h.tokens["facilitator"])
+            again.wait_for(_is("seats"))
+            again.send({"type": "ping"})
+            again.wait_for(_is("pong"))  # what the host sends a seat on joining comes before this
+            assert not any(m.get("type") == "forecast" for m in again.lines), "an earlier forecast was sent twice"
+        finally:
+            back.stop()
+            if again is not None:
+                again.stop()

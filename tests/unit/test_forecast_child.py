@@ -59,11 +59,15 @@ async def _started(pid_file) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_a_late_forecast_is_stopped_with_its_workers(stand_in, tmp_path):
-    asking = asyncio.ensure_future(run_forecast(tmp_path, tmp_path / "out", 1, 60, "doctrine", timeout=1))
+async def test_a_late_forecast_is_stopped_with_its_workers_and_leaves_no_folder(stand_in, tmp_path):
+    out = tmp_path / "forecasts" / "T0100-1"
+    out.mkdir(parents=True)
+    (out / "runs.csv").write_text("run,seed\n1,1\n", encoding="utf-8")  # what a stopped child had written
+    asking = asyncio.ensure_future(run_forecast(tmp_path, out, 1, 60, "doctrine", timeout=1))
     with pytest.raises(ForecastFailed, match="stopped after"):
         await asyncio.wait_for(asking, 20)
     assert _worker_gone(stand_in), "a pool worker of the stopped forecast is still running"
+    assert not out.exists() and (tmp_path / "forecasts").is_dir(), "the half-written forecast is still there"
 
 
 async def test_a_cancelled_forecast_stops_its_workers(stand_in, tmp_path):
@@ -92,7 +96,8 @@ def test_the_child_does_not_import_from_the_working_directory(tmp_path):
     planted.mkdir()
     (planted / "__init__.py").write_text("", encoding="utf-8")
     (planted / "__main__.py").write_text("open('PLANTED', 'w').close()\n", encoding="utf-8")
-    done = subprocess.run(command(tmp_path / "no-session", tmp_path / "out", 1, 60, "doctrine"), cwd=tmp_path,
+    argv = [a for a in command(tmp_path / "no-session", tmp_path / "out", 1, 60, "doctrine") if a != "--background"]
+    done = subprocess.run(argv, cwd=tmp_path,
                           capture_output=True, timeout=60)
     assert not (tmp_path / "PLANTED").exists(), "the child ran a module from the host's working directory"
     assert done.returncode == 2, done.stderr  # the real cyclesim: no such session
