@@ -14,6 +14,9 @@ Every draw comes from a named stream of its own (``incident:spread:<entity>``,
 ``incident:life:<entity>``, ...), so the same seed gives the same course for
 every entity the response does not touch: runs compare like for like.
 
+The public sphere is not an engine event every hour: it works its hours out
+ahead (:mod:`simulator.engine.public`).
+
 A scenario without an incident model gets the built-in public sphere only:
 once disinformation appears (an inject raises ``disinfo_reach``) it grows on
 its own unless communication is coordinated. A scenario with neither plays as
@@ -27,12 +30,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.engine.assistance import Assistance
-from simulator.engine.public import PublicSphereRun
+from simulator.engine.public import NAMES, PublicSphereRun
 from simulator.journal.journal import Record
 from simulator.scenario.model import Consequence, Effects, Exposure, IncidentModel, Inject
 
 ACTIVE = ("compromised", "detected", "contained")
 COLOURS = ("white", "green", "yellow", "red")
+PUBLIC_NAMES = frozenset(NAMES)
 
 
 @dataclass
@@ -319,8 +323,8 @@ class IncidentRun:
             self.core.later(0, lambda: self._indicators_arrived(rec))
         elif kind == "reserve.answered" and rec.get("approved") and self._pending_reserve:
             self.core.later(0, self._reserve_approved)
-        elif kind == "state.changed" and "disinfo_reach" in rec["changes"]:
-            self.public.noticed()
+        elif kind == "state.changed" and rec["cause"] != "public sphere" and not PUBLIC_NAMES.isdisjoint(rec["changes"]):
+            self.public.noticed()  # an inject, a decision or the adversary moved reach, trust or cohesion
 
     def _acts_on(self, d) -> bool:
         """Whether a decision changes anything here (else no engine event is spent on it).

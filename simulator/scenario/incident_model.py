@@ -97,7 +97,7 @@ class PublicSphere(Model):
 
     growth: float = Field(0.08, ge=0, le=2, description="logistic growth of disinformation reach per hour")
     decay: float = Field(0.01, ge=0, le=1, description="share of reach lost per hour on its own")
-    noise: float = Field(0.3, ge=0, le=1, description="relative seeded noise on growth per tick")
+    noise: float = Field(0.3, ge=0, le=1, description="relative seeded noise on growth, drawn each hour")
     trust_loss: float = Field(0.01, ge=0, le=1, description="public trust lost per hour at full reach")
     trust_recovery: float = Field(0.004, ge=0, le=1, description="trust regained per hour while communication is coordinated")
     cohesion_loss: float = Field(0.005, ge=0, le=1, description="EU cohesion lost per hour while national lines contradict each other")

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hourly_sphere import HourlySphere, course
 
+from simulator.engine import incident
 from simulator.engine.exercise import Exercise
 from simulator.journal.outcome import KEYS, outcome
 from simulator.scenario.loader import load
@@ -214,6 +216,47 @@ def test_a_national_line_after_the_coordinated_one_is_aligned(tmp_path):
     p = plan(tmp_path, initial={"disinfo_reach": 0.3, "ipcr": "information_sharing"})
     ex = play(p, [(1 * H, "eu", "D14", {}), (20 * H, "nat", "D29", {})], until=40 * H)
     assert [r["effect"] for r in kinds(ex, "public.line")] == ["communication", "aligned"]
+
+
+BUSY = {"growth": 0.08, "decay": 0.01, "trust_loss": 0.02, "trust_recovery": 0.01}
+"""Reach and trust both move: the sphere wakes every few hours."""
+SLOW = {"growth": 0.02, "decay": 0.01, "trust_loss": 0.01}
+"""Trust at 0 and reach creeping: the sphere sleeps half a day and more between its steps."""
+
+
+@pytest.mark.parametrize("public, trust, decisions", [
+    (BUSY, 0.0, [(90, "nat", "D29", {}), (20 * H + 17, "eu", "D14", {})]),
+    (BUSY, 0.0, [(5 * H + 59, "eu", "D14", {}), (30 * H + 1, "nat", "D29", {})]),
+    (SLOW, -0.7, [(4 * H + 17, "nat", "D29", {}), (40 * H + 30, "eu", "D14", {})]),
+])
+def test_the_public_sphere_wakes_for_lines_and_plays_the_hourly_course(tmp_path, monkeypatch, public, trust, decisions):
+    """Lines taken between the hours change the course from their minute on, as the hourly process has it."""
+    p = plan(tmp_path, initial={"disinfo_reach": 0.3, "public_trust": trust, "ipcr": "information_sharing"},
+             model={"public": public})
+    short = play(p, decisions, until=150 * H)
+    monkeypatch.setattr(incident, "PublicSphereRun", HourlySphere)
+    long = play(p, decisions, until=150 * H)
+    assert course(short.journal) == course(long.journal)
+    lines = kinds(short, "public.line")
+    assert len(lines) == 2 and all(r.t % H for r in lines), "both lines take effect between two hours"
+    assert long.steps - short.steps >= 75, "half the 150 hours or more are no engine event"
+
+
+def test_an_inject_after_a_quiet_while_wakes_the_public_sphere(tmp_path, monkeypatch):
+    """Nothing can move (trust at 0, reach neither growing nor decaying): the sphere sleeps; an inject
+    that gives trust back wakes it, and the trust falls again, on the hourly course."""
+    p = plan(tmp_path, initial={"disinfo_reach": 0.5, "public_trust": -0.7, "ipcr": "information_sharing"},
+             model={"public": {"growth": 0.0, "decay": 0.0, "trust_loss": 0.01}},
+             injects=[{"id": "RALLY", "at": "T+50:30", "from": "EXCON", "to": ["GOV-IE"], "title": "Trust rallies",
+                       "effects": {"public_trust": 0.3}}])
+    ex = play(p, until=40 * H)
+    assert ex.incident.public._started and ex.incident.public._due is None, "asleep: nothing can move"
+    ex.run(until=120 * H)
+    sphere = [r for r in kinds(ex, "state.changed") if r["cause"] == "public sphere"]
+    assert sphere and all(r.t > 50 * H + 30 and list(r["changes"]) == ["public_trust"] for r in sphere)
+    assert sphere[0]["changes"]["public_trust"][0] == 0.3
+    monkeypatch.setattr(incident, "PublicSphereRun", HourlySphere)
+    assert course(ex.journal) == course(play(p, until=120 * H).journal)
 
 
 def test_without_a_model_the_public_sphere_still_lives(tmp_path):
