@@ -61,7 +61,7 @@ class Spread(Model):
     contagion: float = Field(1.0, ge=0, le=20, description="extra hazard per hit entity already active in the same MS, as a share of rate")
     start: Time = Field(0, description="spread begins")
     until: Time | None = Field(None, description="spread stops (the adversary's campaign ends); default: the scenario's end")
-    tick: Duration = Field(60, ge=10, le=1440, description="how often the hazard is drawn, minutes")
+    tick: Duration = Field(60, ge=10, le=1440, description="the hazard's time step, minutes: hits fall on ticks")
 
 
 class Lifecycle(Model):
