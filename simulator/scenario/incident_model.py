@@ -61,7 +61,7 @@ class Spread(Model):
     contagion: float = Field(1.0, ge=0, le=20, description="extra hazard per hit entity already active in the same MS, as a share of rate")
     start: Time = Field(0, description="spread begins")
     until: Time | None = Field(None, description="spread stops (the adversary's campaign ends); default: the scenario's end")
-    tick: Duration = Field(60, ge=10, le=1440, description="how often the hazard is drawn, minutes")
+    tick: Duration = Field(60, ge=10, le=1440, description="the hazard's time step, minutes: hits fall on ticks")
 
 
 class Lifecycle(Model):
@@ -97,7 +97,7 @@ class PublicSphere(Model):
 
     growth: float = Field(0.08, ge=0, le=2, description="logistic growth of disinformation reach per hour")
     decay: float = Field(0.01, ge=0, le=1, description="share of reach lost per hour on its own")
-    noise: float = Field(0.3, ge=0, le=1, description="relative seeded noise on growth per tick")
+    noise: float = Field(0.3, ge=0, le=1, description="relative seeded noise on growth, drawn each hour")
     trust_loss: float = Field(0.01, ge=0, le=1, description="public trust lost per hour at full reach")
     trust_recovery: float = Field(0.004, ge=0, le=1, description="trust regained per hour while communication is coordinated")
     cohesion_loss: float = Field(0.005, ge=0, le=1, description="EU cohesion lost per hour while national lines contradict each other")

@@ -1,10 +1,10 @@
 """The engine's shortcuts give what the long way gives.
 
-Three places skip work whose result is known: ECCS is not recomputed after a
-change to something it does not read (``severity.READS``), the public sphere
-does not apply an hourly step that cannot move the world (a value already at
-its bound), and the incident's spread works out a hit's chance once per
-Member State. Each test here takes the long way next to the short one.
+Places that skip work whose result is known: ECCS is not recomputed after a
+change to something it does not read (``severity.READS``), and the public
+sphere works its hours out ahead and wakes only at an hour whose step moves
+the world (not every hour, and not for a step that cannot move it: trust
+already at 0). Each test here takes the long way next to the short one.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from hourly_sphere import HourlySphere, course
 
 from simulator.bundled import scenarios_dir
-from simulator.engine import public, severity
+from simulator.engine import incident, public, severity
 from simulator.engine.exercise import Exercise
 from simulator.engine.state import WorldState
 from simulator.players.policies import POLICIES
@@ -65,20 +66,32 @@ def test_a_change_severity_does_not_read_does_not_move_it():
     assert severity.moved_by({"public_trust": [0.7, 0.6], "significant": [[], ["HOSP-IE-1"]]})
 
 
-def test_the_public_sphere_skips_only_steps_that_change_nothing(monkeypatch):
-    """Applying every step, as before, gives the same journal byte for byte."""
-    s = WorldState()
-    s.public_trust = 0.0
-    assert not public._moves(s, {"public_trust": -0.02})
-    assert public._moves(s, {"public_trust": -0.02, "disinfo_reach": 0.02})
-    assert public._moves(s, {"public_trust": -3.0}), "out of range: left to Effects to refuse"
-    plan = _plan("vital-signs")
-    short = Exercise(plan, seed=4, sources=[POLICIES["passive"]()])
+def test_a_public_sphere_step_moves_the_world_exactly_when_the_state_would_change():
+    assert not public._shifts(0.0, -0.02), "trust already at 0"
+    assert public._shifts(0.5, -3.0), "out of range: left to Effects to refuse"
+    for value in (0.0, 0.0001, 0.01, 0.5, 0.99, 0.9999, 1.0):
+        for delta in (-0.05, -0.02, -0.01, 0.0, 0.01, 0.02, 0.05):
+            s = WorldState()
+            s.cohesion = value
+            assert public._shifts(value, delta) == (s.shifted("cohesion", delta) != value), (value, delta)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_sleeping_public_sphere_plays_the_hourly_course(name, monkeypatch):
+    """Waking only at the hours that move the world gives the records the hourly process gives.
+
+    The hourly process wakes every hour and applies every step; the journals
+    differ only in the engine-event counts (fewer events, on purpose) and
+    possibly the order of records within a minute.
+    """
+    plan = _plan(name)
+    short = Exercise(plan, seed=3, sources=[POLICIES["doctrine"]()])
     short.run()
-    monkeypatch.setattr(public, "_moves", lambda state, change: True)
-    long = Exercise(plan, seed=4, sources=[POLICIES["passive"]()])
+    monkeypatch.setattr(incident, "PublicSphereRun", HourlySphere)
+    long = Exercise(plan, seed=3, sources=[POLICIES["doctrine"]()])
     long.run()
-    assert short.journal.export_hash() == long.journal.export_hash()
+    assert course(short.journal) == course(long.journal)
+    assert short.steps <= long.steps
 
 
 def test_the_streamed_export_hash_is_the_hash_of_the_export():

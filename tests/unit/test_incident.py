@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 from pathlib import Path
 
 import pytest
 import yaml
+from hourly_sphere import HourlySphere, course
 
+from simulator.engine import incident
 from simulator.engine.exercise import Exercise
 from simulator.journal.outcome import KEYS, outcome
 from simulator.scenario.loader import load
@@ -137,14 +140,23 @@ def test_isolation_contains_at_once_at_a_service_cost(tmp_path):
 
 # ------------------------------------------------------------------ D28 joint advisory
 def test_joint_advisory_patches_part_of_the_exposure(tmp_path):
-    p = plan(tmp_path, initial={"exposure": "wide"}, model={"seeds": [{"at": "T+00:00", "ms": "IE", "sector": "health", "count": 1}]})
-    ex = play(p, [(1, "eu", "D28", {})])
-    patched = kinds(ex, "incident.patched")[0]
-    assert 0 < patched["count"] < 24
-    assert not set(patched["entities"]) & {r["entity"] for r in kinds(ex, "incident.compromised") if r.t >= patched.t}
-    assert kinds(ex, "incident.protected")[0]["ms"] == "*"
-    base = play(p)
-    assert len(hit(ex)) < len(hit(base))
+    """D28 takes effect days later (a consensus): a slower spread leaves it exposed entities to patch.
+
+    Fewer hits is a claim about the course, not one seed: summed over three.
+    """
+    p = plan(tmp_path, initial={"exposure": "wide"}, model={
+        "seeds": [{"at": "T+00:00", "ms": "IE", "sector": "health", "count": 1}],
+        "spread": {"rate": 0.004, "contagion": 0.2, "until": "T+200:00"}})
+    advised, base = 0, 0
+    for seed in (1, 2, 3):
+        ex = play(p, [(1, "eu", "D28", {})], seed=seed)
+        patched = kinds(ex, "incident.patched")[0]
+        assert 0 < patched["count"] < 24
+        assert not set(patched["entities"]) & {r["entity"] for r in kinds(ex, "incident.compromised") if r.t >= patched.t}
+        assert kinds(ex, "incident.protected")[0]["ms"] == "*"
+        advised += len(hit(ex))
+        base += len(hit(play(p, seed=seed)))
+    assert advised < base
 
 
 # ------------------------------------------------------------------ D09 Reserve, assistance
@@ -190,6 +202,44 @@ def test_assistance_is_finite_and_prioritised(tmp_path):
     assert kinds(ex, "assistance.assigned")[0]["priority"]["colour"] == "yellow", "2 active hits: the model says yellow"
 
 
+# ------------------------------------------------------------------ the spread
+def test_the_spread_hits_with_the_declared_chance_per_tick(tmp_path):
+    """Each exposed entity is hit on a tick with probability 1 - exp(-rate x tick): over 100 one-hour ticks,
+    1 - exp(-0.5) = 0.39 of them (no contagion, no seed). One draw per entity decides it, at tick times only."""
+    p = plan(tmp_path, model={"exposure": [{"ms": "DE", "sector": "health", "entities": 400}], "seeds": [],
+                              "spread": {"rate": 0.005, "contagion": 0.0, "until": "T+100:00"}})
+    hits = [r for seed in (1, 2) for r in kinds(play(p, seed=seed, until=150 * H), "incident.compromised")]
+    assert all(r["cause"] == "spread" and r.t % H == 0 and 0 < r.t <= 100 * H for r in hits)
+    assert abs(len(hits) / 800 - (1 - math.exp(-0.5))) < 0.05
+    early = sum(1 for r in hits if r.t <= 50 * H)
+    assert abs(early / 800 - (1 - math.exp(-0.25))) < 0.05
+
+
+def test_the_spread_sleeps_with_no_one_exposed_and_a_reaction_exposing_more_restarts_it(tmp_path):
+    model = {"exposure": [{"ms": "IE", "sector": "health", "entities": 2}],
+             "seeds": [{"at": "T+00:00", "ms": "IE", "sector": "health", "count": 2}],
+             "spread": {"rate": 0.05, "contagion": 0.0, "until": "T+200:00"},
+             "adversary": {"name": "GL", "reactions": [
+                 {"id": "move", "on": "contained", "share": 0.5, "lag": {"min": 1, "mode": 2, "max": 3},
+                  "expose": [{"ms": "IE", "sector": "digital-infrastructure", "entities": 4}]}]}}
+    ex = play(plan(tmp_path, model=model), until=30)
+    assert len(hit(ex)) == 2 and ex.incident._spread_due is None, "both seeded, none exposed: no tick to come"
+    ex.run()
+    moved = kinds(ex, "adversary.reacted")[0]
+    spread = [r for r in kinds(ex, "incident.compromised") if r["cause"] == "spread"]
+    assert spread and {r["entity"] for r in spread} <= set(moved["exposed"])
+    assert all(moved.t < r.t <= 200 * H and r.t % H == 0 for r in spread)
+
+
+def test_a_spread_with_no_hazard_schedules_nothing(tmp_path):
+    ex = play(plan(tmp_path, model={"spread": {"rate": 0.0}}), until=30)
+    assert ex.incident._spread_due is None and kinds(ex, "incident.compromised"), "seeded, exposed, but no hazard"
+    quiet = ex.steps
+    ex.run(until=200 * H)
+    assert not [r for r in kinds(ex, "incident.compromised") if r["cause"] == "spread"]
+    assert ex.steps - quiet < 50, "not a tick an hour for 200 hours: the seeded entities' course and little else"
+
+
 # ------------------------------------------------------------------ D14 / D29 public sphere
 def _public(tmp_path, decisions, until=72 * H):
     p = plan(tmp_path, initial={"disinfo_reach": 0.3, "ipcr": "information_sharing"})
@@ -214,6 +264,47 @@ def test_a_national_line_after_the_coordinated_one_is_aligned(tmp_path):
     p = plan(tmp_path, initial={"disinfo_reach": 0.3, "ipcr": "information_sharing"})
     ex = play(p, [(1 * H, "eu", "D14", {}), (20 * H, "nat", "D29", {})], until=40 * H)
     assert [r["effect"] for r in kinds(ex, "public.line")] == ["communication", "aligned"]
+
+
+BUSY = {"growth": 0.08, "decay": 0.01, "trust_loss": 0.02, "trust_recovery": 0.01}
+"""Reach and trust both move: the sphere wakes every few hours."""
+SLOW = {"growth": 0.02, "decay": 0.01, "trust_loss": 0.01}
+"""Trust at 0 and reach creeping: the sphere sleeps half a day and more between its steps."""
+
+
+@pytest.mark.parametrize("public, trust, decisions", [
+    (BUSY, 0.0, [(90, "nat", "D29", {}), (20 * H + 17, "eu", "D14", {})]),
+    (BUSY, 0.0, [(5 * H + 59, "eu", "D14", {}), (30 * H + 1, "nat", "D29", {})]),
+    (SLOW, -0.7, [(4 * H + 17, "nat", "D29", {}), (40 * H + 30, "eu", "D14", {})]),
+])
+def test_the_public_sphere_wakes_for_lines_and_plays_the_hourly_course(tmp_path, monkeypatch, public, trust, decisions):
+    """Lines taken between the hours change the course from their minute on, as the hourly process has it."""
+    p = plan(tmp_path, initial={"disinfo_reach": 0.3, "public_trust": trust, "ipcr": "information_sharing"},
+             model={"public": public})
+    short = play(p, decisions, until=150 * H)
+    monkeypatch.setattr(incident, "PublicSphereRun", HourlySphere)
+    long = play(p, decisions, until=150 * H)
+    assert course(short.journal) == course(long.journal)
+    lines = kinds(short, "public.line")
+    assert len(lines) == 2 and all(r.t % H for r in lines), "both lines take effect between two hours"
+    assert long.steps - short.steps >= 75, "half the 150 hours or more are no engine event"
+
+
+def test_an_inject_after_a_quiet_while_wakes_the_public_sphere(tmp_path, monkeypatch):
+    """Nothing can move (trust at 0, reach neither growing nor decaying): the sphere sleeps; an inject
+    that gives trust back wakes it, and the trust falls again, on the hourly course."""
+    p = plan(tmp_path, initial={"disinfo_reach": 0.5, "public_trust": -0.7, "ipcr": "information_sharing"},
+             model={"public": {"growth": 0.0, "decay": 0.0, "trust_loss": 0.01}},
+             injects=[{"id": "RALLY", "at": "T+50:30", "from": "EXCON", "to": ["GOV-IE"], "title": "Trust rallies",
+                       "effects": {"public_trust": 0.3}}])
+    ex = play(p, until=40 * H)
+    assert ex.incident.public._started and ex.incident.public._due is None, "asleep: nothing can move"
+    ex.run(until=120 * H)
+    sphere = [r for r in kinds(ex, "state.changed") if r["cause"] == "public sphere"]
+    assert sphere and all(r.t > 50 * H + 30 and list(r["changes"]) == ["public_trust"] for r in sphere)
+    assert sphere[0]["changes"]["public_trust"][0] == 0.3
+    monkeypatch.setattr(incident, "PublicSphereRun", HourlySphere)
+    assert course(ex.journal) == course(play(p, until=120 * H).journal)
 
 
 def test_without_a_model_the_public_sphere_still_lives(tmp_path):
