@@ -152,6 +152,86 @@ def check(kind_name: str, data: dict[str, Any]) -> None:
         raise RecordError(f"{kind_name} record: field {key!r} must be {spec.type_name}, not {value!r:.80}")
 
 
+_SCALAR_TEST: dict[frozenset[type], str] = {
+    frozenset({str}): "type({v}) is str",
+    frozenset({int}): "type({v}) is int",
+    frozenset({bool}): "type({v}) is bool",
+    frozenset({float, int}): "(type({v}) is int or (type({v}) is float and {v} - {v} == 0.0))",
+    frozenset({str, type(None)}): "({v} is None or type({v}) is str)",
+    frozenset({int, type(None)}): "({v} is None or type({v}) is int)",
+}
+"""Inline tests for the common scalar fields (``v - v == 0.0``: finite, as NaN and infinities give NaN)."""
+
+
+def _test_lines(tp: Any, var: str, indent: str, env: dict[str, Any], depth: int = 0) -> list[str]:
+    """Statements that ``return False`` unless ``var`` is a value of type ``tp`` (the rules of :func:`_checker`)."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _test_lines(get_args(tp)[0], var, indent, env, depth)
+    exact = _exact(tp)
+    if exact is not None:
+        test = _SCALAR_TEST.get(exact)
+        if test is None:
+            key = f"_exact{len(env)}"
+            env[key] = exact
+            test = f"type({{v}}) in {key}"
+            if float in exact:
+                test += " and (type({v}) is not float or {v} - {v} == 0.0)"
+        return [f"{indent}if not ({test.format(v=var)}):", f"{indent}    return False"]
+    if origin is list:
+        (item,) = get_args(tp)
+        lines = [f"{indent}if not isinstance({var}, _LIST):", f"{indent}    return False"]
+        x = f"x{depth}"
+        return [*lines, f"{indent}for {x} in {var}:", *_test_lines(item, x, indent + "    ", env, depth + 1)]
+    if origin is dict or tp is dict:
+        return [f"{indent}if not isinstance({var}, dict):", f"{indent}    return False"]
+    if tp is Any:
+        return []
+    key = f"_check{len(env)}"  # a union of lists or objects: the checker's own predicate
+    env[key] = _checker(tp)
+    return [f"{indent}if not {key}({var}):", f"{indent}    return False"]
+
+
+def _compile(kind_name: str, cls: type, specs: dict[str, FieldSpec]) -> Callable[[dict[str, Any]], bool]:
+    """One function that says whether ``data`` is a well-formed, finite record of ``kind_name``.
+
+    The same rules as :func:`check` and the journal's search of open fields for
+    NaN and infinity, written out field by field for this kind: each required
+    key read directly, each type tested inline (a list's items in a loop),
+    ``len(data)`` compared with the number of declared keys found (so an
+    undeclared key fails). It answers only yes or no: on no, the journal runs
+    :func:`check` and the search, which say what is wrong and raise. Built once
+    per kind at import; the write-time check runs on every record of every run.
+    """
+    from simulator.journal.finite import first_non_finite
+
+    hints = get_type_hints(cls, include_extras=True)
+    env: dict[str, Any] = {"_fnf": first_non_finite, "_LIST": (list, tuple)}
+    required: list[str] = []
+    optional: list[str] = []
+    for spec in specs.values():
+        if spec.required:
+            body = _test_lines(hints[spec.attr], "v", "        ", env)
+            required += [f"        v = data[{spec.key!r}]", *body]
+            if spec.open:
+                required += ["        if _fnf(v) is not None:", "            return False"]
+        else:
+            body = _test_lines(hints[spec.attr], "v", "        ", env)
+            optional += [f"    if {spec.key!r} in data:", f"        v = data[{spec.key!r}]", *body, "        n += 1"]
+            if spec.open:
+                optional += ["        if _fnf(v) is not None:", "            return False"]
+    n_required = sum(spec.required for spec in specs.values())
+    lines = ["def valid(data):", "    try:", *required, "        pass", "    except KeyError:", "        return False",
+             f"    n = {n_required}", *optional, "    return len(data) == n"]
+    exec(compile("\n".join(lines), f"<record check {kind_name}>", "exec"), env)  # the source is built above
+    fn: Callable[[dict[str, Any]], bool] = env["valid"]
+    return fn
+
+
+VALID: dict[str, Callable[[dict[str, Any]], bool]] = {name: _compile(name, KINDS[name], specs) for name, specs in SPECS.items()}
+"""Record kind -> whether a body is well formed and finite: the journal's fast path (see :func:`_compile`)."""
+
+
 def example(kind_name: str) -> dict[str, Any]:
     """A record body of ``kind_name`` with a plausible value in every field (for tests of readers)."""
     hints = get_type_hints(KINDS[kind_name], include_extras=True)
