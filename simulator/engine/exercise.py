@@ -386,7 +386,7 @@ class Exercise:
                 self._inject_status[inj.id] = "held"
             if inj.at is not None:
                 self._inject_status.setdefault(inj.id, "scheduled")
-                self.start(self._at(inj.at, inj.id))
+                self.core.wait_then(inj.at - self.now, self._due, inj.id)
             elif inj.after is not None:
                 self._inject_status.setdefault(inj.id, "scheduled")
             elif inj.when is not None:
@@ -396,21 +396,13 @@ class Exercise:
                 self._inject_status.setdefault(inj.id, "dormant")
         for dp in s.decision_points:
             if dp.at is not None:
-                self.start(self._at(dp.at, dp.id))
+                self.core.wait_then(dp.at - self.now, self._due, dp.id)
             elif dp.when is not None:
                 self._waiting_when.append(dp.id)
         for inc in s.incidents:
             for change in inc.impact:
-                self.start(self._impact_change(inc.id, change))
+                self.core.wait_then(change.at - self.now, self._impact_change, inc.id, change)
         self.recheck_conditions()
-
-    def _at(self, t: int, ident: str):
-        yield self.env.timeout(t - self.now)
-        self._due(ident)
-
-    def _after(self, delay: int, ident: str):
-        yield self.env.timeout(delay)
-        self._due(ident)
 
     def _due(self, ident: str) -> None:
         if ident in self.plan.points:
@@ -423,8 +415,7 @@ class Exercise:
         elif status == "scheduled":
             self._release(self.plan.injects[ident], cause="timeline")
 
-    def _impact_change(self, incident: str, change):
-        yield self.env.timeout(change.at - self.now)
+    def _impact_change(self, incident: str, change) -> None:
         effects = Effects(impact={f"{change.ms}/{change.sector}": change.colour}, outlook=change.outlook)
         self.apply_effects(effects, cause=incident)
 
@@ -509,7 +500,7 @@ class Exercise:
                 continue
             item = self.plan.injects.get(follower) or self.plan.points[follower]
             assert item.after is not None  # a follower is chained by its 'after'
-            self.start(self._after(item.after.delay, follower))
+            self.core.wait_then(item.after.delay, self._due, follower)
 
     def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
         """A decision point chained to an inject its team receives opens after that team has read it."""
@@ -529,7 +520,7 @@ class Exercise:
             dp = self.plan.points.get(follower)
             if dp is not None and dp.after is not None and dp.team in teams and follower not in self._chained:
                 self._chained.add(follower)
-                self.start(self._after(dp.after.delay, follower))
+                self.core.wait_then(dp.after.delay, self._due, follower)
         self.recheck_conditions()
 
     def cancel(self, inject: str, cause: str) -> None:
@@ -569,12 +560,11 @@ class Exercise:
             "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
             "tlp": self.plan.point_tlp(dp),
         })
-        self.start(self._point_deadline(ident, deadline))
+        self.core.wait_then(deadline - self.now, self._deadline_passed, ident)
         for fn in self._point_listeners:
             fn(ident)
 
-    def _point_deadline(self, ident: str, deadline: int):
-        yield self.env.timeout(deadline - self.now)
+    def _deadline_passed(self, ident: str) -> None:
         if ident in self._open_points:
             self.desk.apply_default(ident)
 
