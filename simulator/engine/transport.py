@@ -17,7 +17,8 @@ from collections.abc import Callable
 import simpy
 
 from simulator.engine.core import Core
-from simulator.scenario.model import Delay, Inject
+from simulator.engine.rng import Draw
+from simulator.scenario.model import Inject
 from simulator.scenario.network import INTERNAL, Route, channel_delay
 
 Job = tuple[str, Inject, str]
@@ -38,25 +39,24 @@ class _Path:
 
     __slots__ = ("blocked", "draws", "hops", "internal", "route")
 
-    def __init__(self, route: Route, hops: list[list[str]], blocked: str | None,
-                 draws: tuple[tuple[str, Delay], ...], internal: bool):
+    def __init__(self, route: Route, hops: list[list[str]], blocked: str | None, draws: tuple[Draw, ...],
+                 internal: bool):
         self.route = route
         self.hops = hops
         """The route as journalled: shared by every record of this path (records are never changed)."""
         self.blocked = blocked
         """The direct channel the route avoids (a ``message.rerouted`` record), or None."""
         self.draws = draws
-        """(stream, delay) of each hop whose delay can be more than zero, in order."""
+        """The delay of each hop that can take time, in order (a zero delay draws nothing)."""
         self.internal = internal
 
 
 class _Desk:
     """A simulated actor that handles messages a few at a time: its delay, capacity, and work in hand."""
 
-    __slots__ = ("busy", "capacity", "delay", "stream", "waiting")
+    __slots__ = ("busy", "capacity", "delay", "waiting")
 
-    def __init__(self, actor: str, delay: Delay, capacity: int):
-        self.stream = f"handling:{actor}"
+    def __init__(self, delay: Draw, capacity: int):
         self.delay = delay
         self.capacity = capacity
         self.busy = 0
@@ -134,7 +134,7 @@ class Transport:
             if direct is not None and (len(hops) > 1 or hops[0][0] != direct):
                 blocked = direct
         delays = ((ch, channel_delay(net, ch)) for ch, _a, _b in route.hops)
-        draws = tuple(("channel:" + ch, delay) for ch, delay in delays if delay.max != 0)  # a zero delay draws nothing
+        draws = tuple(self.core.rng.draw("channel:" + ch, delay) for ch, delay in delays if delay.max != 0)
         return _Path(route, hops, blocked, draws, route.hops[-1][0] == INTERNAL)
 
     def _go(self, msg: str, inj: Inject, recipient: str, path: _Path) -> None:
@@ -145,9 +145,8 @@ class Transport:
         record("message.sent", {"msg": msg, "inject": inj.id, "from": inj.from_, "to": recipient,
                                 "route": path.hops, "tlp": inj.tlp})
         minutes = 0
-        draw = self.core.rng.minutes
-        for stream, delay in path.draws:
-            minutes += draw(stream, delay, 1.0)
+        for draw in path.draws:
+            minutes += draw.minutes(1.0)
         if minutes:
             self.core.later(minutes, self._arrive, (msg, inj, recipient), path.internal)
         else:
@@ -192,7 +191,7 @@ class Transport:
         handling = spec.handling
         desk = None
         if actor not in self.plan.team_of_actor and handling is not None and handling.max > 0:
-            desk = _Desk(actor, handling, spec.capacity)
+            desk = _Desk(self.core.rng.draw(f"handling:{actor}", handling), spec.capacity)
         self._desks[actor] = desk
         return desk
 
@@ -212,7 +211,7 @@ class Transport:
             self._handle(job, desk)
 
     def _handle(self, job: Job, desk: _Desk) -> None:
-        minutes = self.core.rng.minutes(desk.stream, desk.delay)
+        minutes = desk.delay.minutes()
         if minutes:
             self.core.later(minutes, self._handled, job, desk)
         else:

@@ -73,6 +73,16 @@ def test_the_factor_stretches_the_same_draw():
         assert abs(slow - 3 * base) <= 2  # both are rounded to whole minutes
 
 
+@pytest.mark.parametrize("delay", [AB, HOP, Delay(min=2, mode=2, max=2), Delay(min=0, mode=0, max=0), Delay(min=0, mode=0, max=5)])
+def test_a_draw_resolved_once_gives_the_draws_of_minutes(delay):
+    """Streams.draw (what the transport keeps per channel and desk) draws what Streams.minutes draws, factor and all."""
+    streams, resolved = Streams(6), Streams(6)
+    draw = resolved.draw("channel:ab", delay)
+    factors = [1.0, 3.0, 1.0, 1.0, 3.0] * 40
+    assert [draw.minutes(f) for f in factors] == [streams.minutes("channel:ab", delay, f) for f in factors]
+    assert resolved("channel:ab").random() == streams("channel:ab").random()  # the stream is where minutes left it
+
+
 def test_named_streams_are_independent():
     alone = Streams(11)
     expected = [alone("channel:B").random() for _ in range(50)]

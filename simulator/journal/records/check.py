@@ -213,13 +213,13 @@ def _compile(kind_name: str, cls: type, specs: dict[str, FieldSpec]) -> Callable
         if spec.required:
             body = _test_lines(hints[spec.attr], "v", "        ", env)
             required += [f"        v = data[{spec.key!r}]", *body]
-            if spec.open:
-                required += ["        if _fnf(v) is not None:", "            return False"]
+            if spec.open:  # an empty object or list holds nothing to search (nor does 0)
+                required += ["        if v and _fnf(v) is not None:", "            return False"]
         else:
             body = _test_lines(hints[spec.attr], "v", "        ", env)
             optional += [f"    if {spec.key!r} in data:", f"        v = data[{spec.key!r}]", *body, "        n += 1"]
             if spec.open:
-                optional += ["        if _fnf(v) is not None:", "            return False"]
+                optional += ["        if v and _fnf(v) is not None:", "            return False"]
     n_required = sum(spec.required for spec in specs.values())
     lines = ["def valid(data):", "    try:", *required, "        pass", "    except KeyError:", "        return False",
              f"    n = {n_required}", *optional, "    return len(data) == n"]
