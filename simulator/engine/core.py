@@ -27,6 +27,7 @@ class Core:
         self.plan = plan
         self.seed = seed
         self.journal = journal
+        self._append = journal.append
         self.env = simpy.Environment()
         self.rng = Streams(seed)
         self._message_seq = 0
@@ -38,7 +39,7 @@ class Core:
 
     def record(self, kind: str, data: dict[str, Any]) -> Record:
         """Append a record at the current time."""
-        return self.journal.append(int(self.env.now), kind, data)
+        return self._append(int(self.env.now), kind, data)
 
     def start(self, process: Generator[Any, Any, Any]) -> None:
         """Run a generator as a simpy process."""

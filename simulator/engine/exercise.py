@@ -150,22 +150,24 @@ class Exercise:
         """Process events with time < ``until`` (or to the end) and move the clock there."""
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
-        env, inputs = self.env, self._inputs
+        env, inputs, soon = self.env, self._inputs, self._soon
+        peek, step = env.peek, env.step  # the loop runs once per engine event: no attribute lookups in it
         self._drain()
         while not self.ended:
             if inputs:  # queued from outside: at its step, or at its time when that comes before the next event
                 self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
-                timed = inputs.pop_timed(env.peek(), end, inclusive)
+                timed = inputs.pop_timed(peek(), end, inclusive)
                 if timed is not None:
                     self._apply_at(timed)
                     self._drain()
                     continue
-            nxt = env.peek()
+            nxt = peek()
             if nxt > end or (not inclusive and nxt >= end):
                 break
-            env.step()
+            step()
             self.steps += 1
-            self._drain()
+            if soon:
+                self._drain()
         if until is None or until > self.duration:
             self._advance(self.duration)
             self._finish()
@@ -488,7 +490,8 @@ class Exercise:
         self.record("inject.released", {
             "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
             "channel": inj.channel, "cause": cause, "template": inj.template,
-            "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
+            "objectives": inj.objectives,
+            "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects] if inj.expects else [],
         })
         self.filing.seen(inj.from_)  # an entity that reports an incident is aware of it (DORA's 24 h)
         for r in recipients:

@@ -86,7 +86,16 @@ class Transport:
 
     def send(self, inj: Inject, recipient: str) -> None:
         """Put one copy of ``inj`` on its way to ``recipient`` under the next message id."""
-        self._send(self.core.next_message_id(), inj, recipient)
+        msg = self.core.next_message_id()
+        if not self.channel_status:  # every channel up: the path worked out for this pair before
+            key = (inj.from_, recipient, inj.channel)
+            path = self._paths.get(key, _UNKNOWN)
+            if path is _UNKNOWN:
+                path = self._paths[key] = self._path(inj, recipient)
+            if path is not None:
+                self._go(msg, inj, recipient, path)
+                return
+        self._send(msg, inj, recipient)
 
     def usable(self, channel: str) -> bool:
         return self.channel_status.get(channel, "up") != "cut"
@@ -106,15 +115,7 @@ class Transport:
                 waiting.succeed()
 
     def _send(self, msg: str, inj: Inject, recipient: str) -> None:
-        """Put a message on its way now, or wait for a route if every one is cut."""
-        if not self.channel_status:
-            key = (inj.from_, recipient, inj.channel)
-            path = self._paths.get(key, _UNKNOWN)
-            if path is _UNKNOWN:
-                path = self._paths[key] = self._path(inj, recipient)
-            if path is not None:
-                self._go(msg, inj, recipient, path)
-                return
+        """Route a message around what is degraded or cut, now, or wait for a route if every one is cut."""
         route = self.plan.network.route(inj.from_, recipient, usable=self.usable, preferred=inj.channel)
         if route is None:
             self.core.start(self._wait_for_route(msg, inj, recipient))

@@ -109,19 +109,23 @@ class Journal:
     def __init__(self, records: Iterable[Record] = ()):
         self._records: list[Record] = list(records)
         self._listeners: list[Callable[[Record], None]] = []
+        self._durable = type(self)._persist is not Journal._persist
+        """Whether a subclass keeps records elsewhere too (the in-memory journal skips the call)."""
 
     def append(self, t: int, kind: str, data: dict[str, Any]) -> Record:
         """Add a record at time ``t``; a kind or field not declared in :mod:`~simulator.journal.records` is refused."""
         valid = VALID.get(kind)
         if valid is None or not valid(data):  # the compiled check said no: say what is wrong (and raise)
             _refuse(t, kind, data)
+        records = self._records
         rec = _new_record(Record)
-        _set_seq(rec, len(self._records))
+        _set_seq(rec, len(records))
         _set_t(rec, t)
         _set_kind(rec, kind)
         _set_data(rec, data)
-        self._records.append(rec)
-        self._persist(rec)
+        records.append(rec)
+        if self._durable:
+            self._persist(rec)
         for fn in self._listeners:
             fn(rec)
         return rec
