@@ -19,7 +19,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.files import open_regular
 from simulator.journal.finite import first_non_finite, scrub
-from simulator.journal.records import INPUT_KIND_NAMES, OPEN_FIELDS, VALID, check
+from simulator.journal.records import INPUT_KIND_NAMES, OPEN_FIELDS, VALID, check, validator
 
 INPUT_KINDS = frozenset(INPUT_KIND_NAMES)
 """Records that come from outside the engine (people, scripts, policies): replaying them reproduces a run."""
@@ -114,7 +114,7 @@ class Journal:
 
     def append(self, t: int, kind: str, data: dict[str, Any]) -> Record:
         """Add a record at time ``t``; a kind or field not declared in :mod:`~simulator.journal.records` is refused."""
-        valid = VALID.get(kind)
+        valid = VALID.get(kind) or validator(kind)
         if valid is None or not valid(data):  # the compiled check said no: say what is wrong (and raise)
             _refuse(t, kind, data)
         records = self._records

@@ -10,7 +10,7 @@ import pytest
 from simulator.engine.exercise import Exercise
 from simulator.journal.finite import first_non_finite
 from simulator.journal.journal import INPUT_KINDS, Journal, NonFiniteError, Record, read_jsonl
-from simulator.journal.records import KINDS, OPEN_FIELDS, SPECS, VALID, RecordError, check, example
+from simulator.journal.records import KINDS, OPEN_FIELDS, SPECS, RecordError, check, example, validator
 from simulator.players.policies import POLICIES
 from simulator.report import build, render_html, render_markdown
 from simulator.report.coverage import LEFT_OUT, READ
@@ -71,7 +71,7 @@ def test_the_journal_refuses_a_value_of_the_wrong_type(kind, field, value):
     ("message.sent", "route", [["ch", "A", 1]]),
 ])
 def test_the_journal_refuses_a_value_of_the_wrong_type_and_writes_nothing(kind, field, value):
-    """Through Journal.append, whose compiled check (VALID) sends a bad record to check() for its message."""
+    """Through Journal.append, whose compiled check (validator) sends a bad record to check() for its message."""
     journal = Journal()
     with pytest.raises(RecordError, match=f"field '{field}'"):
         journal.append(0, kind, {**sample(kind), field: value})
@@ -93,14 +93,16 @@ def _variants(kind: str):
 
 @pytest.mark.parametrize("kind", ALL)
 def test_the_compiled_check_agrees_with_check_and_the_non_finite_search(kind):
-    """VALID[kind] (the journal's fast path) says yes exactly when check() passes and no NaN or infinity is inside."""
+    """validator(kind) (the journal's fast path) says yes exactly when check() passes and no NaN or infinity is inside."""
+    valid = validator(kind)
+    assert valid is not None
     for data in _variants(kind):
         try:
             check(kind, data)
             expected = first_non_finite(data) is None
         except RecordError:
             expected = False
-        assert VALID[kind](data) is expected, data
+        assert valid(data) is expected, data
         journal = Journal()
         with contextlib.suppress(RecordError, NonFiniteError):
             journal.append(0, kind, data)

@@ -99,6 +99,8 @@ class FieldSpec:
     """For scalar fields: the value types it accepts (a float must also be finite)."""
     open: bool = False
     """Whether a value that passed the check may still hold NaN or infinity (see :data:`OPEN_FIELDS`)."""
+    type: Any = None
+    """The declared type (what :func:`_compile` writes the field's test from)."""
 
 
 def _specs(cls: type) -> dict[str, FieldSpec]:
@@ -110,7 +112,7 @@ def _specs(cls: type) -> dict[str, FieldSpec]:
         if get_origin(tp) is Annotated:
             key = next((m.name for m in get_args(tp)[1:] if isinstance(m, Key)), key)
         required = f.default is f.default_factory  # both MISSING: no default
-        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp), _open(tp))
+        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp), _open(tp), tp)
     return out
 
 
@@ -192,7 +194,7 @@ def _test_lines(tp: Any, var: str, indent: str, env: dict[str, Any], depth: int 
     return [f"{indent}if not {key}({var}):", f"{indent}    return False"]
 
 
-def _compile(kind_name: str, cls: type, specs: dict[str, FieldSpec]) -> Callable[[dict[str, Any]], bool]:
+def _compile(kind_name: str, specs: dict[str, FieldSpec]) -> Callable[[dict[str, Any]], bool]:
     """One function that says whether ``data`` is a well-formed, finite record of ``kind_name``.
 
     The same rules as :func:`check` and the journal's search of open fields for
@@ -200,23 +202,22 @@ def _compile(kind_name: str, cls: type, specs: dict[str, FieldSpec]) -> Callable
     key read directly, each type tested inline (a list's items in a loop),
     ``len(data)`` compared with the number of declared keys found (so an
     undeclared key fails). It answers only yes or no: on no, the journal runs
-    :func:`check` and the search, which say what is wrong and raise. Built once
-    per kind at import; the write-time check runs on every record of every run.
+    :func:`check` and the search, which say what is wrong and raise. Built on a
+    kind's first record (:func:`validator`); the check runs on every record of every run.
     """
     from simulator.journal.finite import first_non_finite
 
-    hints = get_type_hints(cls, include_extras=True)
     env: dict[str, Any] = {"_fnf": first_non_finite, "_LIST": (list, tuple)}
     required: list[str] = []
     optional: list[str] = []
     for spec in specs.values():
         if spec.required:
-            body = _test_lines(hints[spec.attr], "v", "        ", env)
+            body = _test_lines(spec.type, "v", "        ", env)
             required += [f"        v = data[{spec.key!r}]", *body]
             if spec.open:  # an empty object or list holds nothing to search (nor does 0)
                 required += ["        if v and _fnf(v) is not None:", "            return False"]
         else:
-            body = _test_lines(hints[spec.attr], "v", "        ", env)
+            body = _test_lines(spec.type, "v", "        ", env)
             optional += [f"    if {spec.key!r} in data:", f"        v = data[{spec.key!r}]", *body, "        n += 1"]
             if spec.open:
                 optional += ["        if v and _fnf(v) is not None:", "            return False"]
@@ -228,8 +229,18 @@ def _compile(kind_name: str, cls: type, specs: dict[str, FieldSpec]) -> Callable
     return fn
 
 
-VALID: dict[str, Callable[[dict[str, Any]], bool]] = {name: _compile(name, KINDS[name], specs) for name, specs in SPECS.items()}
-"""Record kind -> whether a body is well formed and finite: the journal's fast path (see :func:`_compile`)."""
+VALID: dict[str, Callable[[dict[str, Any]], bool]] = {}
+"""Record kind -> whether a body is well formed and finite: the journal's fast path (see :func:`_compile`),
+for the kinds :func:`validator` has been asked for."""
+
+
+def validator(kind_name: str) -> Callable[[dict[str, Any]], bool] | None:
+    """The compiled check of ``kind_name`` (compiled on first use: a command that writes no record pays
+    nothing for the 57 kinds), or None for a kind that is not declared."""
+    fn = VALID.get(kind_name)
+    if fn is None and kind_name in SPECS:
+        fn = VALID[kind_name] = _compile(kind_name, SPECS[kind_name])
+    return fn
 
 
 def example(kind_name: str) -> dict[str, Any]:
