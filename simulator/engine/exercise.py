@@ -90,6 +90,8 @@ class Exercise:
         self._source_labels: dict[str, str] = {}
         """Team -> the strictest TLP of the technical reports that reached it (what its indicators derive from)."""
         self._adhoc_seq = 0
+        self._recipients: dict[tuple[str, ...], list[str]] = {}
+        """An inject's 'to' -> its recipient actors ('everyone' expanded), worked out once."""
         self._soon: list[Callable[[], None]] = []
         self._point_listeners: list[Callable[[str], None]] = []
         self._inputs = InputQueue()
@@ -486,7 +488,10 @@ class Exercise:
     # ---------------------------------------------------------- injects
     def _release(self, inj: Inject, cause: str) -> None:
         self._inject_status[inj.id] = "released"
-        recipients = self.plan.recipients(inj.to)
+        to = tuple(inj.to)
+        recipients = self._recipients.get(to)
+        if recipients is None:  # one list per distinct 'to', shared by the records that name it (none changes it)
+            recipients = self._recipients[to] = self.plan.recipients(inj.to)
         self.record("inject.released", {
             "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
             "channel": inj.channel, "cause": cause, "template": inj.template,
