@@ -90,6 +90,8 @@ class Exercise:
         self._source_labels: dict[str, str] = {}
         """Team -> the strictest TLP of the technical reports that reached it (what its indicators derive from)."""
         self._adhoc_seq = 0
+        self._recipients: dict[tuple[str, ...], list[str]] = {}
+        """An inject's 'to' -> its recipient actors ('everyone' expanded), worked out once."""
         self._soon: list[Callable[[], None]] = []
         self._point_listeners: list[Callable[[str], None]] = []
         self._inputs = InputQueue()
@@ -150,22 +152,24 @@ class Exercise:
         """Process events with time < ``until`` (or to the end) and move the clock there."""
         end = self.duration if until is None else min(int(until), self.duration + 1)
         inclusive = until is None
-        env, inputs = self.env, self._inputs
+        env, inputs, soon = self.env, self._inputs, self._soon
+        peek, step = env.peek, env.step  # the loop runs once per engine event: no attribute lookups in it
         self._drain()
         while not self.ended:
             if inputs:  # queued from outside: at its step, or at its time when that comes before the next event
                 self._apply_stepped(before=end + 1 if inclusive else end)  # an input recorded later waits for a later call
-                timed = inputs.pop_timed(env.peek(), end, inclusive)
+                timed = inputs.pop_timed(peek(), end, inclusive)
                 if timed is not None:
                     self._apply_at(timed)
                     self._drain()
                     continue
-            nxt = env.peek()
+            nxt = peek()
             if nxt > end or (not inclusive and nxt >= end):
                 break
-            env.step()
+            step()
             self.steps += 1
-            self._drain()
+            if soon:
+                self._drain()
         if until is None or until > self.duration:
             self._advance(self.duration)
             self._finish()
@@ -386,7 +390,7 @@ class Exercise:
                 self._inject_status[inj.id] = "held"
             if inj.at is not None:
                 self._inject_status.setdefault(inj.id, "scheduled")
-                self.start(self._at(inj.at, inj.id))
+                self.core.wait_then(inj.at - self.now, self._due, inj.id)
             elif inj.after is not None:
                 self._inject_status.setdefault(inj.id, "scheduled")
             elif inj.when is not None:
@@ -396,21 +400,13 @@ class Exercise:
                 self._inject_status.setdefault(inj.id, "dormant")
         for dp in s.decision_points:
             if dp.at is not None:
-                self.start(self._at(dp.at, dp.id))
+                self.core.wait_then(dp.at - self.now, self._due, dp.id)
             elif dp.when is not None:
                 self._waiting_when.append(dp.id)
         for inc in s.incidents:
             for change in inc.impact:
-                self.start(self._impact_change(inc.id, change))
+                self.core.wait_then(change.at - self.now, self._impact_change, inc.id, change)
         self.recheck_conditions()
-
-    def _at(self, t: int, ident: str):
-        yield self.env.timeout(t - self.now)
-        self._due(ident)
-
-    def _after(self, delay: int, ident: str):
-        yield self.env.timeout(delay)
-        self._due(ident)
 
     def _due(self, ident: str) -> None:
         if ident in self.plan.points:
@@ -423,8 +419,7 @@ class Exercise:
         elif status == "scheduled":
             self._release(self.plan.injects[ident], cause="timeline")
 
-    def _impact_change(self, incident: str, change):
-        yield self.env.timeout(change.at - self.now)
+    def _impact_change(self, incident: str, change) -> None:
         effects = Effects(impact={f"{change.ms}/{change.sector}": change.colour}, outlook=change.outlook)
         self.apply_effects(effects, cause=incident)
 
@@ -493,11 +488,15 @@ class Exercise:
     # ---------------------------------------------------------- injects
     def _release(self, inj: Inject, cause: str) -> None:
         self._inject_status[inj.id] = "released"
-        recipients = self.plan.recipients(inj.to)
+        to = tuple(inj.to)
+        recipients = self._recipients.get(to)
+        if recipients is None:  # one list per distinct 'to', shared by the records that name it (none changes it)
+            recipients = self._recipients[to] = self.plan.recipients(inj.to)
         self.record("inject.released", {
             "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
             "channel": inj.channel, "cause": cause, "template": inj.template,
-            "objectives": inj.objectives, "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects],
+            "objectives": inj.objectives,
+            "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects] if inj.expects else [],
         })
         self.filing.seen(inj.from_)  # an entity that reports an incident is aware of it (DORA's 24 h)
         for r in recipients:
@@ -509,7 +508,7 @@ class Exercise:
                 continue
             item = self.plan.injects.get(follower) or self.plan.points[follower]
             assert item.after is not None  # a follower is chained by its 'after'
-            self.start(self._after(item.after.delay, follower))
+            self.core.wait_then(item.after.delay, self._due, follower)
 
     def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
         """A decision point chained to an inject its team receives opens after that team has read it."""
@@ -529,7 +528,7 @@ class Exercise:
             dp = self.plan.points.get(follower)
             if dp is not None and dp.after is not None and dp.team in teams and follower not in self._chained:
                 self._chained.add(follower)
-                self.start(self._after(dp.after.delay, follower))
+                self.core.wait_then(dp.after.delay, self._due, follower)
         self.recheck_conditions()
 
     def cancel(self, inject: str, cause: str) -> None:
@@ -569,12 +568,11 @@ class Exercise:
             "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
             "tlp": self.plan.point_tlp(dp),
         })
-        self.start(self._point_deadline(ident, deadline))
+        self.core.wait_then(deadline - self.now, self._deadline_passed, ident)
         for fn in self._point_listeners:
             fn(ident)
 
-    def _point_deadline(self, ident: str, deadline: int):
-        yield self.env.timeout(deadline - self.now)
+    def _deadline_passed(self, ident: str) -> None:
         if ident in self._open_points:
             self.desk.apply_default(ident)
 

@@ -36,3 +36,30 @@ class Streams:
             return round(delay.min * 60 * factor)
         hours = self(name).triangular(delay.min, delay.max, delay.mode)
         return round(hours * 60 * factor)
+
+    def draw(self, name: str, delay: Delay) -> Draw:
+        """:meth:`minutes` for one stream and one delay, resolved once (a channel's or a desk's, drawn per message)."""
+        return Draw(self, name, delay)
+
+
+class Draw:
+    """``Streams.minutes(name, delay, factor)`` with the stream and the delay's bounds looked up once.
+
+    The same draws from the same stream, as the same whole minutes: a
+    replay draws tens of thousands of channel and handling delays, and the
+    lookups were most of the cost of each.
+    """
+
+    __slots__ = ("_max", "_min", "_mode", "_triangular")
+
+    def __init__(self, streams: Streams, name: str, delay: Delay):
+        self._min, self._mode, self._max = delay.min, delay.mode, delay.max
+        drawn = delay.max != 0 and delay.min != delay.max
+        self._triangular = streams(name).triangular if drawn else None
+
+    def minutes(self, factor: float = 1.0) -> int:
+        """The next draw, as whole minutes (``factor`` stretches it, as a degraded channel does)."""
+        triangular = self._triangular
+        if triangular is None:
+            return 0 if self._max == 0 else round(self._min * 60 * factor)
+        return round(triangular(self._min, self._max, self._mode) * 60 * factor)

@@ -171,9 +171,10 @@ class WorldState:
             delta = getattr(e, name)
             if delta:
                 setv(name, self.shifted(name, delta))
-        if e.significant:
+        # a set that already holds them does not change (setv would compare, after sorting both for the record)
+        if e.significant and not self.significant.issuperset(e.significant):
             setv("significant", self.significant | set(e.significant))
-        if e.major:
+        if e.major and not self.major.issuperset(e.major):
             setv("major", self.major | set(e.major))
         if e.flags:
             merged = {**self.flags, **e.flags}

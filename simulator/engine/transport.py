@@ -17,6 +17,7 @@ from collections.abc import Callable
 import simpy
 
 from simulator.engine.core import Core
+from simulator.engine.rng import Draw
 from simulator.scenario.model import Inject
 from simulator.scenario.network import INTERNAL, Route, channel_delay
 
@@ -26,6 +27,40 @@ Job = tuple[str, Inject, str]
 
 DeliveryHook = Callable[[Inject, list[str]], None]
 """Called when a message is handed to its recipient: (inject, teams that play the recipient)."""
+
+
+class _Path:
+    """How a message goes from one sender to one recipient while every channel is up, worked out once.
+
+    A replay sends the same few hundred sender-recipient pairs tens of thousands
+    of times; the route, its JSON form and the delays to draw are the same each
+    time until a channel changes.
+    """
+
+    __slots__ = ("blocked", "draws", "hops", "internal", "route")
+
+    def __init__(self, route: Route, hops: list[list[str]], blocked: str | None, draws: tuple[Draw, ...],
+                 internal: bool):
+        self.route = route
+        self.hops = hops
+        """The route as journalled: shared by every record of this path (records are never changed)."""
+        self.blocked = blocked
+        """The direct channel the route avoids (a ``message.rerouted`` record), or None."""
+        self.draws = draws
+        """The delay of each hop that can take time, in order (a zero delay draws nothing)."""
+        self.internal = internal
+
+
+class _Desk:
+    """A simulated actor that handles messages a few at a time: its delay, capacity, and work in hand."""
+
+    __slots__ = ("busy", "capacity", "delay", "waiting")
+
+    def __init__(self, delay: Draw, capacity: int):
+        self.delay = delay
+        self.capacity = capacity
+        self.busy = 0
+        self.waiting: deque[Job] = deque()
 
 
 class Transport:
@@ -40,15 +75,27 @@ class Transport:
         self.delivered: set[str] = set()
         """Injects delivered to at least one recipient."""
         self._channel_up: dict[str, simpy.Event] = {}
-        self._desks: dict[str, list] = {}  # actor -> [messages in hand, deque of waiting ones]
+        self._desks: dict[str, _Desk | None] = {}
+        """Actor -> its desk (None: people, or an actor with no handling delay, read at once)."""
+        self._paths: dict[tuple[str, str, str | None], _Path | None] = {}
+        """(sender, recipient, preferred channel) -> the path while every channel is up (None: no route)."""
 
     def queues(self) -> dict[str, int]:
         """Messages waiting per overloaded actor."""
-        return {a: len(d[1]) for a, d in sorted(self._desks.items()) if d[1]}
+        return {a: len(d.waiting) for a, d in sorted(self._desks.items()) if d is not None and d.waiting}
 
     def send(self, inj: Inject, recipient: str) -> None:
         """Put one copy of ``inj`` on its way to ``recipient`` under the next message id."""
-        self._send(self.core.next_message_id(), inj, recipient)
+        msg = self.core.next_message_id()
+        if not self.channel_status:  # every channel up: the path worked out for this pair before
+            key = (inj.from_, recipient, inj.channel)
+            path = self._paths.get(key, _UNKNOWN)
+            if path is _UNKNOWN:
+                path = self._paths[key] = self._path(inj, recipient)
+            if path is not None:
+                self._go(msg, inj, recipient, path)
+                return
+        self._send(msg, inj, recipient)
 
     def usable(self, channel: str) -> bool:
         return self.channel_status.get(channel, "up") != "cut"
@@ -57,7 +104,10 @@ class Transport:
         old = self.channel_status.get(channel, "up")
         if old == status:
             return
-        self.channel_status[channel] = status
+        if status == "up":
+            del self.channel_status[channel]  # only channels that are not up are listed
+        else:
+            self.channel_status[channel] = status
         self.core.record("channel.changed", {"channel": channel, "from": old, "to": status, "cause": cause})
         if status != "cut":
             waiting = self._channel_up.pop("any", None)
@@ -65,12 +115,43 @@ class Transport:
                 waiting.succeed()
 
     def _send(self, msg: str, inj: Inject, recipient: str) -> None:
-        """Put a message on its way now, or wait for a route if every one is cut."""
+        """Route a message around what is degraded or cut, now, or wait for a route if every one is cut."""
         route = self.plan.network.route(inj.from_, recipient, usable=self.usable, preferred=inj.channel)
         if route is None:
             self.core.start(self._wait_for_route(msg, inj, recipient))
         else:
             self._dispatch(msg, inj, recipient, route)
+
+    def _path(self, inj: Inject, recipient: str) -> _Path | None:
+        """The path from ``inj``'s sender to ``recipient`` with every channel up (what :meth:`_dispatch` works out)."""
+        net = self.plan.network
+        route = net.route(inj.from_, recipient, preferred=inj.channel)
+        if route is None:
+            return None
+        hops = [list(h) for h in route.hops]
+        blocked = None
+        if len(hops) > 1 or inj.channel is not None:
+            direct = inj.channel or next(iter(net.direct_channels(inj.from_, recipient)), None)
+            if direct is not None and (len(hops) > 1 or hops[0][0] != direct):
+                blocked = direct
+        delays = ((ch, channel_delay(net, ch)) for ch, _a, _b in route.hops)
+        draws = tuple(self.core.rng.draw("channel:" + ch, delay) for ch, delay in delays if delay.max != 0)
+        return _Path(route, hops, blocked, draws, route.hops[-1][0] == INTERNAL)
+
+    def _go(self, msg: str, inj: Inject, recipient: str, path: _Path) -> None:
+        """:meth:`_dispatch` along a path worked out before (every channel up): the same records and draws."""
+        record = self.core.record
+        if path.blocked is not None:
+            record("message.rerouted", {"msg": msg, "inject": inj.id, "blocked": path.blocked, "route": path.hops})
+        record("message.sent", {"msg": msg, "inject": inj.id, "from": inj.from_, "to": recipient,
+                                "route": path.hops, "tlp": inj.tlp})
+        minutes = 0
+        for draw in path.draws:
+            minutes += draw.minutes(1.0)
+        if minutes:
+            self.core.later(minutes, self._arrive, (msg, inj, recipient), path.internal)
+        else:
+            self._arrive((msg, inj, recipient), path.internal)
 
     def _wait_for_route(self, msg: str, inj: Inject, recipient: str):
         net = self.plan.network
@@ -101,46 +182,48 @@ class Transport:
             minutes += self.core.rng.minutes("channel:" + ch, channel_delay(net, ch), factor)
         internal = route.hops[-1][0] == INTERNAL
         if minutes:
-            self.core.later(minutes, lambda: self._arrive((msg, inj, recipient), internal))
+            self.core.later(minutes, self._arrive, (msg, inj, recipient), internal)
         else:
             self._arrive((msg, inj, recipient), internal)
+
+    def _desk(self, actor: str) -> _Desk | None:
+        """``actor``'s desk, made on its first message; None for people and actors with no handling delay."""
+        spec = self.plan.network.actors[actor]
+        handling = spec.handling
+        desk = None
+        if actor not in self.plan.team_of_actor and handling is not None and handling.max > 0:
+            desk = _Desk(self.core.rng.draw(f"handling:{actor}", handling), spec.capacity)
+        self._desks[actor] = desk
+        return desk
 
     def _arrive(self, job: Job, internal: bool) -> None:
         """At the recipient: people read at once; a simulated actor handles it or queues it."""
         recipient = job[2]
-        actor = self.plan.network.actors[recipient]
-        handled = (recipient not in self.plan.team_of_actor and actor.handling is not None
-                   and actor.handling.max > 0 and not internal)
-        if not handled:
+        desk = self._desks[recipient] if recipient in self._desks else self._desk(recipient)
+        if desk is None or internal:
             self._hand_over(job)
             return
-        desk = self._desks.get(recipient)
-        if desk is None:
-            desk = self._desks[recipient] = [0, deque()]
-        if desk[0] >= actor.capacity:
-            desk[1].append(job)
+        if desk.busy >= desk.capacity:
+            desk.waiting.append(job)
             self.core.record("message.queued", {"msg": job[0], "inject": job[1].id, "actor": recipient,
-                                            "queue": len(desk[1]), "capacity": actor.capacity})
+                                                "queue": len(desk.waiting), "capacity": desk.capacity})
         else:
-            desk[0] += 1
-            self._handle(job)
+            desk.busy += 1
+            self._handle(job, desk)
 
-    def _handle(self, job: Job) -> None:
-        actor = self.plan.network.actors[job[2]]
-        assert actor.handling is not None  # only actors with a handling delay are handled (see _arrive)
-        minutes = self.core.rng.minutes(f"handling:{job[2]}", actor.handling)
+    def _handle(self, job: Job, desk: _Desk) -> None:
+        minutes = desk.delay.minutes()
         if minutes:
-            self.core.later(minutes, lambda: self._handled(job))
+            self.core.later(minutes, self._handled, job, desk)
         else:
-            self._handled(job)
+            self._handled(job, desk)
 
-    def _handled(self, job: Job) -> None:
+    def _handled(self, job: Job, desk: _Desk) -> None:
         self._hand_over(job)
-        desk = self._desks[job[2]]
-        if desk[1]:
-            self._handle(desk[1].popleft())
+        if desk.waiting:
+            self._handle(desk.waiting.popleft(), desk)
         else:
-            desk[0] -= 1
+            desk.busy -= 1
 
     def _hand_over(self, job: Job) -> None:
         msg, inj, recipient = job
@@ -151,3 +234,7 @@ class Transport:
             "from": inj.from_, "title": inj.title, "body": inj.body, "tlp": inj.tlp,
         })
         self.on_delivered(inj, teams)
+
+
+_UNKNOWN = _Path.__new__(_Path)
+"""A path not worked out yet (None is a path that does not exist)."""

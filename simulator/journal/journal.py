@@ -19,7 +19,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.files import open_regular
 from simulator.journal.finite import first_non_finite, scrub
-from simulator.journal.records import INPUT_KIND_NAMES, OPEN_FIELDS, check
+from simulator.journal.records import INPUT_KIND_NAMES, OPEN_FIELDS, VALID, check, validator
 
 INPUT_KINDS = frozenset(INPUT_KIND_NAMES)
 """Records that come from outside the engine (people, scripts, policies): replaying them reproduces a run."""
@@ -81,26 +81,51 @@ def _line_encoder() -> Callable[[Any], str]:
 _encode_line = _line_encoder()
 
 
+_new_record = object.__new__
+_set_seq, _set_t, _set_kind, _set_data = (getattr(Record, name).__set__ for name in ("seq", "t", "kind", "data"))
+"""What Record's generated ``__init__`` does (a frozen dataclass sets its slots through object.__setattr__), at half
+the cost: the journal makes one per record, a hundred thousand in a large replay (bench/engine.py)."""
+
+
+def _refuse(t: int, kind: str, data: dict[str, Any]) -> None:
+    """Raise the error that says why ``data`` cannot be a ``kind`` record at minute ``t``.
+
+    :func:`~simulator.journal.records.check` refuses a kind or field not declared, a
+    value of the wrong type, a non-finite float it checks; then the objects it does
+    not look inside are searched (a record holds one at most), in the record's order,
+    so the first bad path is the one named.
+    """
+    check(kind, data)
+    open_fields = OPEN_FIELDS[kind]
+    bad = first_non_finite({k: v for k, v in data.items() if k in open_fields}) if open_fields else None
+    if bad is not None:  # JSON cannot hold it, and one such record used to make a session unreadable
+        raise NonFiniteError(f"refused to record {kind} at minute {t}: {bad[0]} is {bad[1]!r}, not a finite "
+                             "number; nothing was written")
+
+
 class Journal:
     """In-memory journal. Storage backends subclass it and override :meth:`_persist`."""
 
     def __init__(self, records: Iterable[Record] = ()):
         self._records: list[Record] = list(records)
         self._listeners: list[Callable[[Record], None]] = []
+        self._durable = type(self)._persist is not Journal._persist
+        """Whether a subclass keeps records elsewhere too (the in-memory journal skips the call)."""
 
     def append(self, t: int, kind: str, data: dict[str, Any]) -> Record:
         """Add a record at time ``t``; a kind or field not declared in :mod:`~simulator.journal.records` is refused."""
-        check(kind, data)
-        # the check refuses a non-finite float field; only objects it does not look inside are searched
-        # (a record holds one at most), and in the record's order, so the first bad path is the same
-        open_fields = OPEN_FIELDS[kind]
-        bad = first_non_finite({k: v for k, v in data.items() if k in open_fields}) if open_fields else None
-        if bad is not None:  # JSON cannot hold it, and one such record used to make a session unreadable
-            raise NonFiniteError(f"refused to record {kind} at minute {t}: {bad[0]} is {bad[1]!r}, not a finite "
-                                 "number; nothing was written")
-        rec = Record(len(self._records), t, kind, data)
-        self._records.append(rec)
-        self._persist(rec)
+        valid = VALID.get(kind) or validator(kind)
+        if valid is None or not valid(data):  # the compiled check said no: say what is wrong (and raise)
+            _refuse(t, kind, data)
+        records = self._records
+        rec = _new_record(Record)
+        _set_seq(rec, len(records))
+        _set_t(rec, t)
+        _set_kind(rec, kind)
+        _set_data(rec, data)
+        records.append(rec)
+        if self._durable:
+            self._persist(rec)
         for fn in self._listeners:
             fn(rec)
         return rec

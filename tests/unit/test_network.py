@@ -17,6 +17,7 @@ import yaml
 
 from simulator.engine.exercise import Exercise
 from simulator.engine.rng import Streams
+from simulator.engine.transport import Transport
 from simulator.scenario.loader import load
 from simulator.scenario.model import Delay
 from simulator.scenario.plan import Plan
@@ -70,6 +71,16 @@ def test_the_factor_stretches_the_same_draw():
     for _ in range(200):
         base, slow = one.minutes("channel:ab", AB), three.minutes("channel:ab", AB, 3.0)
         assert abs(slow - 3 * base) <= 2  # both are rounded to whole minutes
+
+
+@pytest.mark.parametrize("delay", [AB, HOP, Delay(min=2, mode=2, max=2), Delay(min=0, mode=0, max=0), Delay(min=0, mode=0, max=5)])
+def test_a_draw_resolved_once_gives_the_draws_of_minutes(delay):
+    """Streams.draw (what the transport keeps per channel and desk) draws what Streams.minutes draws, factor and all."""
+    streams, resolved = Streams(6), Streams(6)
+    draw = resolved.draw("channel:ab", delay)
+    factors = [1.0, 3.0, 1.0, 1.0, 3.0] * 40
+    assert [draw.minutes(f) for f in factors] == [streams.minutes("channel:ab", delay, f) for f in factors]
+    assert resolved("channel:ab").random() == streams("channel:ab").random()  # the stream is where minutes left it
 
 
 def test_named_streams_are_independent():
@@ -187,3 +198,37 @@ def test_a_played_actor_reads_its_own_inbox_without_queueing(tmp_path):
     ex.run()
     assert not ex.journal.of_kind("message.queued")
     assert len(ex.journal.of_kind("inject.delivered")) == 6
+
+
+# ------------------------------------------------------------------ paths worked out once
+def test_paths_worked_out_once_send_what_routing_each_message_sends(tmp_path, monkeypatch):
+    """While every channel is up, a sender-recipient path is worked out once (Transport._path) and reused;
+    the journal is the one routing every message afresh gives, through cuts, degradation and restores,
+    preferred channels, messages to oneself, zero delays and a queue."""
+    def busy(data):
+        data["network"]["actors"][3]["handling"] = {"min": 0.5, "mode": 1, "max": 2}
+        data["injects"] += [{"id": f"R{i}", "at": f"T+{i * 40}m", "from": "A", "to": ["B", "C", "Q", "A"],
+                             "title": f"round {i}"} for i in range(1, 30)]
+        data["injects"] += [{"id": f"P{i}", "at": f"T+{i * 120}m", "from": "A", "to": ["C"], "channel": "ac",
+                             "title": f"by the preferred channel {i}"} for i in range(1, 10)]
+        data["injects"] += [{"id": f"Q{i}", "at": "T+05:00", "from": "A", "to": ["Q"], "title": f"burst {i}"}
+                            for i in range(4)]
+        data["injects"] += [{"id": f"X{i}", "at": f"T+{at}m", "from": "C", "to": ["B"], "title": "relay",
+                             "effects": {"channels": channels}}
+                            for i, (at, channels) in enumerate([(90, {"ab": "cut"}), (200, {"ab": "up", "cb": "degraded"}),
+                                                                (330, {"ab": "cut", "ac": "cut"}),
+                                                                (500, {"ac": "up", "cb": "up"}), (700, {"ab": "up"})])]
+
+    def journal() -> bytes:
+        ex = exercise(tmp_path, seed=5, change=busy)
+        ex.run(until=60)
+        ex.add_inject(sender="A", to=["B", "Q"], title="by a channel that does not reach B", channel="aq")
+        ex.run()
+        return ex.journal.export_bytes()
+
+    cached = journal()
+    monkeypatch.setattr(Transport, "_path", lambda self, inj, recipient: None)  # no path: route each message
+    routed = journal()
+    assert routed == cached
+    kinds = {line.split(b'"kind":"')[1].split(b'"')[0] for line in cached.splitlines()}
+    assert {b"message.rerouted", b"message.waiting", b"message.queued", b"channel.changed"} <= kinds

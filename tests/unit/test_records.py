@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 
 from simulator.engine.exercise import Exercise
+from simulator.journal.finite import first_non_finite
 from simulator.journal.journal import INPUT_KINDS, Journal, NonFiniteError, Record, read_jsonl
-from simulator.journal.records import KINDS, OPEN_FIELDS, SPECS, RecordError, check, example
+from simulator.journal.records import KINDS, OPEN_FIELDS, SPECS, RecordError, check, example, validator
 from simulator.players.policies import POLICIES
 from simulator.report import build, render_html, render_markdown
 from simulator.report.coverage import LEFT_OUT, READ
@@ -57,6 +59,54 @@ def test_the_journal_refuses_a_missing_or_undeclared_field():
 def test_the_journal_refuses_a_value_of_the_wrong_type(kind, field, value):
     with pytest.raises(RecordError, match=f"field '{field}'"):
         check(kind, {**example(kind), field: value})
+
+
+@pytest.mark.parametrize("kind,field,value", [
+    ("severity.changed", "to", "4"),          # a number as text
+    ("report.filed", "late", 1),              # an int is not a bool
+    ("clock.met", "margin", True),            # a bool is not an int
+    ("vote.round", "evidence", float("inf")),  # nor a non-finite float
+    ("inject.released", "to", ["CSIRT-IE", 3]),
+    ("decision.submitted", "point", 7),
+    ("message.sent", "route", [["ch", "A", 1]]),
+])
+def test_the_journal_refuses_a_value_of_the_wrong_type_and_writes_nothing(kind, field, value):
+    """Through Journal.append, whose compiled check (validator) sends a bad record to check() for its message."""
+    journal = Journal()
+    with pytest.raises(RecordError, match=f"field '{field}'"):
+        journal.append(0, kind, {**sample(kind), field: value})
+    assert len(journal) == 0
+
+
+def _variants(kind: str):
+    """Bodies of ``kind``: the sample, each field left out, each field with a value of every other shape, one extra."""
+    base = sample(kind)
+    yield base
+    values = [None, True, 0, 1, 2.5, float("nan"), float("-inf"), "x", [], ["x"], [1], [1.5], [float("nan")], [["x"]],
+              [{"x": 1}], [{"x": float("inf")}], {}, {"x": 1}, {"x": [float("nan")]}, ("x",), 10**30]
+    for key in base:
+        yield {k: v for k, v in base.items() if k != key}
+        for value in values:
+            yield {**base, key: value}
+    yield {**base, "undeclared": 1}
+
+
+@pytest.mark.parametrize("kind", ALL)
+def test_the_compiled_check_agrees_with_check_and_the_non_finite_search(kind):
+    """validator(kind) (the journal's fast path) says yes exactly when check() passes and no NaN or infinity is inside."""
+    valid = validator(kind)
+    assert valid is not None
+    for data in _variants(kind):
+        try:
+            check(kind, data)
+            expected = first_non_finite(data) is None
+        except RecordError:
+            expected = False
+        assert valid(data) is expected, data
+        journal = Journal()
+        with contextlib.suppress(RecordError, NonFiniteError):
+            journal.append(0, kind, data)
+        assert len(journal) == expected, data
 
 
 NON_FINITE = [float("nan"), float("inf"), float("-inf"), [1.0, float("nan")], {"x": float("inf")},

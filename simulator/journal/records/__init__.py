@@ -22,8 +22,8 @@ from __future__ import annotations
 
 # the declarations register their kinds on import; the checker is built from them
 from simulator.journal.records import decisions, exercise, incident, state  # noqa: F401
-from simulator.journal.records.check import OPEN_FIELDS, SPECS, FieldSpec, RecordError, check, example
+from simulator.journal.records.check import OPEN_FIELDS, SPECS, VALID, FieldSpec, RecordError, check, example, validator
 from simulator.journal.records.declare import INPUT_KIND_NAMES, KINDS, From, Json, Key, kind
 
-__all__ = ["INPUT_KIND_NAMES", "KINDS", "OPEN_FIELDS", "SPECS", "FieldSpec", "From", "Json", "Key", "RecordError",
-           "check", "example", "kind"]
+__all__ = ["INPUT_KIND_NAMES", "KINDS", "OPEN_FIELDS", "SPECS", "VALID", "FieldSpec", "From", "Json", "Key", "RecordError",
+           "check", "example", "kind", "validator"]

@@ -99,6 +99,8 @@ class FieldSpec:
     """For scalar fields: the value types it accepts (a float must also be finite)."""
     open: bool = False
     """Whether a value that passed the check may still hold NaN or infinity (see :data:`OPEN_FIELDS`)."""
+    type: Any = None
+    """The declared type (what :func:`_compile` writes the field's test from)."""
 
 
 def _specs(cls: type) -> dict[str, FieldSpec]:
@@ -110,7 +112,7 @@ def _specs(cls: type) -> dict[str, FieldSpec]:
         if get_origin(tp) is Annotated:
             key = next((m.name for m in get_args(tp)[1:] if isinstance(m, Key)), key)
         required = f.default is f.default_factory  # both MISSING: no default
-        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp), _open(tp))
+        out[key] = FieldSpec(key, f.name, required, _checker(tp), _type_name(tp), _exact(tp), _open(tp), tp)
     return out
 
 
@@ -150,6 +152,95 @@ def check(kind_name: str, data: dict[str, Any]) -> None:
         elif spec.check(value):
             continue
         raise RecordError(f"{kind_name} record: field {key!r} must be {spec.type_name}, not {value!r:.80}")
+
+
+_SCALAR_TEST: dict[frozenset[type], str] = {
+    frozenset({str}): "type({v}) is str",
+    frozenset({int}): "type({v}) is int",
+    frozenset({bool}): "type({v}) is bool",
+    frozenset({float, int}): "(type({v}) is int or (type({v}) is float and {v} - {v} == 0.0))",
+    frozenset({str, type(None)}): "({v} is None or type({v}) is str)",
+    frozenset({int, type(None)}): "({v} is None or type({v}) is int)",
+}
+"""Inline tests for the common scalar fields (``v - v == 0.0``: finite, as NaN and infinities give NaN)."""
+
+
+def _test_lines(tp: Any, var: str, indent: str, env: dict[str, Any], depth: int = 0) -> list[str]:
+    """Statements that ``return False`` unless ``var`` is a value of type ``tp`` (the rules of :func:`_checker`)."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _test_lines(get_args(tp)[0], var, indent, env, depth)
+    exact = _exact(tp)
+    if exact is not None:
+        test = _SCALAR_TEST.get(exact)
+        if test is None:
+            key = f"_exact{len(env)}"
+            env[key] = exact
+            test = f"type({{v}}) in {key}"
+            if float in exact:
+                test += " and (type({v}) is not float or {v} - {v} == 0.0)"
+        return [f"{indent}if not ({test.format(v=var)}):", f"{indent}    return False"]
+    if origin is list:
+        (item,) = get_args(tp)
+        lines = [f"{indent}if not isinstance({var}, _LIST):", f"{indent}    return False"]
+        x = f"x{depth}"
+        return [*lines, f"{indent}for {x} in {var}:", *_test_lines(item, x, indent + "    ", env, depth + 1)]
+    if origin is dict or tp is dict:
+        return [f"{indent}if not isinstance({var}, dict):", f"{indent}    return False"]
+    if tp is Any:
+        return []
+    key = f"_check{len(env)}"  # a union of lists or objects: the checker's own predicate
+    env[key] = _checker(tp)
+    return [f"{indent}if not {key}({var}):", f"{indent}    return False"]
+
+
+def _compile(kind_name: str, specs: dict[str, FieldSpec]) -> Callable[[dict[str, Any]], bool]:
+    """One function that says whether ``data`` is a well-formed, finite record of ``kind_name``.
+
+    The same rules as :func:`check` and the journal's search of open fields for
+    NaN and infinity, written out field by field for this kind: each required
+    key read directly, each type tested inline (a list's items in a loop),
+    ``len(data)`` compared with the number of declared keys found (so an
+    undeclared key fails). It answers only yes or no: on no, the journal runs
+    :func:`check` and the search, which say what is wrong and raise. Built on a
+    kind's first record (:func:`validator`); the check runs on every record of every run.
+    """
+    from simulator.journal.finite import first_non_finite
+
+    env: dict[str, Any] = {"_fnf": first_non_finite, "_LIST": (list, tuple)}
+    required: list[str] = []
+    optional: list[str] = []
+    for spec in specs.values():
+        if spec.required:
+            body = _test_lines(spec.type, "v", "        ", env)
+            required += [f"        v = data[{spec.key!r}]", *body]
+            if spec.open:  # an empty object or list holds nothing to search (nor does 0)
+                required += ["        if v and _fnf(v) is not None:", "            return False"]
+        else:
+            body = _test_lines(spec.type, "v", "        ", env)
+            optional += [f"    if {spec.key!r} in data:", f"        v = data[{spec.key!r}]", *body, "        n += 1"]
+            if spec.open:
+                optional += ["        if v and _fnf(v) is not None:", "            return False"]
+    n_required = sum(spec.required for spec in specs.values())
+    lines = ["def valid(data):", "    try:", *required, "        pass", "    except KeyError:", "        return False",
+             f"    n = {n_required}", *optional, "    return len(data) == n"]
+    exec(compile("\n".join(lines), f"<record check {kind_name}>", "exec"), env)  # the source is built above
+    fn: Callable[[dict[str, Any]], bool] = env["valid"]
+    return fn
+
+
+VALID: dict[str, Callable[[dict[str, Any]], bool]] = {}
+"""Record kind -> whether a body is well formed and finite: the journal's fast path (see :func:`_compile`),
+for the kinds :func:`validator` has been asked for."""
+
+
+def validator(kind_name: str) -> Callable[[dict[str, Any]], bool] | None:
+    """The compiled check of ``kind_name`` (compiled on first use: a command that writes no record pays
+    nothing for the 57 kinds), or None for a kind that is not declared."""
+    fn = VALID.get(kind_name)
+    if fn is None and kind_name in SPECS:
+        fn = VALID[kind_name] = _compile(kind_name, SPECS[kind_name])
+    return fn
 
 
 def example(kind_name: str) -> dict[str, Any]:
