@@ -26,6 +26,9 @@ from simulator.scenario.model import (
     Stance,
 )
 
+_BOUND = frozenset(d for rule in who_may.RULES for d in rule.decisions)
+"""Decisions some who-may rule binds: the others need no :class:`~simulator.decisions.who_may.Asking`."""
+
 PREPARATION = Delay(min=24, mode=72, max=168)
 """Hours from acceptance of a unanimity decision to its first round: the text is prepared in HWPCI / COREPER
 (PSC meets about twice a week, COREPER weekly: domain.md §10.2 calendar note, §5.3)."""
@@ -65,6 +68,12 @@ class DecisionDesk:
         self._reserve_requests: dict[str, int] = {}
         """Member State -> when it requested the Reserve (one request per MS and incident)."""
         self._reserve_answers: list[str] = []
+        self._may: dict[tuple[str, str], bool] = {}
+        """(team, decision) -> whether the team plays an actor that may take it (the plan never changes)."""
+        self.changes = 0
+        """How many times what :meth:`check` reads of the desk itself changed (decisions and options in effect,
+        decisions under way, Reserve requests): while it stays the same, so does every answer of the desk's
+        own (a policy that checks after every record compares it)."""
 
     # ------------------------------------------------------------ reading
     def taken(self, ident: str) -> bool:
@@ -87,26 +96,8 @@ class DecisionDesk:
             return Check(False, (f"unknown decision {decision!r}",))
         if team not in plan.teams:
             return Check(False, (f"unknown team {team!r}",))
-        reasons: list[str] = []
-        if not plan.may_take(team, d):
-            kinds = ", ".join(d.by)
-            reasons.append(f"team {team} plays no actor that may take {d.id} ({kinds})")
-        if not d.repeatable:
-            if decision in self._effective:
-                reasons.append(f"{d.id} already took effect at {_t(self._effective[decision])}")
-            elif decision in self._under_way:
-                reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[decision])})")
-        reasons += [message for _, message in param_problems(d, params or {})]  # unknown names, wrong shapes
+        reasons = self._refusals(team, d, params or {})
         params = self._params(d, params or {})
-        for name, spec in d.params.items():
-            value = params.get(name)
-            if spec.required and value in (None, ""):
-                reasons.append(f"parameter {name!r} is required ({spec.description})")
-            elif spec.choices and value not in (None, "") and value not in spec.choices:
-                reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
-            elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
-                reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
-        reasons += self._who_may(team, d.id, params)
         # decide on what you know: preconditions read the deciding team's picture; a
         # failure that is true in the world is "not known to you yet", not "not true"
         ctx = self.ex.known_context(team, params, d.id)
@@ -124,8 +115,50 @@ class DecisionDesk:
                     reasons.append(f"{verdict.reason}{because}")
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
 
+    def allows(self, team: str, decision: str, params: dict | None = None) -> bool:
+        """``check(team, decision, params).ok``, without working out reasons, reads and texts.
+
+        The doctrine asks after every record that may let it act, for every open
+        point's options and every rule whose condition holds; most answers are no.
+        """
+        plan = self.ex.plan
+        d = plan.catalogue.get(decision)
+        if d is None or team not in plan.teams or self._refusals(team, d, params or {}):
+            return False
+        ctx = self.ex.known_context(team, self._params(d, params or {}), d.id)
+        return all(parse(req.expr).holds(ctx) for req in d.requires)
+
+    def _refusals(self, team: str, d: CatalogueDecision, given: dict) -> list[str]:
+        """Why ``team`` may not take ``d`` with ``given`` params, preconditions aside: who, once only, the params."""
+        reasons: list[str] = []
+        may = self._may.get((team, d.id))
+        if may is None:
+            may = self._may[(team, d.id)] = self.ex.plan.may_take(team, d)
+        if not may:
+            kinds = ", ".join(d.by)
+            reasons.append(f"team {team} plays no actor that may take {d.id} ({kinds})")
+        if not d.repeatable:
+            if d.id in self._effective:
+                reasons.append(f"{d.id} already took effect at {_t(self._effective[d.id])}")
+            elif d.id in self._under_way:
+                reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[d.id])})")
+        reasons += [message for _, message in param_problems(d, given)]  # unknown names, wrong shapes
+        params = self._params(d, given)
+        for name, spec in d.params.items():
+            value = params.get(name)
+            if spec.required and value in (None, ""):
+                reasons.append(f"parameter {name!r} is required ({spec.description})")
+            elif spec.choices and value not in (None, "") and value not in spec.choices:
+                reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
+            elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
+                reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
+        reasons += self._who_may(team, d.id, params)
+        return reasons
+
     def _who_may(self, team: str, decision: str, params: dict) -> list[str]:
         """Who may decide what, beyond the actor kinds: the rules of :mod:`simulator.decisions.who_may`."""
+        if decision not in _BOUND:
+            return []
         plan = self.ex.plan
         actors = plan.network.actors
         return who_may.refusals(who_may.Asking(
@@ -233,7 +266,7 @@ class DecisionDesk:
 
     def _option(self, opt: Option, point: str) -> None:
         ex = self.ex
-        self._effective.setdefault(opt.id, ex.now)
+        self._took_effect(opt.id)
         for inj in opt.cancels:
             ex.cancel(inj, cause=f"{point}:{opt.id}")
         if not opt.effects.is_empty():
@@ -256,8 +289,10 @@ class DecisionDesk:
         reads = check.reads if check is not None else {}
         if not d.repeatable:
             self._under_way[decision] = ex.now
-        if decision == "D09":
-            self._reserve_requests.setdefault(self.own_ms(team) or team, ex.now)
+            self.changes += 1
+        if decision == "D09" and (self.own_ms(team) or team) not in self._reserve_requests:
+            self._reserve_requests[self.own_ms(team) or team] = ex.now  # one request per MS: the first stands
+            self.changes += 1
         ex.record("decision.accepted", {
             "team": team, "decision": decision, "name": d.name, "ladder": d.ladder, "level": d.level,
             "point": point, "option": option, "rationale": rationale, "params": params, "reads": reads,
@@ -281,7 +316,7 @@ class DecisionDesk:
                                                    "team": team, "reason": f"no unanimity on naming a State after {d.voting.rounds} rounds"})
                 agreed = yield from self._unanimity(d, d.voting.topic)
             if not agreed:
-                self._under_way.pop(d.id, None)
+                self._no_longer_under_way(d.id)
                 if d.voting.downgrade_to:
                     lower = ex.plan.catalogue[d.voting.downgrade_to]
                     ex.record("decision.downgraded", {"decision": d.id, "to": lower.id, "name": lower.name, "team": team,
@@ -302,13 +337,13 @@ class DecisionDesk:
             minutes = max(0, since + minutes - ex.now)
         if minutes:
             yield ex.timeout(minutes)
-        self._under_way.pop(d.id, None)
+        self._no_longer_under_way(d.id)
         lapsed = self._overtaken(d, params) if minutes else None
         if lapsed:
             ex.record("decision.lapsed", {"decision": d.id, "name": d.name, "team": team,
                                            "reason": f"overtaken by events: {lapsed}"})
             return
-        self._effective.setdefault(d.id, ex.now)
+        self._took_effect(d.id)
         effects = self._effects(d, team, params)
         ex.record("decision.effective", {"decision": d.id, "name": d.name, "team": team, "params": params,
                                           "ladder": d.ladder, "level": d.level})
@@ -318,6 +353,16 @@ class DecisionDesk:
             ex.fire_from(inj, cause=d.id)
         self._special(d, team, params)
         ex.recheck_conditions()  # conditions may read taken('<decision>')
+
+    def _took_effect(self, ident: str) -> None:
+        """A decision or an option is in effect from now (the first time counts)."""
+        if ident not in self._effective:
+            self._effective[ident] = self.ex.now
+            self.changes += 1
+
+    def _no_longer_under_way(self, decision: str) -> None:
+        if self._under_way.pop(decision, None) is not None:
+            self.changes += 1
 
     def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
         """The first precondition that no longer holds when the decision would take effect."""

@@ -189,7 +189,7 @@ class Knowledge:
 
     # ------------------------------------------------------------ reading
     def actor(self, actor: str) -> Picture:
-        return Picture(actor, self.at, dict(self.pictures.get(actor, {})))
+        return Picture(actor, self.at, dict(self.pictures.get(actor, {})), actors=(actor,))
 
     def team(self, team: str) -> Picture:
         """The union of the pictures of the actors ``team`` plays; the latest learned value of a fact wins."""
@@ -201,8 +201,9 @@ class Knowledge:
 
     def union(self, who: str, actors: Iterable[str]) -> Picture:
         """What ``actors`` know together (a team, or the simulated actors exercise control acts for)."""
-        facts, derived = self._union(tuple(actors))
-        return Picture(who, self.at, facts, derived)
+        key = tuple(actors)
+        facts, derived = self._union(key)
+        return Picture(who, self.at, facts, derived, key)
 
     def _union(self, actors: tuple[str, ...]) -> tuple[Mapping[str, Fact], dict[Any, Any]]:
         """The merged facts of ``actors`` and their derived values, rebuilt only after one of them learned."""

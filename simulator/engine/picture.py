@@ -106,6 +106,23 @@ def _derived(reads: Callable[..., tuple[str, ...]] | None) -> Callable[[Callable
     return wrap
 
 
+_COUNTED_FROM = {"ms_affected": "impact", "ms_yellow": "impact", "ms_red": "impact", "attributing_ms": "attributed_by"}
+"""Condition variables that count elements of other facts (:meth:`Picture.variables`)."""
+
+
+def variable_sources(name: str) -> tuple[str, ...]:
+    """Prefixes of the facts a condition variable is worked out from, which are also the world state's change keys.
+
+    ``ms_red`` -> ``('impact',)`` (``impact.IE/health`` in a picture and in a
+    ``state.changed`` record), ``significant`` -> ``('significant',)`` (the
+    ``significant.X`` facts, the ``significant`` change key). A reader that
+    only cares whether news can move a variable tests the news' names with
+    ``str.startswith`` against these; a prefix without its dot may match more
+    than it must, never less. Follows :meth:`Picture.variables`.
+    """
+    return (_COUNTED_FROM.get(name, name),)
+
+
 _PATCHABLE = frozenset(INITIAL) - frozenset(SET_FACTS)
 """Facts that are condition variables as they are: news of them changes only their own entry of ``variables``."""
 
@@ -143,6 +160,8 @@ class Picture:
     """Read-only: a team's facts are shared by the pictures handed out until its actors learn something."""
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     """Values computed from :attr:`facts` (colours, variables, members, flags, the assessed level)."""
+    actors: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    """The actors whose union it is (a reader that follows what they learn knows when it changes)."""
 
     @property
     def eccs(self) -> int | None:
