@@ -10,13 +10,16 @@ take.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
-from simulator.engine.knowledge import assess
-from simulator.scenario.conditions import parse
+from simulator.engine.knowledge import ASSESS_READS, Fact, Picture, assess
+from simulator.engine.picture import variable_sources
+from simulator.scenario.conditions import VARIABLES, parse, read_names
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class Rule:
     when: str
     rationale: str
     params: Callable[[Exercise, str], dict] = lambda ex, team: {}
+    reads: tuple[str, ...] = ()
+    """What ``params`` reads of the world state (names of :data:`~simulator.scenario.conditions.VARIABLES`):
+    news of them may change what the desk says of the rule's submission, so doctrine thinks again."""
 
 
 def _reserve_params(ex: Exercise, team: str) -> dict:
@@ -58,6 +64,8 @@ never all three at once. An hour before the deadline at the latest."""
 
 ASSESS = "D30"
 """The assessment act: doctrine rates ECCS on each team's own picture whenever it implies a new level."""
+ASSESS_NEWS = ("eccs", *ASSESS_READS)
+"""What a team's assessment step reads of its picture: the level it holds, and what :func:`assess` reads."""
 
 DOCTRINE: tuple[Rule, ...] = (
     Rule("D04", "ms_affected >= 1", "Peers must be able to check their own networks: share the indicators at TLP:AMBER.", _d04_params),
@@ -66,15 +74,18 @@ DOCTRINE: tuple[Rule, ...] = (
     Rule("D07", "eccs >= 4", "Large-scale incident (ECCS 4): activate CyCLONe executives for an impact and severity assessment."),
     Rule("D08", "cyclone >= 'executives'", "Executives are convened: issue the impact and severity assessment to the political level."),
     Rule("D28", "threat_severity >= 'high' or exposure == 'wide'", "High severity and wide exposure: publish a joint technical advisory."),
-    Rule("D09", "capacity_exceeded >= 1", "National capacity is exceeded: request the EU Cybersecurity Reserve.", _reserve_params),
+    Rule("D09", "capacity_exceeded >= 1", "National capacity is exceeded: request the EU Cybersecurity Reserve.", _reserve_params,
+         reads=("significant",)),
     Rule("D11", "eccs >= 4 and (taken('D08') or eccs >= 5)", "The CyCLONe assessment shows a large-scale incident: activate IPCR information-sharing."),
     Rule("D14", "disinfo_reach >= 0.15 or public_trust <= 0.6", "Disinformation and falling trust: align public communication across the EU."),
     Rule("D12", "eccs >= 5", "EU cyber crisis (ECCS 5): full IPCR activation for strategic coordination."),
     Rule("D25", "criminal_group and eccs >= 3", "A criminal group is behind it: ask Europol EC3 for law-enforcement action."),
-    Rule("D17", "confidence >= 'moderate' and (state_actor or criminal_group)", "Intelligence confidence is at least moderate: attribute publicly.", _ms_param),
+    Rule("D17", "confidence >= 'moderate' and (state_actor or criminal_group)", "Intelligence confidence is at least moderate: attribute publicly.", _ms_param,
+         reads=("ms_affected",)),
     Rule("D18", "attributing_ms >= 2 or (attributing_ms >= 1 and partner_attribution)", "Several attributions exist: coordinate them for a stronger signal."),
     Rule("D22", "state_actor and attribution >= 'assessed'", "A State is assessed to be responsible or tolerant: deliver a démarche."),
-    Rule("D20", "attribution >= 'attributed' or partner_attribution", "Attribution is public: seek an EU declaration.", _d20_params),
+    Rule("D20", "attribution >= 'attributed' or partner_attribution", "Attribution is public: seek an EU declaration.", _d20_params,
+         reads=("attributing_ms", "partner_attribution")),
     Rule("D19", "attribution >= 'assessed' and eccs >= 3", "Signal early: an HR statement while the declaration is prepared."),
     Rule("D13", "eccs <= 3 and outlook == 'improving' and ipcr > 'monitoring'", "The crisis abates: return IPCR to monitoring."),
 )
@@ -85,6 +96,102 @@ def _contradicts(ex: Exercise | None, decision: str) -> bool:
     """Doctrine keeps one consistent public line (domain.md §10.8): it never takes an uncoordinated national one."""
     d = ex.plan.catalogue.get(decision) if ex is not None else None
     return d is not None and any(c.kind == "contradiction" for c in d.consequences)
+
+
+QUIET = frozenset({
+    "message.sent", "message.queued", "message.waiting", "message.rerouted", "inject.released", "vote.round",
+    "channel.changed", "incident.started", "incident.compromised", "incident.detected", "incident.contained",
+    "incident.recovered", "incident.patched", "incident.protected", "incident.service", "incident.share",
+    "incident.tempo",
+})
+"""Records that change nothing doctrine reads but what it follows otherwise: the pictures (the knowledge
+fold's log of learned facts), the world state (``state.changed``), deliveries, the clocks."""
+CLOCKS = frozenset({"clock.started", "clock.met", "clock.missed", "clock.pending", "report.filed"})
+DESK = frozenset({"decision.submitted", "decision.accepted", "decision.refused", "decision.effective", "decision.failed",
+                  "decision.downgraded", "decision.lapsed", "severity.reassessed"})
+"""Records whose change to what doctrine reads shows in the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changes`,
+the knowledge fold's log and the state changes that follow them (a reassessment changes no level)."""
+DESK_READS = ("capacity_exceeded",)
+"""What the desk's own rules read of the world state for any decision (who_may: Art. 222 needs the MS's capacity
+exceeded)."""
+
+
+class _Reads(NamedTuple):
+    """What a condition reads that news can change."""
+
+    names: frozenset[str]
+    """Prefixes of the facts (in a picture) or change keys (in the world) of its variables."""
+    delivered: frozenset[str]
+    """``delivered('X')``: the exercise's deliveries, whatever it is evaluated on."""
+
+
+def _reads(names: Iterable[str]) -> _Reads:
+    """``names``: variables and :func:`~simulator.scenario.conditions.read_names` forms. ``params.x`` and
+    ``taken('X')`` change only with the desk, which doctrine follows as a whole."""
+    out: set[str] = set()
+    delivered: set[str] = set()
+    for name in names:
+        if name in VARIABLES:
+            out.update(variable_sources(name))
+        elif name.startswith(("flags.", "flag(")):
+            out.add("flag")
+        elif name.startswith("impact("):
+            out.add("impact")
+        elif name.startswith("delivered("):
+            delivered.add(name)
+    return _Reads(frozenset(out), frozenset(delivered))
+
+
+@dataclass
+class _Watch:
+    """What the points and rules read in one pass: news names in the world and in pictures, and the pictures."""
+
+    world: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    pictures: dict[tuple[str, ...], Mapping[str, Fact]] = field(default_factory=dict)
+    """Actors of a union read -> the facts it held."""
+
+    def read(self, picture: Picture | None, reads: _Reads) -> None:
+        """A condition with ``reads`` was evaluated on ``picture`` (None: the world)."""
+        self.world |= reads.delivered
+        if picture is None:
+            self.world |= reads.names
+        else:
+            self.names |= reads.names
+            self.pictures[picture.actors] = picture.facts
+
+
+@dataclass(frozen=True)
+class _Live:
+    """What the points and rules read when they last ran and took no step: news of anything else cannot move them."""
+
+    world: tuple[str, ...]
+    names: tuple[str, ...]
+    by_actor: dict[str, list[Mapping[str, Fact]]]
+    """Actor -> the facts of the unions read that it is part of."""
+
+    @classmethod
+    def of(cls, watch: _Watch) -> _Live:
+        by_actor: dict[str, list[Mapping[str, Fact]]] = {}
+        for actors, facts in watch.pictures.items():
+            for a in actors:
+                by_actor.setdefault(a, []).append(facts)
+        return cls(tuple(sorted(watch.world)), tuple(sorted(watch.names)), by_actor)
+
+    def moved_by(self, fact: Fact) -> bool:
+        """Whether ``fact``, just learned, changes what a union read holds of something read."""
+        if not fact.name.startswith(self.names):
+            return False
+        return any(_differs(facts, fact) for facts in self.by_actor.get(fact.actor, ()))
+
+
+def _differs(facts: Mapping[str, Fact], fact: Fact) -> bool:
+    """A union that held ``facts`` may hold another value of ``fact``'s name once ``fact`` is learned.
+
+    The union keeps the latest learned value of each name: news of the value it holds leaves that value.
+    """
+    held = facts.get(fact.name)
+    return held is None or held.value != fact.value
 
 
 class Passive:
@@ -98,10 +205,24 @@ class Passive:
 
 @dataclass
 class Doctrine:
-    """Plays every team the way domain.md recommends."""
+    """Plays every team the way domain.md recommends.
+
+    It thinks between engine steps after the records that may let it act. A
+    think that submits nothing changes nothing, so each part of a think runs
+    only when what it read when it last ran without taking a step may have
+    changed: a team's assessment when the team learns another value of a fact
+    :func:`assess` reads; the decision points and rules when the desk changes,
+    a point opens or closes, a record doctrine does not know comes, or news
+    reaches what they read (a change of a world variable they read, another
+    value of a fact they read in a picture they read, a delivery they wait
+    for); the reports when one is due. ``always_think`` runs every part every
+    time: the journal is the same (tests/unit/test_doctrine_skips.py).
+    """
 
     rules: tuple[Rule, ...] = DOCTRINE
     name: str = "doctrine"
+    always_think: bool = False
+    """Run every part of every think (the reference the skipping is checked against)."""
     _ex: Exercise | None = field(default=None, repr=False)
     _scheduled: bool = False
     _done: set = field(default_factory=set, repr=False)
@@ -114,6 +235,28 @@ class Doctrine:
     """Ids of the clocks played entities can run (the plan never changes)."""
     _may: dict = field(default_factory=dict, repr=False)
     """Decision -> the teams that may take it, in :meth:`_teams_for`'s order (the plan never changes)."""
+    _reads: dict = field(default_factory=dict, repr=False)
+    """Condition or decision -> what it reads (:class:`_Reads`; the plan never changes)."""
+    _log_at: int = field(default=0, repr=False)
+    """How much of the knowledge fold's log of learned facts doctrine has read."""
+    _assessors: dict | None = field(default=None, repr=False)
+    """Actor -> the assessing teams that play it."""
+    _assessed: dict = field(default_factory=dict, repr=False)
+    """Team -> the facts its last assessment read."""
+    _to_assess: set | None = field(default=None, repr=False)
+    """Teams that learned another value of something :func:`assess` reads since (None: every team)."""
+    _dirty: bool = field(default=True, repr=False)
+    """The points and rules run at the next think whatever the news (a point, a step taken, an unknown record)."""
+    _desk_at: int = field(default=-1, repr=False)
+    """The desk's :attr:`~simulator.decisions.desk.DecisionDesk.changes` when the points and rules last ran."""
+    _live: _Live | None = field(default=None, repr=False)
+    """What the points and rules read when they last ran and took no step."""
+    _world_news: set = field(default_factory=set, repr=False)
+    """State change keys, ``eccs`` and ``delivered('X')`` since the points and rules last ran."""
+    _moved: bool = field(default=False, repr=False)
+    """A fact learned since the points and rules last ran changed a picture they read."""
+    _due_at: float | None = field(default=None, repr=False)
+    """When the next report of a played entity is due (None: work it out again, a clock changed)."""
 
     @property
     def ex(self) -> Exercise:
@@ -128,12 +271,23 @@ class Doctrine:
         self._schedule()
 
     def _on_record(self, rec) -> None:
-        if rec.kind == "decision_point.closed":
+        kind = rec.kind
+        if kind == "state.changed":
+            self._world_news.update(rec.data["changes"])
+        elif kind == "inject.delivered":
+            self._world_news.add(f"delivered({rec.data['inject']!r})")
+        elif kind == "severity.changed":
+            self._world_news.add("eccs")
+        elif kind in CLOCKS:
+            self._due_at = None
+        elif kind not in QUIET and kind not in DESK:
+            self._dirty = True
+        if kind == "decision_point.closed":
             self._closed.add(rec.data["point"])
-        if rec.kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
-                        "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
+        if kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
+                    "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
             self._schedule()
-        elif rec.kind == "inject.delivered" and rec.data.get("teams") and self.ex.decide_on == "knowledge":
+        elif kind == "inject.delivered" and rec.data.get("teams") and self.ex.decide_on == "knowledge":
             self._schedule()  # a team's picture changed: it may now know enough to act
 
     def _schedule(self) -> None:
@@ -148,33 +302,111 @@ class Doctrine:
         self._scheduled = False
         if ex.ended:
             return
+        self._read_log()
         self._assess()
-        self._answer_points()
+        if self._rules_may_act():
+            self._dirty, self._moved, self._desk_at = False, False, ex.desk.changes
+            self._world_news.clear()
+            watch = _Watch()
+            self._answer_points(watch)
+            self._apply_rules(watch)
+            self._live = None if self._dirty else _Live.of(watch)  # a step taken leaves them dirty
+        self._file_reports()
+
+    def _read_log(self) -> None:
+        """Take the facts learned since the last think as news, for the assessment and for the rules."""
+        ex = self.ex
+        log = ex.knowledge.learned_log
+        if len(log) == self._log_at:
+            return
+        if self._assessors is None:
+            self._assessors = {}
+            if ASSESS in ex.plan.catalogue:
+                for team in self._teams_for(ASSESS):
+                    for actor in ex.knowledge.teams.get(team, ()):
+                        self._assessors.setdefault(actor, []).append(team)
+        assessors, assessed, to_assess, live = self._assessors, self._assessed, self._to_assess, self._live
+        for f in log[self._log_at:]:
+            if to_assess is not None and f.actor in assessors and f.name.startswith(ASSESS_NEWS):
+                for team in assessors[f.actor]:
+                    if team not in to_assess and (team not in assessed or _differs(assessed[team], f)):
+                        to_assess.add(team)
+            if live is not None and not self._moved and live.moved_by(f):
+                self._moved = True
+        self._log_at = len(log)
+
+    def _rules_may_act(self) -> bool:
+        """Whether the points and rules may act now: something they read may have changed since they last ran."""
+        live, news = self._live, self._world_news
+        if self._dirty or self._moved or live is None or self.always_think or self.ex.desk.changes != self._desk_at:
+            return True
+        moved = any(name.startswith(live.world) for name in news)
+        news.clear()  # what they do not read now cannot matter until they run again
+        return moved
+
+    def _cond_reads(self, expr: str) -> _Reads:
+        """What a condition reads (worked out once per expression)."""
+        reads = self._reads.get(expr)
+        if reads is None:
+            reads = self._reads[expr] = _reads(read_names(parse(expr)))
+        return reads
+
+    def _check_reads(self, decision: str, extra: tuple[str, ...] = ()) -> tuple[_Reads, frozenset[str]]:
+        """What the desk's check of ``decision`` reads: its preconditions (on the deciding team's picture or the
+        world), and of the world what its own rules and the ``extra`` world variables (parameters) read."""
+        key = (decision, extra)
+        reads = self._reads.get(key)
+        if reads is None:
+            d = self.ex.plan.catalogue[decision]
+            requires = _reads(name for req in d.requires for name in read_names(parse(req.expr)))
+            world = _reads((*DESK_READS, *extra))
+            reads = self._reads[key] = (requires, world.names)
+        return reads
+
+    def _checked(self, watch: _Watch, team: str, decision: str, extra: tuple[str, ...] = ()) -> None:
+        """Note what the desk reads to check ``team``'s ``decision``."""
+        requires, world = self._check_reads(decision, extra)
+        watch.read(self.ex.contexts.picture_for(team, decision), requires)
+        watch.world |= world
+
+    def _apply_rules(self, watch: _Watch) -> None:
+        """Take each rule's decision for the first team that may take it and holds its condition to be true."""
+        ex = self.ex
+        contexts = ex.contexts
         world = ex.decide_on == "truth"
         ctx = ex.context() if world else None  # on the world, one context serves every team (cheap check first)
         for rule in self.rules:
             d = ex.plan.catalogue.get(rule.decision)
             if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
                 continue
-            if ctx is not None and not parse(rule.when).holds(ctx):
-                continue
-            if world:
+            cond, when = parse(rule.when), self._cond_reads(rule.when)
+            if ctx is not None:
+                watch.read(None, when)
+                if not cond.holds(ctx):
+                    continue
                 team = self._team_for(d.id, rule)
                 if team is None or self._asked_by_point(team, d.id):
                     continue
             else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
-                cond = parse(rule.when)
-                team = next((t for t in self._teams_for(d.id) if not self._asked_by_point(t, d.id)
-                             and cond.holds(ex.known_context(t, decision=d.id))), None)
+                team = None
+                for t in self._teams_for(d.id):
+                    if self._asked_by_point(t, d.id):
+                        continue
+                    picture = contexts.picture_for(t, d.id)
+                    watch.read(picture, when)
+                    if cond.holds(contexts.of(picture)):
+                        team = t
+                        break
                 if team is None:
                     continue
+            self._checked(watch, team, d.id, rule.reads)
             params = rule.params(ex, team)
-            if ex.desk.check(team, d.id, params).ok:
+            if ex.desk.allows(team, d.id, params):
                 self._done.add(d.id)
+                self._dirty = True  # a step taken: what the rules before it saw has changed
                 ex.submit(team, decision=d.id, rationale=rule.rationale, params=params)
                 if world:
                     ctx = ex.context()
-        self._file_reports()
 
     def _assess(self) -> None:
         """Each team that assesses rates ECCS again when what it holds implies another level (D30)."""
@@ -182,10 +414,14 @@ class Doctrine:
         d = ex.plan.catalogue.get(ASSESS)
         if d is None or ex.decide_on != "knowledge":
             return  # deciding on the world, nobody needs to assess
+        news, self._to_assess = self._to_assess, set()
         for team in self._teams_for(ASSESS):
             if ex.plan.teams[team].facilitator:
                 continue
+            if news is not None and team not in news and not self.always_think:
+                continue  # it holds what it held at its last assessment step
             picture = ex.known(team)
+            self._assessed[team] = picture.facts
             level = assess(picture)
             if level == (picture.eccs if picture.eccs is not None else 0) or self._assessing.get(team) == level:
                 continue
@@ -205,7 +441,8 @@ class Doctrine:
                 for o in dp.options:
                     if o.decision is not None:
                         self._offered.setdefault((dp.team, o.decision), set()).add(dp.id)
-        return bool(self._offered.get((team, decision), set()) - self._closed)
+        closed = self._closed
+        return any(point not in closed for point in self._offered.get((team, decision), ()))
 
     def _tried(self, decision: str) -> bool:
         """Doctrine takes each measure once, and never retries one that failed."""
@@ -227,7 +464,8 @@ class Doctrine:
             self._may[decision] = out
         return out
 
-    def _answer_points(self) -> None:
+    def _answer_points(self, watch: _Watch) -> None:
+        """Answer each open decision point with its first option whose decision doctrine can take now."""
         ex = self.ex
         for point, _info in sorted(ex.open_points().items()):
             dp = ex.plan.points[point]
@@ -235,21 +473,26 @@ class Doctrine:
             for opt in dp.options:
                 if opt.decision is None or _contradicts(ex, opt.decision):
                     continue
+                self._checked(watch, dp.team, opt.decision)
                 team = dp.team
                 d = ex.plan.catalogue[opt.decision]
                 if d.repeatable and opt.decision in self._done and opt.decision != "D01":
                     continue  # doctrine took it already: not the same measure twice
-                if ex.desk.already(opt.decision) or ex.desk.check(team, opt.decision, dict(opt.params)).ok:
+                if ex.desk.already(opt.decision) or ex.desk.allows(team, opt.decision, dict(opt.params)):
                     choice = opt
                     break
             if choice is not None:
                 self._done.add(choice.decision)
+                self._dirty = True
                 ex.submit(dp.team, point=point, option=choice.id,
                           rationale=f"Doctrine: {ex.plan.catalogue[str(choice.decision)].name} — preconditions hold.")
 
     def _file_reports(self) -> None:
-        """Played entities file each running report clock at once."""
+        """Played entities file each running report clock at its rhythm (:data:`RHYTHM`)."""
         ex = self.ex
+        now = ex.now
+        if self._due_at is not None and now < self._due_at and not self.always_think:
+            return  # no clock changed and none is due yet
         # Only played actors' clocks, looked up by id: this runs after every record, and
         # scanning every simulated entity's clocks each time grew with the exercise.
         if self._clock_ids is None:
@@ -257,14 +500,19 @@ class Doctrine:
             self._clock_ids = [f"{report}:{owner}" for owner in ex.plan.team_of_actor
                                if actors[owner].kind in ("entity", "union_entity") for report in RULES]
         played = [c for ident in self._clock_ids if (c := ex.clocks.get(ident)) is not None]
-        now = ex.now
-        running = (c for c in played if c.status == "running" and c.id not in self._done
-                   and now >= min(c.started + RHYTHM.get(c.rule.report, 0), c.deadline - 60))
+        running = (c for c in played if c.status == "running" and c.id not in self._done and now >= _due(c))
         for clock in sorted(running, key=lambda c: c.id):
             self._done.add(clock.id)
             team = ex.plan.team_of_actor[clock.owner]
             ex.submit(team, decision="D01", params={"entity": clock.owner, "report": clock.rule.report},
                       rationale=f"File the {clock.rule.label} on time.")
+        self._due_at = min((_due(c) for c in played if c.status == "running" and c.id not in self._done),
+                           default=math.inf)
+
+
+def _due(clock) -> int:
+    """When doctrine files a running clock's report: at its rhythm, an hour before the deadline at the latest."""
+    return min(clock.started + RHYTHM.get(clock.rule.report, 0), clock.deadline - 60)
 
 
 POLICIES = {"passive": Passive, "doctrine": Doctrine}

@@ -1,0 +1,162 @@
+"""Doctrine skips the parts of a think that cannot act, and the journal does not show it.
+
+A think that submits nothing changes nothing, so doctrine runs each part of a
+think (a team's assessment, the decision points and rules, the reports) only
+when something it read last time may have changed. These tests hold the
+shortcuts to what they stand for: every bundled scenario played with them
+gives the journal of a doctrine that runs every part of every think; the
+desk's quick answer is its full check's; a kept context is the one built
+afresh; news of a value a union already holds cannot move it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from simulator.bundled import scenarios_dir
+from simulator.decisions.desk import DecisionDesk
+from simulator.engine.exercise import Exercise
+from simulator.engine.knowledge import Fact, Knowledge, Picture, picture_context
+from simulator.players.policies import Doctrine, _Live, _reads, _Watch
+from simulator.scenario.conditions import Context, parse
+from simulator.scenario.loader import load
+from simulator.scenario.plan import Plan
+
+SCENARIOS = sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+
+
+@cache
+def _plan(scenario: str) -> Plan:
+    loaded = load(scenarios_dir() / f"{scenario}.yaml")
+    return Plan.of(loaded.scenario, loaded.content_hash)
+
+
+def _play(scenario: str, seed: int, decide_on: str, doctrine: Doctrine) -> Exercise:
+    ex = Exercise(_plan(scenario), seed=seed, sources=[doctrine], decide_on=decide_on)
+    ex.run()
+    return ex
+
+
+class _Counting(Doctrine):
+    """Doctrine that counts how often its points and rules run."""
+
+    runs = 0
+
+    def _apply_rules(self, watch):
+        self.runs += 1
+        super()._apply_rules(watch)
+
+
+@pytest.mark.parametrize("decide_on", ["knowledge", "truth"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_skipping_gives_the_journal_of_a_doctrine_that_thinks_every_time(scenario, decide_on):
+    skipping, thorough = _Counting(), _Counting(always_think=True)
+    fast = _play(scenario, 2, decide_on, skipping)
+    slow = _play(scenario, 2, decide_on, thorough)
+    assert [r.kind for r in fast.journal].count("decision.submitted") > 0, "doctrine took no step: nothing compared"
+    assert fast.journal.export_hash() == slow.journal.export_hash(), (
+        f"{scenario} ({decide_on}): a part of a think was skipped that would have acted")
+    assert skipping.runs <= thorough.runs
+    if scenario != "tutorial":  # six injects: each of its few thinks has news for the rules
+        assert skipping.runs < thorough.runs, "nothing was skipped: the comparison shows nothing"
+
+
+def test_the_desk_s_quick_answer_is_its_check_s_on_every_question_doctrine_asks(monkeypatch):
+    asked = []
+    quick = DecisionDesk.allows
+
+    def both(desk, team, decision, params=None):
+        answer = quick(desk, team, decision, params)
+        assert answer == desk.check(team, decision, params).ok, (team, decision, params)
+        asked.append(answer)
+        return answer
+
+    monkeypatch.setattr(DecisionDesk, "allows", both)
+    for scenario in ("vital-signs", "cycles-political"):
+        for decide_on in ("knowledge", "truth"):
+            _play(scenario, 3, decide_on, Doctrine())
+    assert True in asked and False in asked
+
+
+def test_a_kept_picture_context_reads_like_one_built_afresh_after_every_record():
+    ex = _play("vital-signs", 3, "knowledge", Doctrine())
+    k = Knowledge(plan=ex.plan)
+    contexts = type(ex.contexts)(ex)  # the exercise's callbacks, a cache of its own
+    compared = 0
+    for r in ex.journal:
+        k.feed(r)
+        ex.knowledge = k  # type: ignore[misc]  # the contexts read pictures as they stood at this record
+        for team in ("ie", "cyclone", "presidency", "excon"):
+            picture = contexts.picture_for(team, "D06")
+            if picture is None:
+                continue
+            kept, fresh = contexts.of(picture), picture_context(picture, taken=ex.desk.taken, delivered=lambda i: False)
+            with_params = contexts.of(picture, {"tlp": "TLP:RED"})
+            assert kept.variables == fresh.variables and kept.roots == fresh.roots, (r.seq, team)
+            assert [kept.functions["impact"](ms).value for ms in ("IE", "BE", "NL", "AT", "DE", "MT")] == \
+                   [fresh.functions["impact"](ms).value for ms in ("IE", "BE", "NL", "AT", "DE", "MT")]
+            assert with_params.roots["params"] == {"tlp": "TLP:RED"} and kept.roots["params"] == {}
+            assert with_params.variables is kept.variables
+            compared += 1
+    assert compared > 1000
+
+
+def test_with_params_leaves_the_context_it_comes_from_as_it_was():
+    ctx = Context({"eccs": 3}, flags={"x": True}, params={"a": 1})
+    other = ctx.with_params({"a": 2})
+    assert parse("params.a == 2 and eccs >= 3 and flag('x')").holds(other)
+    assert parse("params.a == 1").holds(ctx) and not parse("params.a == 1").holds(other)
+    assert not parse("params.a == 1").holds(ctx.with_params(None))
+
+
+def _fact(actor: str, name: str, value, t: int = 1) -> Fact:
+    return Fact(name, value, t, "X", "test", actor)
+
+
+def test_news_of_a_value_the_union_read_holds_does_not_move_it_and_another_value_does():
+    k = Knowledge()
+    k.teams["ie"] = ["CSIRT-IE", "GOV-IE"]
+    k._teach("CSIRT-IE", "outlook", "worsening", 1, "X", "test")
+    watch = _Watch()
+    watch.read(k.team("ie"), _reads(["outlook", "ms_red"]))
+    live = _Live.of(watch)
+    assert not live.moved_by(_fact("GOV-IE", "outlook", "worsening", 5)), "the union holds worsening whoever wins"
+    assert live.moved_by(_fact("GOV-IE", "outlook", "improving", 5))
+    assert live.moved_by(_fact("GOV-IE", "impact.IE/health", "red")), "a fact the union did not hold"
+    assert not live.moved_by(_fact("GOV-IE", "public_trust", 0.5)), "not read"
+    assert not live.moved_by(_fact("CSIRT-BE", "outlook", "improving")), "not an actor of a union read"
+    k._teach("GOV-IE", "outlook", "worsening", 5, "Y", "test")
+    assert k.team("ie").value("outlook") == "worsening"
+
+
+def test_what_is_read_in_the_world_is_followed_by_its_change_keys():
+    watch = _Watch()
+    watch.read(None, _reads(["ms_red", "flags.x", "delivered('VS-1')", "capacity_exceeded"]))
+    watch.read(Picture("ie", 0, {}, actors=("CSIRT-IE",)), _reads(["delivered('VS-2')", "attributing_ms"]))
+    live = _Live.of(watch)
+    assert set(live.world) == {"impact", "flag", "delivered('VS-1')", "delivered('VS-2')", "capacity_exceeded"}
+    assert live.names == ("attributed_by",) and set(live.by_actor) == {"CSIRT-IE"}
+    for key in ("impact.IE/health", "flags", "capacity_exceeded"):  # as a state.changed record names them
+        assert key.startswith(live.world)
+    assert not "public_trust".startswith(live.world)
+
+
+@pytest.mark.parametrize("scenario", ["tutorial", "cycles-political"])
+def test_the_desk_counts_every_change_of_what_its_answers_read(scenario):
+    ex = Exercise(_plan(scenario), seed=1, sources=[Doctrine()])
+    desk = ex.desk
+    seen: list[tuple] = []
+
+    def state() -> tuple:
+        return frozenset(desk._effective), frozenset(desk._under_way), frozenset(desk._reserve_requests)
+
+    def after(_record) -> None:
+        if seen and seen[-1][1] != state():
+            assert desk.changes != seen[-1][0], f"the desk changed at {_record.kind} and did not count it"
+        seen.append((desk.changes, state()))
+
+    ex.journal.subscribe(after)
+    ex.run()
+    assert desk.changes > 0 and len({s for _c, s in seen}) > 1
