@@ -19,7 +19,7 @@ from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
 from simulator.engine.knowledge import ASSESS_READS, Fact, Picture, assess
 from simulator.engine.picture import variable_sources
-from simulator.scenario.conditions import VARIABLES, parse, read_names
+from simulator.scenario.conditions import VARIABLES, Condition, parse, read_names
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,18 @@ def _differs(facts: Mapping[str, Fact], fact: Fact) -> bool:
     return held is None or held.value != fact.value
 
 
+class _Step(NamedTuple):
+    """A rule as doctrine plays it in an exercise."""
+
+    rule: Rule
+    decision: str
+    cond: Condition
+    when: _Reads
+    teams: tuple[tuple[str, frozenset[str]], ...]
+    """The teams that may take the decision, in :meth:`Doctrine._teams_for`'s order, each with the decision
+    points that put it to the team."""
+
+
 class Passive:
     """Takes no decision; deadlines pass and defaults apply."""
 
@@ -226,8 +238,8 @@ class Doctrine:
     _ex: Exercise | None = field(default=None, repr=False)
     _scheduled: bool = False
     _done: set = field(default_factory=set, repr=False)
-    _offered: dict | None = field(default=None, repr=False)
-    """(team, decision) -> the decision points that offer it."""
+    _playbook: list | None = field(default=None, repr=False)
+    """The rules as :class:`_Step` (the plan never changes)."""
     _closed: set = field(default_factory=set, repr=False)
     _assessing: dict = field(default_factory=dict, repr=False)
     """The level each team's assessment under way will give (one D30 at a time per level)."""
@@ -369,42 +381,58 @@ class Doctrine:
         watch.read(self.ex.contexts.picture_for(team, decision), requires)
         watch.world |= world
 
+    def _steps(self) -> list[_Step]:
+        """The rules whose decision the catalogue has, with what they read and who may take them (worked out once)."""
+        if self._playbook is None:
+            ex = self.ex
+            offered: dict[tuple[str, str], set[str]] = {}
+            for dp in ex.plan.points.values():
+                for o in dp.options:
+                    if o.decision is not None:
+                        offered.setdefault((dp.team, o.decision), set()).add(dp.id)
+            self._playbook = [
+                _Step(rule, rule.decision, parse(rule.when), self._cond_reads(rule.when),
+                      tuple((t, frozenset(offered.get((t, rule.decision), ()))) for t in self._teams_for(rule.decision)))
+                for rule in self.rules if rule.decision in ex.plan.catalogue]
+        return self._playbook
+
     def _apply_rules(self, watch: _Watch) -> None:
-        """Take each rule's decision for the first team that may take it and holds its condition to be true."""
+        """Take each rule's decision for the first team that may take it and holds its condition to be true.
+
+        A decision point still to be answered that puts the decision to a team is where doctrine answers it
+        for that team; once every such point has closed (with another option, or by default), the rule may.
+        """
         ex = self.ex
-        contexts = ex.contexts
+        contexts, desk, done, closed = ex.contexts, ex.desk, self._done, self._closed
         world = ex.decide_on == "truth"
         ctx = ex.context() if world else None  # on the world, one context serves every team (cheap check first)
-        for rule in self.rules:
-            d = ex.plan.catalogue.get(rule.decision)
-            if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
-                continue
-            cond, when = parse(rule.when), self._cond_reads(rule.when)
+        for step in self._steps():
+            decision = step.decision
+            if decision in done or desk.taken(decision) or desk.under_way(decision):
+                continue  # doctrine takes each measure once, and never retries one that failed
+            team: str | None = None
             if ctx is not None:
-                watch.read(None, when)
-                if not cond.holds(ctx):
-                    continue
-                team = self._team_for(d.id, rule)
-                if team is None or self._asked_by_point(team, d.id):
-                    continue
+                watch.read(None, step.when)
+                if step.cond.holds(ctx) and step.teams and step.teams[0][1] <= closed:
+                    team = step.teams[0][0]
             else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
-                team = None
-                for t in self._teams_for(d.id):
-                    if self._asked_by_point(t, d.id):
+                for t, offered in step.teams:
+                    if not offered <= closed:
                         continue
-                    picture = contexts.picture_for(t, d.id)
-                    watch.read(picture, when)
-                    if cond.holds(contexts.of(picture)):
+                    picture = contexts.picture_for(t, decision)
+                    watch.read(picture, step.when)
+                    if step.cond.holds(contexts.of(picture)):
                         team = t
                         break
-                if team is None:
-                    continue
-            self._checked(watch, team, d.id, rule.reads)
+            if team is None:
+                continue
+            rule = step.rule
+            self._checked(watch, team, decision, rule.reads)
             params = rule.params(ex, team)
-            if ex.desk.allows(team, d.id, params):
-                self._done.add(d.id)
+            if desk.allows(team, decision, params):
+                done.add(decision)
                 self._dirty = True  # a step taken: what the rules before it saw has changed
-                ex.submit(team, decision=d.id, rationale=rule.rationale, params=params)
+                ex.submit(team, decision=decision, rationale=rule.rationale, params=params)
                 if world:
                     ctx = ex.context()
 
@@ -429,27 +457,6 @@ class Doctrine:
             held = "none yet" if picture.eccs is None else f"ECCS {picture.eccs}"
             ex.submit(team, decision=ASSESS, rationale=f"What has reached us puts the incident at ECCS {level} "
                                                        f"(last assessment: {held}).")
-
-    def _asked_by_point(self, team: str, decision: str) -> bool:
-        """A decision point still to be answered puts this decision to the team: doctrine answers it there.
-
-        Once every such point has closed (with another option, or by default), the rule may take it.
-        """
-        if self._offered is None:
-            self._offered = {}
-            for dp in self.ex.plan.points.values():
-                for o in dp.options:
-                    if o.decision is not None:
-                        self._offered.setdefault((dp.team, o.decision), set()).add(dp.id)
-        closed = self._closed
-        return any(point not in closed for point in self._offered.get((team, decision), ()))
-
-    def _tried(self, decision: str) -> bool:
-        """Doctrine takes each measure once, and never retries one that failed."""
-        return decision in self._done
-
-    def _team_for(self, decision: str, rule: Rule) -> str | None:
-        return next(iter(self._teams_for(decision)), None)
 
     def _teams_for(self, decision: str) -> list[str]:
         """The teams that may take ``decision``, played teams first, in the scenario's order; then control."""
