@@ -70,12 +70,17 @@ class DecisionDesk:
         self._reserve_answers: list[str] = []
         self._may: dict[tuple[str, str], bool] = {}
         """(team, decision) -> whether the team plays an actor that may take it (the plan never changes)."""
-        self.changes = 0
-        """How many times what :meth:`check` reads of the desk itself changed (decisions and options in effect,
-        decisions under way, Reserve requests): while it stays the same, so does every answer of the desk's
-        own (a policy that checks after every record compares it)."""
+        self.changed: list[str] = []
+        """The decisions and options whose state :meth:`check` and :meth:`taken` read of the desk itself changed,
+        in order (in effect, under way; a Reserve request under ``D09``): an answer about others stays the same
+        (a policy that checks after every record reads what was added since it last looked)."""
 
     # ------------------------------------------------------------ reading
+    @property
+    def changes(self) -> int:
+        """How many times what the desk's answers read of the desk itself changed (see :attr:`changed`)."""
+        return len(self.changed)
+
     def taken(self, ident: str) -> bool:
         """A catalogue decision has taken effect, or an option was chosen."""
         return ident in self._effective
@@ -289,10 +294,10 @@ class DecisionDesk:
         reads = check.reads if check is not None else {}
         if not d.repeatable:
             self._under_way[decision] = ex.now
-            self.changes += 1
+            self.changed.append(decision)
         if decision == "D09" and (self.own_ms(team) or team) not in self._reserve_requests:
             self._reserve_requests[self.own_ms(team) or team] = ex.now  # one request per MS: the first stands
-            self.changes += 1
+            self.changed.append(decision)
         ex.record("decision.accepted", {
             "team": team, "decision": decision, "name": d.name, "ladder": d.ladder, "level": d.level,
             "point": point, "option": option, "rationale": rationale, "params": params, "reads": reads,
@@ -358,11 +363,11 @@ class DecisionDesk:
         """A decision or an option is in effect from now (the first time counts)."""
         if ident not in self._effective:
             self._effective[ident] = self.ex.now
-            self.changes += 1
+            self.changed.append(ident)
 
     def _no_longer_under_way(self, decision: str) -> None:
         if self._under_way.pop(decision, None) is not None:
-            self.changes += 1
+            self.changed.append(decision)
 
     def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
         """The first precondition that no longer holds when the decision would take effect."""

@@ -111,16 +111,26 @@ _COUNTED_FROM = {"ms_affected": "impact", "ms_yellow": "impact", "ms_red": "impa
 
 
 def variable_sources(name: str) -> tuple[str, ...]:
-    """Prefixes of the facts a condition variable is worked out from, which are also the world state's change keys.
+    """The keys (:func:`news_key`) of the facts a condition variable is worked out from, which are also the keys
+    of its world state's changes.
 
     ``ms_red`` -> ``('impact',)`` (``impact.IE/health`` in a picture and in a
     ``state.changed`` record), ``significant`` -> ``('significant',)`` (the
-    ``significant.X`` facts, the ``significant`` change key). A reader that
-    only cares whether news can move a variable tests the news' names with
-    ``str.startswith`` against these; a prefix without its dot may match more
-    than it must, never less. Follows :meth:`Picture.variables`.
+    ``significant.X`` facts, the ``significant`` change key). News whose key
+    is not among them cannot move the variable. Follows :meth:`Picture.variables`.
     """
     return (_COUNTED_FROM.get(name, name),)
+
+
+def news_key(name: str) -> str:
+    """What a fact's name or a state change's key is news of: the part before the first dot, ``flags`` as ``flag``.
+
+    ``impact.IE/health`` -> ``impact``, ``capacity_exceeded.IE`` and the change
+    key ``capacity_exceeded`` -> ``capacity_exceeded``, ``flag.x`` and ``flags``
+    -> ``flag``, ``outlook`` -> ``outlook``.
+    """
+    head = name.partition(".")[0]
+    return "flag" if head == "flags" else head
 
 
 _PATCHABLE = frozenset(INITIAL) - frozenset(SET_FACTS)

@@ -18,8 +18,8 @@ from typing import NamedTuple
 from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
 from simulator.engine.knowledge import ASSESS_READS, Fact, Picture, assess
-from simulator.engine.picture import variable_sources
-from simulator.scenario.conditions import VARIABLES, Condition, parse, read_names
+from simulator.engine.picture import news_key, variable_sources
+from simulator.scenario.conditions import VARIABLES, Condition, parse, read_names, referenced_ids
 
 
 @dataclass(frozen=True)
@@ -102,71 +102,88 @@ QUIET = frozenset({
     "message.sent", "message.queued", "message.waiting", "message.rerouted", "inject.released", "vote.round",
     "channel.changed", "incident.started", "incident.compromised", "incident.detected", "incident.contained",
     "incident.recovered", "incident.patched", "incident.protected", "incident.service", "incident.share",
-    "incident.tempo",
+    "incident.tempo", "adversary.reacted", "public.line", "assistance.requested", "assistance.assigned",
+    "assistance.arrived", "assistance.released", "assistance.refused", "reserve.answered", "reserve.deployed",
+    "tlp.breach",
 })
 """Records that change nothing doctrine reads but what it follows otherwise: the pictures (the knowledge
-fold's log of learned facts), the world state (``state.changed``), deliveries, the clocks."""
+fold's log of learned facts), the world state (``state.changed``), deliveries, the clocks, the desk."""
 CLOCKS = frozenset({"clock.started", "clock.met", "clock.missed", "clock.pending", "report.filed"})
 DESK = frozenset({"decision.submitted", "decision.accepted", "decision.refused", "decision.effective", "decision.failed",
                   "decision.downgraded", "decision.lapsed", "severity.reassessed"})
-"""Records whose change to what doctrine reads shows in the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changes`,
+"""Records whose change to what doctrine reads shows in the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changed`,
 the knowledge fold's log and the state changes that follow them (a reassessment changes no level)."""
+POINTS = frozenset({"decision_point.opened", "decision_point.closed"})
 DESK_READS = ("capacity_exceeded",)
 """What the desk's own rules read of the world state for any decision (who_may: Art. 222 needs the MS's capacity
 exceeded)."""
+POINTS_PART = -1
+"""The part of a think that answers the open decision points; the rules are parts 0, 1, ... in their order."""
 
 
 class _Reads(NamedTuple):
-    """What a condition reads that news can change."""
+    """What a condition reads that can change."""
 
-    names: frozenset[str]
-    """Prefixes of the facts (in a picture) or change keys (in the world) of its variables."""
+    keys: frozenset[str]
+    """:func:`~simulator.engine.picture.news_key` of the facts (in a picture) or state changes (in the world) of
+    its variables."""
     delivered: frozenset[str]
-    """``delivered('X')``: the exercise's deliveries, whatever it is evaluated on."""
+    """Injects it asks ``delivered()`` of: the exercise's deliveries, whatever it is evaluated on."""
+    taken: frozenset[str]
+    """Decisions and options it asks ``taken()`` of: the desk."""
 
 
-def _reads(names: Iterable[str]) -> _Reads:
-    """``names``: variables and :func:`~simulator.scenario.conditions.read_names` forms. ``params.x`` and
-    ``taken('X')`` change only with the desk, which doctrine follows as a whole."""
-    out: set[str] = set()
+def _reads(conditions: Iterable[Condition], variables: Iterable[str] = ()) -> _Reads:
+    """What ``conditions`` and the world ``variables`` read; ``params.x`` never changes."""
+    keys: set[str] = set()
+    for name in variables:
+        keys.update(variable_sources(name))
     delivered: set[str] = set()
-    for name in names:
-        if name in VARIABLES:
-            out.update(variable_sources(name))
-        elif name.startswith(("flags.", "flag(")):
-            out.add("flag")
-        elif name.startswith("impact("):
-            out.add("impact")
-        elif name.startswith("delivered("):
-            delivered.add(name)
-    return _Reads(frozenset(out), frozenset(delivered))
+    taken: set[str] = set()
+    for cond in conditions:
+        for name in read_names(cond):
+            if name in VARIABLES:
+                keys.update(variable_sources(name))
+            elif name.startswith(("flags.", "flag(")):
+                keys.add("flag")
+            elif name.startswith("impact("):
+                keys.add("impact")
+        for fn, ident in referenced_ids(cond):
+            if fn in ("delivered", "taken"):
+                (delivered if fn == "delivered" else taken).add(ident)
+    return _Reads(frozenset(keys), frozenset(delivered), frozenset(taken))
 
 
 @dataclass
 class _Watch:
-    """What the points and rules read in one pass: news names in the world and in pictures, and the pictures."""
+    """What one part of a think read: keys in the world and in pictures, the pictures, deliveries, the desk."""
 
     world: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
     pictures: dict[tuple[str, ...], Mapping[str, Fact]] = field(default_factory=dict)
     """Actors of a union read -> the facts it held."""
+    delivered: set[str] = field(default_factory=set)
+    desk: set[str] = field(default_factory=set)
 
     def read(self, picture: Picture | None, reads: _Reads) -> None:
         """A condition with ``reads`` was evaluated on ``picture`` (None: the world)."""
-        self.world |= reads.delivered
+        self.delivered |= reads.delivered
+        self.desk |= reads.taken
         if picture is None:
-            self.world |= reads.names
+            self.world |= reads.keys
         else:
-            self.names |= reads.names
+            self.keys |= reads.keys
             self.pictures[picture.actors] = picture.facts
 
 
 @dataclass(frozen=True)
 class _Live:
-    """What the points and rules read when they last ran and took no step: news of anything else cannot move them."""
+    """What a part of a think read when it last ran and took no step: news of anything else cannot move it."""
 
-    world: tuple[str, ...]
-    names: tuple[str, ...]
+    world: frozenset[str]
+    keys: frozenset[str]
+    delivered: frozenset[str]
+    desk: frozenset[str]
     by_actor: dict[str, list[Mapping[str, Fact]]]
     """Actor -> the facts of the unions read that it is part of."""
 
@@ -176,12 +193,11 @@ class _Live:
         for actors, facts in watch.pictures.items():
             for a in actors:
                 by_actor.setdefault(a, []).append(facts)
-        return cls(tuple(sorted(watch.world)), tuple(sorted(watch.names)), by_actor)
+        return cls(frozenset(watch.world), frozenset(watch.keys), frozenset(watch.delivered), frozenset(watch.desk),
+                   by_actor)
 
     def moved_by(self, fact: Fact) -> bool:
-        """Whether ``fact``, just learned, changes what a union read holds of something read."""
-        if not fact.name.startswith(self.names):
-            return False
+        """Whether ``fact``, just learned (a news of one of :attr:`keys`), changes what a union read holds."""
         return any(_differs(facts, fact) for facts in self.by_actor.get(fact.actor, ()))
 
 
@@ -220,15 +236,18 @@ class Doctrine:
     """Plays every team the way domain.md recommends.
 
     It thinks between engine steps after the records that may let it act. A
-    think that submits nothing changes nothing, so each part of a think runs
-    only when what it read when it last ran without taking a step may have
-    changed: a team's assessment when the team learns another value of a fact
-    :func:`assess` reads; the decision points and rules when the desk changes,
-    a point opens or closes, a record doctrine does not know comes, or news
-    reaches what they read (a change of a world variable they read, another
-    value of a fact they read in a picture they read, a delivery they wait
-    for); the reports when one is due. ``always_think`` runs every part every
-    time: the journal is the same (tests/unit/test_doctrine_skips.py).
+    think that submits nothing changes nothing, so each part of a think (a
+    team's assessment, the decision points, each rule, the reports) runs only
+    when what it read when it last ran without taking a step may have changed:
+    a team's assessment when the team learns another value of a fact
+    :func:`assess` reads; the points when one opens or closes; the points and
+    a rule when the desk changes a decision they read,
+    a world variable they read changes, a picture they read learns another
+    value of a fact they read, an inject they wait for is delivered, or (a
+    rule) a point that puts its decision to a team opens or closes; every part
+    after a record doctrine does not know; the reports when one is due.
+    ``always_think`` runs every part every time: the journal is the same
+    (tests/unit/test_doctrine_skips.py).
     """
 
     rules: tuple[Rule, ...] = DOCTRINE
@@ -248,25 +267,26 @@ class Doctrine:
     _may: dict = field(default_factory=dict, repr=False)
     """Decision -> the teams that may take it, in :meth:`_teams_for`'s order (the plan never changes)."""
     _reads: dict = field(default_factory=dict, repr=False)
-    """Condition or decision -> what it reads (:class:`_Reads`; the plan never changes)."""
+    """Condition or decision -> what it reads (the plan never changes)."""
     _log_at: int = field(default=0, repr=False)
     """How much of the knowledge fold's log of learned facts doctrine has read."""
+    _desk_at: int = field(default=0, repr=False)
+    """How much of the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changed` doctrine has read."""
     _assessors: dict | None = field(default=None, repr=False)
     """Actor -> the assessing teams that play it."""
     _assessed: dict = field(default_factory=dict, repr=False)
     """Team -> the facts its last assessment read."""
     _to_assess: set | None = field(default=None, repr=False)
     """Teams that learned another value of something :func:`assess` reads since (None: every team)."""
-    _dirty: bool = field(default=True, repr=False)
-    """The points and rules run at the next think whatever the news (a point, a step taken, an unknown record)."""
-    _desk_at: int = field(default=-1, repr=False)
-    """The desk's :attr:`~simulator.decisions.desk.DecisionDesk.changes` when the points and rules last ran."""
-    _live: _Live | None = field(default=None, repr=False)
-    """What the points and rules read when they last ran and took no step."""
-    _world_news: set = field(default_factory=set, repr=False)
-    """State change keys, ``eccs`` and ``delivered('X')`` since the points and rules last ran."""
-    _moved: bool = field(default=False, repr=False)
-    """A fact learned since the points and rules last ran changed a picture they read."""
+    _lives: dict = field(default_factory=dict, repr=False)
+    """Part (:data:`POINTS_PART`, or a rule's index) -> what it read when it last ran without taking a step.
+    A part that is not here runs at the next think."""
+    _index: dict = field(default_factory=dict, repr=False)
+    """(what, key) -> the parts whose :class:`_Live` reads it: ``fact``, ``world``, ``delivered``, ``desk``."""
+    _by_point: dict | None = field(default=None, repr=False)
+    """Decision point -> the rules whose decision it puts to a team."""
+    _news: list = field(default_factory=list, repr=False)
+    """(what, key) of the state changes, deliveries, points and unknown records since the parts last heard."""
     _due_at: float | None = field(default=None, repr=False)
     """When the next report of a played entity is due (None: work it out again, a clock changed)."""
 
@@ -285,15 +305,17 @@ class Doctrine:
     def _on_record(self, rec) -> None:
         kind = rec.kind
         if kind == "state.changed":
-            self._world_news.update(rec.data["changes"])
+            self._news.extend(("world", news_key(key)) for key in rec.data["changes"])
         elif kind == "inject.delivered":
-            self._world_news.add(f"delivered({rec.data['inject']!r})")
+            self._news.append(("delivered", rec.data["inject"]))
         elif kind == "severity.changed":
-            self._world_news.add("eccs")
+            self._news.append(("world", "eccs"))
         elif kind in CLOCKS:
             self._due_at = None
+        elif kind in POINTS:
+            self._news.append(("point", rec.data["point"]))
         elif kind not in QUIET and kind not in DESK:
-            self._dirty = True
+            self._news.append(("all", kind))
         if kind == "decision_point.closed":
             self._closed.add(rec.data["point"])
         if kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
@@ -314,20 +336,69 @@ class Doctrine:
         self._scheduled = False
         if ex.ended:
             return
-        self._read_log()
+        if self.always_think:
+            self._unsettle(list(self._lives))
+        self._hear()
         self._assess()
-        if self._rules_may_act():
-            self._dirty, self._moved, self._desk_at = False, False, ex.desk.changes
-            self._world_news.clear()
+        self._hear()
+        if POINTS_PART not in self._lives:
             watch = _Watch()
-            self._answer_points(watch)
-            self._apply_rules(watch)
-            self._live = None if self._dirty else _Live.of(watch)  # a step taken leaves them dirty
+            if self._answer_points(watch):
+                self._hear()
+            else:
+                self._settle(POINTS_PART, watch)
+        ctx = ex.context() if ex.decide_on == "truth" else None  # on the world, one context serves every team
+        for i, step in enumerate(self._steps()):
+            if i in self._lives:
+                continue  # nothing it read has changed since it last took no step
+            watch = _Watch()
+            if self._apply(step, watch, ctx):
+                self._hear()
+                ctx = ex.context() if ctx is not None else None
+            else:
+                self._settle(i, watch)
         self._file_reports()
 
-    def _read_log(self) -> None:
-        """Take the facts learned since the last think as news, for the assessment and for the rules."""
+    # ------------------------------------------------------------ what changed
+    def _settle(self, part: int, watch: _Watch) -> None:
+        """``part`` ran and took no step having read what ``watch`` holds: it waits for news of that."""
+        live = self._lives[part] = _Live.of(watch)
+        index = self._index
+        for what, keys in (("fact", live.keys), ("world", live.world), ("delivered", live.delivered),
+                           ("desk", live.desk)):
+            for key in keys:
+                index.setdefault((what, key), set()).add(part)
+
+    def _unsettle(self, parts: Iterable[int]) -> None:
+        """``parts`` run at the next chance, whatever the news."""
+        for part in parts:
+            live = self._lives.pop(part, None)
+            if live is None:
+                continue
+            index = self._index
+            for what, keys in (("fact", live.keys), ("world", live.world), ("delivered", live.delivered),
+                               ("desk", live.desk)):
+                for key in keys:
+                    index[(what, key)].discard(part)
+
+    def _hear(self) -> None:
+        """Take what happened since the parts last heard: facts learned, the desk, the state, deliveries, points."""
         ex = self.ex
+        index, lives = self._index, self._lives
+        changed = ex.desk.changed
+        if len(changed) > self._desk_at:
+            for ident in changed[self._desk_at:]:
+                self._unsettle(list(index.get(("desk", ident), ())))
+            self._desk_at = len(changed)
+        if self._news:
+            news, self._news = self._news, []
+            for what, key in news:
+                if what == "all":
+                    self._unsettle(list(lives))
+                elif what == "point":
+                    self._unsettle([POINTS_PART, *self._rules_asked_at(key)])
+                else:
+                    self._unsettle(list(index.get((what, key), ())))
         log = ex.knowledge.learned_log
         if len(log) == self._log_at:
             return
@@ -337,30 +408,33 @@ class Doctrine:
                 for team in self._teams_for(ASSESS):
                     for actor in ex.knowledge.teams.get(team, ()):
                         self._assessors.setdefault(actor, []).append(team)
-        assessors, assessed, to_assess, live = self._assessors, self._assessed, self._to_assess, self._live
+        assessors, assessed, to_assess = self._assessors, self._assessed, self._to_assess
         for f in log[self._log_at:]:
             if to_assess is not None and f.actor in assessors and f.name.startswith(ASSESS_NEWS):
                 for team in assessors[f.actor]:
                     if team not in to_assess and (team not in assessed or _differs(assessed[team], f)):
                         to_assess.add(team)
-            if live is not None and not self._moved and live.moved_by(f):
-                self._moved = True
+            parts = index.get(("fact", news_key(f.name)))
+            if parts:
+                self._unsettle([part for part in parts if lives[part].moved_by(f)])
         self._log_at = len(log)
 
-    def _rules_may_act(self) -> bool:
-        """Whether the points and rules may act now: something they read may have changed since they last ran."""
-        live, news = self._live, self._world_news
-        if self._dirty or self._moved or live is None or self.always_think or self.ex.desk.changes != self._desk_at:
-            return True
-        moved = any(name.startswith(live.world) for name in news)
-        news.clear()  # what they do not read now cannot matter until they run again
-        return moved
+    def _rules_asked_at(self, point: str) -> list[int]:
+        """The rules whose decision ``point`` puts to a team (whether they may take it changes with the point)."""
+        if self._by_point is None:
+            self._by_point = {}
+            for i, step in enumerate(self._steps()):
+                for _team, offered in step.teams:
+                    for p in offered:
+                        self._by_point.setdefault(p, []).append(i)
+        return self._by_point.get(point, [])
 
+    # ------------------------------------------------------------ what is read
     def _cond_reads(self, expr: str) -> _Reads:
         """What a condition reads (worked out once per expression)."""
         reads = self._reads.get(expr)
         if reads is None:
-            reads = self._reads[expr] = _reads(read_names(parse(expr)))
+            reads = self._reads[expr] = _reads([parse(expr)])
         return reads
 
     def _check_reads(self, decision: str, extra: tuple[str, ...] = ()) -> tuple[_Reads, frozenset[str]]:
@@ -370,17 +444,19 @@ class Doctrine:
         reads = self._reads.get(key)
         if reads is None:
             d = self.ex.plan.catalogue[decision]
-            requires = _reads(name for req in d.requires for name in read_names(parse(req.expr)))
-            world = _reads((*DESK_READS, *extra))
-            reads = self._reads[key] = (requires, world.names)
+            requires = _reads([parse(req.expr) for req in d.requires])
+            world = _reads([], (*DESK_READS, *extra))
+            reads = self._reads[key] = (requires, world.keys)
         return reads
 
     def _checked(self, watch: _Watch, team: str, decision: str, extra: tuple[str, ...] = ()) -> None:
-        """Note what the desk reads to check ``team``'s ``decision``."""
+        """Note what the desk reads to check ``team``'s ``decision``: the decision's own state at the desk too."""
         requires, world = self._check_reads(decision, extra)
         watch.read(self.ex.contexts.picture_for(team, decision), requires)
         watch.world |= world
+        watch.desk.add(decision)
 
+    # ------------------------------------------------------------ the parts
     def _steps(self) -> list[_Step]:
         """The rules whose decision the catalogue has, with what they read and who may take them (worked out once)."""
         if self._playbook is None:
@@ -396,45 +472,44 @@ class Doctrine:
                 for rule in self.rules if rule.decision in ex.plan.catalogue]
         return self._playbook
 
-    def _apply_rules(self, watch: _Watch) -> None:
-        """Take each rule's decision for the first team that may take it and holds its condition to be true.
+    def _apply(self, step: _Step, watch: _Watch, ctx) -> bool:
+        """Take a rule's decision for the first team that may take it and holds its condition to be true.
 
-        A decision point still to be answered that puts the decision to a team is where doctrine answers it
-        for that team; once every such point has closed (with another option, or by default), the rule may.
+        ``ctx``: the world's context when deciding on truth, else None. A decision point still to be
+        answered that puts the decision to a team is where doctrine answers it for that team; once every
+        such point has closed (with another option, or by default), the rule may. Whether it took a step.
         """
         ex = self.ex
-        contexts, desk, done, closed = ex.contexts, ex.desk, self._done, self._closed
-        world = ex.decide_on == "truth"
-        ctx = ex.context() if world else None  # on the world, one context serves every team (cheap check first)
-        for step in self._steps():
-            decision = step.decision
-            if decision in done or desk.taken(decision) or desk.under_way(decision):
-                continue  # doctrine takes each measure once, and never retries one that failed
-            team: str | None = None
-            if ctx is not None:
-                watch.read(None, step.when)
-                if step.cond.holds(ctx) and step.teams and step.teams[0][1] <= closed:
-                    team = step.teams[0][0]
-            else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
-                for t, offered in step.teams:
-                    if not offered <= closed:
-                        continue
-                    picture = contexts.picture_for(t, decision)
-                    watch.read(picture, step.when)
-                    if step.cond.holds(contexts.of(picture)):
-                        team = t
-                        break
-            if team is None:
-                continue
-            rule = step.rule
-            self._checked(watch, team, decision, rule.reads)
-            params = rule.params(ex, team)
-            if desk.allows(team, decision, params):
-                done.add(decision)
-                self._dirty = True  # a step taken: what the rules before it saw has changed
-                ex.submit(team, decision=decision, rationale=rule.rationale, params=params)
-                if world:
-                    ctx = ex.context()
+        desk, decision = ex.desk, step.decision
+        watch.desk.add(decision)
+        if decision in self._done or desk.taken(decision) or desk.under_way(decision):
+            return False  # doctrine takes each measure once, and never retries one that failed
+        closed = self._closed
+        team: str | None = None
+        if ctx is not None:
+            watch.read(None, step.when)
+            if step.cond.holds(ctx) and step.teams and step.teams[0][1] <= closed:
+                team = step.teams[0][0]
+        else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
+            contexts = ex.contexts
+            for t, offered in step.teams:
+                if not offered <= closed:
+                    continue
+                picture = contexts.picture_for(t, decision)
+                watch.read(picture, step.when)
+                if step.cond.holds(contexts.of(picture)):
+                    team = t
+                    break
+        if team is None:
+            return False
+        rule = step.rule
+        self._checked(watch, team, decision, rule.reads)
+        params = rule.params(ex, team)
+        if not desk.allows(team, decision, params):
+            return False
+        self._done.add(decision)
+        ex.submit(team, decision=decision, rationale=rule.rationale, params=params)
+        return True
 
     def _assess(self) -> None:
         """Each team that assesses rates ECCS again when what it holds implies another level (D30)."""
@@ -471,9 +546,13 @@ class Doctrine:
             self._may[decision] = out
         return out
 
-    def _answer_points(self, watch: _Watch) -> None:
-        """Answer each open decision point with its first option whose decision doctrine can take now."""
+    def _answer_points(self, watch: _Watch) -> bool:
+        """Answer each open decision point with its first option whose decision doctrine can take now.
+
+        Whether it answered one.
+        """
         ex = self.ex
+        answered = False
         for point, _info in sorted(ex.open_points().items()):
             dp = ex.plan.points[point]
             choice = None
@@ -484,15 +563,18 @@ class Doctrine:
                 team = dp.team
                 d = ex.plan.catalogue[opt.decision]
                 if d.repeatable and opt.decision in self._done and opt.decision != "D01":
-                    continue  # doctrine took it already: not the same measure twice
+                    # doctrine took it already: not the same measure twice. Taking a step only takes
+                    # options away here: a point doctrine could not answer stays unanswered.
+                    continue
                 if ex.desk.already(opt.decision) or ex.desk.allows(team, opt.decision, dict(opt.params)):
                     choice = opt
                     break
             if choice is not None:
                 self._done.add(choice.decision)
-                self._dirty = True
+                answered = True
                 ex.submit(dp.team, point=point, option=choice.id,
                           rationale=f"Doctrine: {ex.plan.catalogue[str(choice.decision)].name} — preconditions hold.")
+        return answered
 
     def _file_reports(self) -> None:
         """Played entities file each running report clock at its rhythm (:data:`RHYTHM`)."""
