@@ -133,6 +133,10 @@ def news_key(name: str) -> str:
     return "flag" if head == "flags" else head
 
 
+_PREFIXES: dict[Any, tuple[str, ...] | None] = {}
+"""A derived value's key -> what it reads (``_READS`` applied to its arguments; None: any fact), worked out once."""
+_ANY: Any = object()
+
 _PATCHABLE = frozenset(INITIAL) - frozenset(SET_FACTS)
 """Facts that are condition variables as they are: news of them changes only their own entry of ``variables``."""
 
@@ -146,13 +150,18 @@ def carry_over(derived: dict[Any, Any], changed: set[str], facts: Mapping[str, F
     """
     out: dict[Any, Any] = {}
     for key, value in derived.items():
-        name, args = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
-        reads = _READS.get(name)
-        if reads is not None:
-            prefixes = reads(*args)
-            if not any(n.startswith(prefixes) for n in changed):
+        prefixes = _PREFIXES.get(key, _ANY)
+        if prefixes is _ANY:
+            name, args = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+            reads = _READS.get(name)
+            prefixes = _PREFIXES[key] = None if reads is None else reads(*args)
+        if prefixes is not None:
+            for n in changed:
+                if n.startswith(prefixes):
+                    break
+            else:
                 out[key] = value
-        elif name == "variables" and changed <= _PATCHABLE:
+        elif key == "variables" and changed <= _PATCHABLE:
             value = dict(value)
             for n in changed:
                 value[n] = facts[n].value

@@ -114,11 +114,12 @@ DESK = frozenset({"decision.submitted", "decision.accepted", "decision.refused",
 """Records whose change to what doctrine reads shows in the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changed`,
 the knowledge fold's log and the state changes that follow them (a reassessment changes no level)."""
 POINTS = frozenset({"decision_point.opened", "decision_point.closed"})
+THINK_AFTER = frozenset({"state.changed", "severity.changed", "decision.effective", "decision_point.opened",
+                         "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"})
+"""Records after which doctrine thinks (and after a delivery to a played team when deciding on knowledge)."""
 DESK_READS = ("capacity_exceeded",)
 """What the desk's own rules read of the world state for any decision (who_may: Art. 222 needs the MS's capacity
 exceeded)."""
-POINTS_PART = -1
-"""The part of a think that answers the open decision points; the rules are parts 0, 1, ... in their order."""
 
 
 class _Reads(NamedTuple):
@@ -237,15 +238,15 @@ class Doctrine:
 
     It thinks between engine steps after the records that may let it act. A
     think that submits nothing changes nothing, so each part of a think (a
-    team's assessment, the decision points, each rule, the reports) runs only
-    when what it read when it last ran without taking a step may have changed:
-    a team's assessment when the team learns another value of a fact
-    :func:`assess` reads; the points when one opens or closes; the points and
-    a rule when the desk changes a decision they read,
-    a world variable they read changes, a picture they read learns another
-    value of a fact they read, an inject they wait for is delivered, or (a
-    rule) a point that puts its decision to a team opens or closes; every part
-    after a record doctrine does not know; the reports when one is due.
+    team's assessment, each open decision point, each rule, the reports) runs
+    only when what it read when it last ran without taking a step may have
+    changed: a team's assessment when the team learns another value of a fact
+    :func:`assess` reads; a point when it opens; a point or a rule when the
+    desk changes a decision it read, a world variable it read changes, a
+    picture it read learns another value of a fact it read, or an inject it
+    waits for is delivered; a rule when a point that puts its decision to a
+    team opens or closes; every part after a record doctrine does not know;
+    the reports when one is due.
     ``always_think`` runs every part every time: the journal is the same
     (tests/unit/test_doctrine_skips.py).
     """
@@ -279,12 +280,14 @@ class Doctrine:
     _to_assess: set | None = field(default=None, repr=False)
     """Teams that learned another value of something :func:`assess` reads since (None: every team)."""
     _lives: dict = field(default_factory=dict, repr=False)
-    """Part (:data:`POINTS_PART`, or a rule's index) -> what it read when it last ran without taking a step.
-    A part that is not here runs at the next think."""
+    """Part (an open decision point, or a rule's index in :meth:`_steps`) -> what it read when it last ran without
+    taking a step. A part that is not here runs at the next think."""
     _index: dict = field(default_factory=dict, repr=False)
     """(what, key) -> the parts whose :class:`_Live` reads it: ``fact``, ``world``, ``delivered``, ``desk``."""
     _by_point: dict | None = field(default=None, repr=False)
     """Decision point -> the rules whose decision it puts to a team."""
+    _keys: dict = field(default_factory=dict, repr=False)
+    """A fact's name -> its index key (``fact``, :func:`~simulator.engine.picture.news_key`)."""
     _news: list = field(default_factory=list, repr=False)
     """(what, key) of the state changes, deliveries, points and unknown records since the parts last heard."""
     _due_at: float | None = field(default=None, repr=False)
@@ -318,8 +321,7 @@ class Doctrine:
             self._news.append(("all", kind))
         if kind == "decision_point.closed":
             self._closed.add(rec.data["point"])
-        if kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
-                    "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
+        if kind in THINK_AFTER:
             self._schedule()
         elif kind == "inject.delivered" and rec.data.get("teams") and self.ex.decide_on == "knowledge":
             self._schedule()  # a team's picture changed: it may now know enough to act
@@ -341,12 +343,14 @@ class Doctrine:
         self._hear()
         self._assess()
         self._hear()
-        if POINTS_PART not in self._lives:
+        for point in sorted(ex.open_points()):
+            if point in self._lives:
+                continue  # nothing it read has changed since doctrine last could not answer it
             watch = _Watch()
-            if self._answer_points(watch):
+            if self._answer(point, watch):
                 self._hear()
             else:
-                self._settle(POINTS_PART, watch)
+                self._settle(point, watch)
         ctx = ex.context() if ex.decide_on == "truth" else None  # on the world, one context serves every team
         for i, step in enumerate(self._steps()):
             if i in self._lives:
@@ -360,7 +364,7 @@ class Doctrine:
         self._file_reports()
 
     # ------------------------------------------------------------ what changed
-    def _settle(self, part: int, watch: _Watch) -> None:
+    def _settle(self, part: int | str, watch: _Watch) -> None:
         """``part`` ran and took no step having read what ``watch`` holds: it waits for news of that."""
         live = self._lives[part] = _Live.of(watch)
         index = self._index
@@ -369,7 +373,7 @@ class Doctrine:
             for key in keys:
                 index.setdefault((what, key), set()).add(part)
 
-    def _unsettle(self, parts: Iterable[int]) -> None:
+    def _unsettle(self, parts: Iterable[int | str]) -> None:
         """``parts`` run at the next chance, whatever the news."""
         for part in parts:
             live = self._lives.pop(part, None)
@@ -396,7 +400,7 @@ class Doctrine:
                 if what == "all":
                     self._unsettle(list(lives))
                 elif what == "point":
-                    self._unsettle([POINTS_PART, *self._rules_asked_at(key)])
+                    self._unsettle([key, *self._rules_asked_at(key)])
                 else:
                     self._unsettle(list(index.get((what, key), ())))
         log = ex.knowledge.learned_log
@@ -408,13 +412,16 @@ class Doctrine:
                 for team in self._teams_for(ASSESS):
                     for actor in ex.knowledge.teams.get(team, ()):
                         self._assessors.setdefault(actor, []).append(team)
-        assessors, assessed, to_assess = self._assessors, self._assessed, self._to_assess
+        assessors, assessed, to_assess, keys = self._assessors, self._assessed, self._to_assess, self._keys
         for f in log[self._log_at:]:
             if to_assess is not None and f.actor in assessors and f.name.startswith(ASSESS_NEWS):
                 for team in assessors[f.actor]:
                     if team not in to_assess and (team not in assessed or _differs(assessed[team], f)):
                         to_assess.add(team)
-            parts = index.get(("fact", news_key(f.name)))
+            key = keys.get(f.name)
+            if key is None:
+                key = keys[f.name] = ("fact", news_key(f.name))
+            parts = index.get(key)
             if parts:
                 self._unsettle([part for part in parts if lives[part].moved_by(f)])
         self._log_at = len(log)
@@ -546,35 +553,27 @@ class Doctrine:
             self._may[decision] = out
         return out
 
-    def _answer_points(self, watch: _Watch) -> bool:
-        """Answer each open decision point with its first option whose decision doctrine can take now.
+    def _answer(self, point: str, watch: _Watch) -> bool:
+        """Answer an open decision point with its first option whose decision doctrine can take now.
 
-        Whether it answered one.
+        Whether it answered.
         """
         ex = self.ex
-        answered = False
-        for point, _info in sorted(ex.open_points().items()):
-            dp = ex.plan.points[point]
-            choice = None
-            for opt in dp.options:
-                if opt.decision is None or _contradicts(ex, opt.decision):
-                    continue
-                self._checked(watch, dp.team, opt.decision)
-                team = dp.team
-                d = ex.plan.catalogue[opt.decision]
-                if d.repeatable and opt.decision in self._done and opt.decision != "D01":
-                    # doctrine took it already: not the same measure twice. Taking a step only takes
-                    # options away here: a point doctrine could not answer stays unanswered.
-                    continue
-                if ex.desk.already(opt.decision) or ex.desk.allows(team, opt.decision, dict(opt.params)):
-                    choice = opt
-                    break
-            if choice is not None:
-                self._done.add(choice.decision)
-                answered = True
-                ex.submit(dp.team, point=point, option=choice.id,
-                          rationale=f"Doctrine: {ex.plan.catalogue[str(choice.decision)].name} — preconditions hold.")
-        return answered
+        dp = ex.plan.points[point]
+        for opt in dp.options:
+            if opt.decision is None or _contradicts(ex, opt.decision):
+                continue
+            self._checked(watch, dp.team, opt.decision)
+            d = ex.plan.catalogue[opt.decision]
+            if d.repeatable and opt.decision in self._done and opt.decision != "D01":
+                # doctrine took it already: not the same measure twice. Taking a step only takes
+                # options away here: a point doctrine could not answer stays unanswered.
+                continue
+            if ex.desk.already(opt.decision) or ex.desk.allows(dp.team, opt.decision, dict(opt.params)):
+                self._done.add(opt.decision)
+                ex.submit(dp.team, point=point, option=opt.id, rationale=f"Doctrine: {d.name} — preconditions hold.")
+                return True
+        return False
 
     def _file_reports(self) -> None:
         """Played entities file each running report clock at its rhythm (:data:`RHYTHM`)."""
