@@ -220,6 +220,7 @@ class DecisionDesk:
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
             return Outcome(True, reason=f"{decision} already taken or under way", decision=decision)
+        check: Check | None = None
         if decision is not None:
             check = self.check(team, decision, params)
             if not check.ok:
@@ -232,8 +233,9 @@ class DecisionDesk:
             assert opt is not None  # a point is answered with one of its options
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
+            check = None  # the option's effects may have changed what the check read: _accept reads again
         if decision is not None:
-            self._accept(team, decision, params, rationale, point, option)
+            self._accept(team, decision, params, rationale, point, option, check=check)
         return Outcome(True, decision=decision)
 
     def _point_answered_by(self, team: str, decision: str) -> tuple[str | None, Option | None]:
@@ -287,10 +289,12 @@ class DecisionDesk:
         })
         return Outcome(False, reason, decision)
 
-    def _accept(self, team, decision, params, rationale, point, option, default=False) -> None:
+    def _accept(self, team, decision, params, rationale, point, option, default=False, check=None) -> None:
+        """Accept a decision; ``check``: the desk's check of it, made with nothing recorded since (else it checks)."""
         ex = self.ex
         d = ex.plan.catalogue[decision]
-        check = self.check(team, decision, params) if not default else None
+        if check is None and not default:
+            check = self.check(team, decision, params)
         reads = check.reads if check is not None else {}
         if not d.repeatable:
             self._under_way[decision] = ex.now
