@@ -220,7 +220,8 @@ class Knowledge:
         if cached is not None and all(learned_at.get(a, 0) <= cached[0] for a in actors):
             self._unions[actors] = (len(self.learned_log), *cached[1:])  # none of them learned: still true
             return cached[1], cached[2]
-        changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in actors}
+        members = set(actors)
+        changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in members}
         merged: dict[str, Fact] = {}
         if cached is not None and all(self._grown_at.get(a, 0) <= cached[0] for a in actors):
             # only new values of facts each actor already had: every actor's facts keep their order, so the

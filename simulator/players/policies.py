@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from simulator.engine.clocks import RULES
@@ -155,6 +156,19 @@ def _reads(conditions: Iterable[Condition], variables: Iterable[str] = ()) -> _R
     return _Reads(frozenset(keys), frozenset(delivered), frozenset(taken))
 
 
+@lru_cache(maxsize=4096)
+def _cond_reads(expr: str) -> _Reads:
+    """What a condition reads (worked out once per expression: walking its tree is not free)."""
+    return _reads([parse(expr)])
+
+
+@lru_cache(maxsize=4096)
+def _check_reads(requires: tuple[str, ...], extra: tuple[str, ...]) -> tuple[_Reads, frozenset[str]]:
+    """What the desk reads to check a decision with these preconditions, and ``extra`` world variables read by the
+    parameters: the preconditions' reads, and the world keys the desk's own rules and the parameters read."""
+    return _reads([parse(expr) for expr in requires]), _reads([], (*DESK_READS, *extra)).keys
+
+
 @dataclass
 class _Watch:
     """What one part of a think read: keys in the world and in pictures, the pictures, deliveries, the desk."""
@@ -268,7 +282,7 @@ class Doctrine:
     _may: dict = field(default_factory=dict, repr=False)
     """Decision -> the teams that may take it, in :meth:`_teams_for`'s order (the plan never changes)."""
     _reads: dict = field(default_factory=dict, repr=False)
-    """Condition or decision -> what it reads (the plan never changes)."""
+    """(decision, parameters' world reads) -> what the desk's check of it reads (the plan never changes)."""
     _log_at: int = field(default=0, repr=False)
     """How much of the knowledge fold's log of learned facts doctrine has read."""
     _desk_at: int = field(default=0, repr=False)
@@ -279,6 +293,8 @@ class Doctrine:
     """Team -> the facts its last assessment read."""
     _to_assess: set | None = field(default=None, repr=False)
     """Teams that learned another value of something :func:`assess` reads since (None: every team)."""
+    _settled_rules: int = field(default=0, repr=False)
+    """How many rules are in :attr:`_lives`."""
     _lives: dict = field(default_factory=dict, repr=False)
     """Part (an open decision point, or a rule's index in :meth:`_steps`) -> what it read when it last ran without
     taking a step. A part that is not here runs at the next think."""
@@ -341,6 +357,9 @@ class Doctrine:
         if self.always_think:
             self._unsettle(list(self._lives))
         self._hear()
+        if self._to_assess == set() and self._settled_rules == len(self._steps()) and not self.always_think \
+                and all(point in self._lives for point in ex.open_points()) and ex.now < (self._due_at or 0):
+            return  # no part may act: nothing any of them read has changed, and no report is due
         self._assess()
         self._hear()
         for point in sorted(ex.open_points()):
@@ -367,6 +386,8 @@ class Doctrine:
     def _settle(self, part: int | str, watch: _Watch) -> None:
         """``part`` ran and took no step having read what ``watch`` holds: it waits for news of that."""
         live = self._lives[part] = _Live.of(watch)
+        if isinstance(part, int):
+            self._settled_rules += 1
         index = self._index
         for what, keys in (("fact", live.keys), ("world", live.world), ("delivered", live.delivered),
                            ("desk", live.desk)):
@@ -379,6 +400,8 @@ class Doctrine:
             live = self._lives.pop(part, None)
             if live is None:
                 continue
+            if isinstance(part, int):
+                self._settled_rules -= 1
             index = self._index
             for what, keys in (("fact", live.keys), ("world", live.world), ("delivered", live.delivered),
                                ("desk", live.desk)):
@@ -392,7 +415,8 @@ class Doctrine:
         changed = ex.desk.changed
         if len(changed) > self._desk_at:
             for ident in changed[self._desk_at:]:
-                self._unsettle(list(index.get(("desk", ident), ())))
+                if parts := index.get(("desk", ident)):
+                    self._unsettle(list(parts))
             self._desk_at = len(changed)
         if self._news:
             news, self._news = self._news, []
@@ -401,14 +425,14 @@ class Doctrine:
                     self._unsettle(list(lives))
                 elif what == "point":
                     self._unsettle([key, *self._rules_asked_at(key)])
-                else:
-                    self._unsettle(list(index.get((what, key), ())))
+                elif parts := index.get((what, key)):
+                    self._unsettle(list(parts))
         log = ex.knowledge.learned_log
         if len(log) == self._log_at:
             return
         if self._assessors is None:
             self._assessors = {}
-            if ASSESS in ex.plan.catalogue:
+            if self._assesses():
                 for team in self._teams_for(ASSESS):
                     for actor in ex.knowledge.teams.get(team, ()):
                         self._assessors.setdefault(actor, []).append(team)
@@ -437,23 +461,14 @@ class Doctrine:
         return self._by_point.get(point, [])
 
     # ------------------------------------------------------------ what is read
-    def _cond_reads(self, expr: str) -> _Reads:
-        """What a condition reads (worked out once per expression)."""
-        reads = self._reads.get(expr)
-        if reads is None:
-            reads = self._reads[expr] = _reads([parse(expr)])
-        return reads
-
     def _check_reads(self, decision: str, extra: tuple[str, ...] = ()) -> tuple[_Reads, frozenset[str]]:
         """What the desk's check of ``decision`` reads: its preconditions (on the deciding team's picture or the
         world), and of the world what its own rules and the ``extra`` world variables (parameters) read."""
         key = (decision, extra)
         reads = self._reads.get(key)
         if reads is None:
-            d = self.ex.plan.catalogue[decision]
-            requires = _reads([parse(req.expr) for req in d.requires])
-            world = _reads([], (*DESK_READS, *extra))
-            reads = self._reads[key] = (requires, world.keys)
+            requires = tuple(req.expr for req in self.ex.plan.catalogue[decision].requires)
+            reads = self._reads[key] = _check_reads(requires, extra)
         return reads
 
     def _checked(self, watch: _Watch, team: str, decision: str, extra: tuple[str, ...] = ()) -> None:
@@ -474,7 +489,7 @@ class Doctrine:
                     if o.decision is not None:
                         offered.setdefault((dp.team, o.decision), set()).add(dp.id)
             self._playbook = [
-                _Step(rule, rule.decision, parse(rule.when), self._cond_reads(rule.when),
+                _Step(rule, rule.decision, parse(rule.when), _cond_reads(rule.when),
                       tuple((t, frozenset(offered.get((t, rule.decision), ()))) for t in self._teams_for(rule.decision)))
                 for rule in self.rules if rule.decision in ex.plan.catalogue]
         return self._playbook
@@ -521,10 +536,9 @@ class Doctrine:
     def _assess(self) -> None:
         """Each team that assesses rates ECCS again when what it holds implies another level (D30)."""
         ex = self.ex
-        d = ex.plan.catalogue.get(ASSESS)
-        if d is None or ex.decide_on != "knowledge":
-            return  # deciding on the world, nobody needs to assess
         news, self._to_assess = self._to_assess, set()
+        if not self._assesses():
+            return  # deciding on the world, nobody needs to assess
         for team in self._teams_for(ASSESS):
             if ex.plan.teams[team].facilitator:
                 continue
@@ -539,6 +553,10 @@ class Doctrine:
             held = "none yet" if picture.eccs is None else f"ECCS {picture.eccs}"
             ex.submit(team, decision=ASSESS, rationale=f"What has reached us puts the incident at ECCS {level} "
                                                        f"(last assessment: {held}).")
+
+    def _assesses(self) -> bool:
+        """Teams rate ECCS on their own pictures: the run decides on knowledge and the catalogue has D30."""
+        return self.ex.decide_on == "knowledge" and ASSESS in self.ex.plan.catalogue
 
     def _teams_for(self, decision: str) -> list[str]:
         """The teams that may take ``decision``, played teams first, in the scenario's order; then control."""
