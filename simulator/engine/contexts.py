@@ -29,6 +29,8 @@ class Contexts:
         self._key: tuple[int, int] | None = None
         self._variables: dict[str, Any] = {}
         self._plain: Context | None = None
+        self._for_control: dict[tuple[str, str | None], tuple[str, tuple[str, ...]] | None] = {}
+        """(control team, decision) -> the name and actors of the simulated deciders it reads for, or None."""
         self._pictured: dict[str, tuple[Mapping[str, Fact], Context]] = {}
         """Picture's ``who`` -> (its facts, their context without params): kept while the facts are the same."""
 
@@ -71,13 +73,14 @@ class Contexts:
             return None
         if not t.facilitator:
             return ex.knowledge.team(team)
-        d = ex.plan.catalogue.get(decision) if decision is not None else None
-        if d is None or not ex.plan.may_take(team, d):
-            return None  # control as itself (or refused for who it is, not for what it knows)
-        actors = ex.plan.simulated_deciders(d)
-        if not actors:
-            return None
-        return ex.knowledge.simulated(_simulated(team, actors, d.by), actors)
+        key = (team, decision)
+        if key not in self._for_control:  # the plan never changes: worked out once per decision
+            d = ex.plan.catalogue.get(decision) if decision is not None else None
+            actors = ex.plan.simulated_deciders(d) if d is not None and ex.plan.may_take(team, d) else ()
+            # no actors: control as itself (or refused for who it is, not for what it knows)
+            self._for_control[key] = (_simulated(team, actors, d.by), actors) if d is not None and actors else None
+        found = self._for_control[key]
+        return None if found is None else ex.knowledge.simulated(*found)
 
     def for_team(self, team: str, params: dict | None = None, decision: str | None = None) -> Context:
         """What ``team``'s ``decision`` reads: :meth:`picture_for` as a condition context, or the world."""

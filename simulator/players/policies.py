@@ -446,8 +446,8 @@ class Doctrine:
             if key is None:
                 key = keys[f.name] = ("fact", news_key(f.name))
             parts = index.get(key)
-            if parts:
-                self._unsettle([part for part in parts if lives[part].moved_by(f)])
+            if parts and (moved := [part for part in parts if lives[part].moved_by(f)]):
+                self._unsettle(moved)
         self._log_at = len(log)
 
     def _rules_asked_at(self, point: str) -> list[int]:
