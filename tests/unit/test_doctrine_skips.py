@@ -13,6 +13,7 @@ already holds cannot move it.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from simulator.engine.exercise import Exercise
 from simulator.engine.knowledge import Fact, Knowledge, Picture, picture_context
 from simulator.engine.picture import news_key
 from simulator.players.policies import Doctrine, Rule, _Live, _reads, _Watch
+from simulator.players.script import ScriptSource, load_script
 from simulator.scenario.conditions import Context, parse
 from simulator.scenario.loader import load
 from simulator.scenario.plan import Plan
@@ -35,8 +37,8 @@ def _plan(scenario: str) -> Plan:
     return Plan.of(loaded.scenario, loaded.content_hash)
 
 
-def _play(scenario: str, seed: int, decide_on: str, doctrine: Doctrine) -> Exercise:
-    ex = Exercise(_plan(scenario), seed=seed, sources=[doctrine], decide_on=decide_on)
+def _play(scenario: str, seed: int, decide_on: str, *sources) -> Exercise:
+    ex = Exercise(_plan(scenario), seed=seed, sources=list(sources), decide_on=decide_on)
     ex.run()
     return ex
 
@@ -61,6 +63,32 @@ def test_skipping_gives_the_journal_of_a_doctrine_that_thinks_every_time(scenari
     assert fast.journal.export_hash() == slow.journal.export_hash(), (
         f"{scenario} ({decide_on}): a part of a think was skipped that would have acted")
     assert skipping.runs < thorough.runs, "nothing was skipped: the comparison shows nothing"
+
+
+@pytest.mark.parametrize("decide_on", ["knowledge", "truth"])
+def test_a_script_s_steps_are_news_to_doctrine_playing_beside_it(decide_on):
+    """replay --decisions script --policy doctrine: the script answers points and takes decisions in between."""
+    script = load_script(Path(__file__).parents[1] / "data" / "engine" / "scripts" / "tutorial-key.yaml")
+
+    def played(always: bool) -> Exercise:
+        return _play("tutorial", 1, decide_on, ScriptSource(script), Doctrine(always_think=always))
+
+    fast, slow = played(False), played(True)
+    assert {"D05", "D07"} <= {r["decision"] for r in fast.journal if r.kind == "decision.submitted"}
+    assert fast.journal.export_hash() == slow.journal.export_hash()
+
+
+def test_doctrine_attached_halfway_like_a_forecast_s_player_starts_from_what_happened():
+    def played(always: bool) -> Exercise:
+        ex = Exercise(_plan("vital-signs"), seed=4)
+        ex.run(until=36 * 60)  # a session's past, played by people who took no step
+        Doctrine(always_think=always).attach(ex)
+        ex.run()
+        return ex
+
+    fast, slow = played(False), played(True)
+    assert any(r.kind == "decision.submitted" and r.t >= 36 * 60 for r in fast.journal)
+    assert fast.journal.export_hash() == slow.journal.export_hash()
 
 
 @pytest.mark.parametrize("decide_on", ["knowledge", "truth"])
