@@ -26,6 +26,9 @@ from simulator.scenario.model import (
     Stance,
 )
 
+_BOUND = frozenset(d for rule in who_may.RULES for d in rule.decisions)
+"""Decisions some who-may rule binds: the others need no :class:`~simulator.decisions.who_may.Asking`."""
+
 PREPARATION = Delay(min=24, mode=72, max=168)
 """Hours from acceptance of a unanimity decision to its first round: the text is prepared in HWPCI / COREPER
 (PSC meets about twice a week, COREPER weekly: domain.md §10.2 calendar note, §5.3)."""
@@ -65,8 +68,19 @@ class DecisionDesk:
         self._reserve_requests: dict[str, int] = {}
         """Member State -> when it requested the Reserve (one request per MS and incident)."""
         self._reserve_answers: list[str] = []
+        self._may: dict[tuple[str, str], bool] = {}
+        """(team, decision) -> whether the team plays an actor that may take it (the plan never changes)."""
+        self.changed: list[str] = []
+        """The decisions and options whose state :meth:`check` and :meth:`taken` read of the desk itself changed,
+        in order (in effect, under way; a Reserve request under ``D09``): an answer about others stays the same
+        (a policy that checks after every record reads what was added since it last looked)."""
 
     # ------------------------------------------------------------ reading
+    @property
+    def changes(self) -> int:
+        """How many times what the desk's answers read of the desk itself changed (see :attr:`changed`)."""
+        return len(self.changed)
+
     def taken(self, ident: str) -> bool:
         """A catalogue decision has taken effect, or an option was chosen."""
         return ident in self._effective
@@ -87,26 +101,8 @@ class DecisionDesk:
             return Check(False, (f"unknown decision {decision!r}",))
         if team not in plan.teams:
             return Check(False, (f"unknown team {team!r}",))
-        reasons: list[str] = []
-        if not plan.may_take(team, d):
-            kinds = ", ".join(d.by)
-            reasons.append(f"team {team} plays no actor that may take {d.id} ({kinds})")
-        if not d.repeatable:
-            if decision in self._effective:
-                reasons.append(f"{d.id} already took effect at {_t(self._effective[decision])}")
-            elif decision in self._under_way:
-                reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[decision])})")
-        reasons += [message for _, message in param_problems(d, params or {})]  # unknown names, wrong shapes
+        reasons = self._refusals(team, d, params or {})
         params = self._params(d, params or {})
-        for name, spec in d.params.items():
-            value = params.get(name)
-            if spec.required and value in (None, ""):
-                reasons.append(f"parameter {name!r} is required ({spec.description})")
-            elif spec.choices and value not in (None, "") and value not in spec.choices:
-                reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
-            elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
-                reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
-        reasons += self._who_may(team, d.id, params)
         # decide on what you know: preconditions read the deciding team's picture; a
         # failure that is true in the world is "not known to you yet", not "not true"
         ctx = self.ex.known_context(team, params, d.id)
@@ -124,8 +120,50 @@ class DecisionDesk:
                     reasons.append(f"{verdict.reason}{because}")
         return Check(not reasons, tuple(reasons), dict(sorted(reads.items())), tuple(conditions))
 
+    def allows(self, team: str, decision: str, params: dict | None = None) -> bool:
+        """``check(team, decision, params).ok``, without working out reasons, reads and texts.
+
+        The doctrine asks after every record that may let it act, for every open
+        point's options and every rule whose condition holds; most answers are no.
+        """
+        plan = self.ex.plan
+        d = plan.catalogue.get(decision)
+        if d is None or team not in plan.teams or self._refusals(team, d, params or {}):
+            return False
+        ctx = self.ex.known_context(team, self._params(d, params or {}), d.id)
+        return all(parse(req.expr).holds(ctx) for req in d.requires)
+
+    def _refusals(self, team: str, d: CatalogueDecision, given: dict) -> list[str]:
+        """Why ``team`` may not take ``d`` with ``given`` params, preconditions aside: who, once only, the params."""
+        reasons: list[str] = []
+        may = self._may.get((team, d.id))
+        if may is None:
+            may = self._may[(team, d.id)] = self.ex.plan.may_take(team, d)
+        if not may:
+            kinds = ", ".join(d.by)
+            reasons.append(f"team {team} plays no actor that may take {d.id} ({kinds})")
+        if not d.repeatable:
+            if d.id in self._effective:
+                reasons.append(f"{d.id} already took effect at {_t(self._effective[d.id])}")
+            elif d.id in self._under_way:
+                reasons.append(f"{d.id} is already under way (accepted at {_t(self._under_way[d.id])})")
+        reasons += [message for _, message in param_problems(d, given)]  # unknown names, wrong shapes
+        params = self._params(d, given)
+        for name, spec in d.params.items():
+            value = params.get(name)
+            if spec.required and value in (None, ""):
+                reasons.append(f"parameter {name!r} is required ({spec.description})")
+            elif spec.choices and value not in (None, "") and value not in spec.choices:
+                reasons.append(f"parameter {name!r} must be one of {', '.join(spec.choices)}, not {value!r}")
+            elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
+                reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
+        reasons += self._who_may(team, d.id, params)
+        return reasons
+
     def _who_may(self, team: str, decision: str, params: dict) -> list[str]:
         """Who may decide what, beyond the actor kinds: the rules of :mod:`simulator.decisions.who_may`."""
+        if decision not in _BOUND:
+            return []
         plan = self.ex.plan
         actors = plan.network.actors
         return who_may.refusals(who_may.Asking(
@@ -182,6 +220,7 @@ class DecisionDesk:
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
             return Outcome(True, reason=f"{decision} already taken or under way", decision=decision)
+        check: Check | None = None
         if decision is not None:
             check = self.check(team, decision, params)
             if not check.ok:
@@ -194,8 +233,9 @@ class DecisionDesk:
             assert opt is not None  # a point is answered with one of its options
             ex.close_point(point, opt.id, "decided", team, rationale)
             self._option(opt, point)
+            check = None  # the option's effects may have changed what the check read: _accept reads again
         if decision is not None:
-            self._accept(team, decision, params, rationale, point, option)
+            self._accept(team, decision, params, rationale, point, option, check=check)
         return Outcome(True, decision=decision)
 
     def _point_answered_by(self, team: str, decision: str) -> tuple[str | None, Option | None]:
@@ -233,7 +273,7 @@ class DecisionDesk:
 
     def _option(self, opt: Option, point: str) -> None:
         ex = self.ex
-        self._effective.setdefault(opt.id, ex.now)
+        self._took_effect(opt.id)
         for inj in opt.cancels:
             ex.cancel(inj, cause=f"{point}:{opt.id}")
         if not opt.effects.is_empty():
@@ -249,15 +289,19 @@ class DecisionDesk:
         })
         return Outcome(False, reason, decision)
 
-    def _accept(self, team, decision, params, rationale, point, option, default=False) -> None:
+    def _accept(self, team, decision, params, rationale, point, option, default=False, check=None) -> None:
+        """Accept a decision; ``check``: the desk's check of it, made with nothing recorded since (else it checks)."""
         ex = self.ex
         d = ex.plan.catalogue[decision]
-        check = self.check(team, decision, params) if not default else None
+        if check is None and not default:
+            check = self.check(team, decision, params)
         reads = check.reads if check is not None else {}
         if not d.repeatable:
             self._under_way[decision] = ex.now
-        if decision == "D09":
-            self._reserve_requests.setdefault(self.own_ms(team) or team, ex.now)
+            self.changed.append(decision)
+        if decision == "D09" and (self.own_ms(team) or team) not in self._reserve_requests:
+            self._reserve_requests[self.own_ms(team) or team] = ex.now  # one request per MS: the first stands
+            self.changed.append(decision)
         ex.record("decision.accepted", {
             "team": team, "decision": decision, "name": d.name, "ladder": d.ladder, "level": d.level,
             "point": point, "option": option, "rationale": rationale, "params": params, "reads": reads,
@@ -281,7 +325,7 @@ class DecisionDesk:
                                                    "team": team, "reason": f"no unanimity on naming a State after {d.voting.rounds} rounds"})
                 agreed = yield from self._unanimity(d, d.voting.topic)
             if not agreed:
-                self._under_way.pop(d.id, None)
+                self._no_longer_under_way(d.id)
                 if d.voting.downgrade_to:
                     lower = ex.plan.catalogue[d.voting.downgrade_to]
                     ex.record("decision.downgraded", {"decision": d.id, "to": lower.id, "name": lower.name, "team": team,
@@ -302,13 +346,13 @@ class DecisionDesk:
             minutes = max(0, since + minutes - ex.now)
         if minutes:
             yield ex.timeout(minutes)
-        self._under_way.pop(d.id, None)
+        self._no_longer_under_way(d.id)
         lapsed = self._overtaken(d, params) if minutes else None
         if lapsed:
             ex.record("decision.lapsed", {"decision": d.id, "name": d.name, "team": team,
                                            "reason": f"overtaken by events: {lapsed}"})
             return
-        self._effective.setdefault(d.id, ex.now)
+        self._took_effect(d.id)
         effects = self._effects(d, team, params)
         ex.record("decision.effective", {"decision": d.id, "name": d.name, "team": team, "params": params,
                                           "ladder": d.ladder, "level": d.level})
@@ -318,6 +362,16 @@ class DecisionDesk:
             ex.fire_from(inj, cause=d.id)
         self._special(d, team, params)
         ex.recheck_conditions()  # conditions may read taken('<decision>')
+
+    def _took_effect(self, ident: str) -> None:
+        """A decision or an option is in effect from now (the first time counts)."""
+        if ident not in self._effective:
+            self._effective[ident] = self.ex.now
+            self.changed.append(ident)
+
+    def _no_longer_under_way(self, decision: str) -> None:
+        if self._under_way.pop(decision, None) is not None:
+            self.changed.append(decision)
 
     def _overtaken(self, d: CatalogueDecision, params: dict) -> str | None:
         """The first precondition that no longer holds when the decision would take effect."""

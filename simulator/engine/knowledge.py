@@ -181,15 +181,17 @@ class Knowledge:
         """Actor -> the length of :attr:`learned_log` when it last learned something."""
         self._grown_at: dict[str, int] = {}
         """Actor -> the length of :attr:`learned_log` when it last learned a fact it had no value for."""
-        self._unions: dict[tuple[str, ...], tuple[int, Mapping[str, Fact], dict[Any, Any]]] = {}
+        self._unions: dict[tuple[str, ...], tuple[int, Mapping[str, Fact], dict[Any, Any], dict[str, Fact]]] = {}
         """Actors -> (length of the log, merged facts, derived values) of their union, valid while none of them
         learns; what they learned since is in the log after that length."""
+        self._handed: dict[str, Picture] = {}
+        """Who -> the last union picture handed out (handed out again while its facts and time stand)."""
         for r in records:
             self.feed(r)
 
     # ------------------------------------------------------------ reading
     def actor(self, actor: str) -> Picture:
-        return Picture(actor, self.at, dict(self.pictures.get(actor, {})))
+        return Picture(actor, self.at, dict(self.pictures.get(actor, {})), actors=(actor,))
 
     def team(self, team: str) -> Picture:
         """The union of the pictures of the actors ``team`` plays; the latest learned value of a fact wins."""
@@ -201,22 +203,30 @@ class Knowledge:
 
     def union(self, who: str, actors: Iterable[str]) -> Picture:
         """What ``actors`` know together (a team, or the simulated actors exercise control acts for)."""
-        facts, derived = self._union(tuple(actors))
-        return Picture(who, self.at, facts, derived)
+        key = tuple(actors)
+        facts, derived = self._union(key)
+        last = self._handed.get(who)
+        if last is not None and last.facts is facts and last.at == self.at and last.actors == key:
+            return last  # a picture is a value: the same facts at the same time are the same picture
+        picture = self._handed[who] = Picture(who, self.at, facts, derived, key)
+        return picture
 
     def _union(self, actors: tuple[str, ...]) -> tuple[Mapping[str, Fact], dict[Any, Any]]:
         """The merged facts of ``actors`` and their derived values, rebuilt only after one of them learned."""
         cached = self._unions.get(actors)
         learned_at = self._learned_at
-        if cached is not None and (cached[0] == len(self.learned_log)  # nobody learned anything since
-                                   or all(learned_at.get(a, 0) <= cached[0] for a in actors)):
+        if cached is not None and cached[0] == len(self.learned_log):  # nobody learned anything since
             return cached[1], cached[2]
-        changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in actors}
+        if cached is not None and all(learned_at.get(a, 0) <= cached[0] for a in actors):
+            self._unions[actors] = (len(self.learned_log), *cached[1:])  # none of them learned: still true
+            return cached[1], cached[2]
+        members = set(actors)
+        changed = set() if cached is None else {f.name for f in self.learned_log[cached[0]:] if f.actor in members}
         merged: dict[str, Fact] = {}
         if cached is not None and all(self._grown_at.get(a, 0) <= cached[0] for a in actors):
             # only new values of facts each actor already had: every actor's facts keep their order, so the
             # union keeps its order too, and only the changed names need their latest value again
-            merged.update(cached[1])
+            merged = cached[3].copy()  # the dict behind the read-only facts: copied at C speed
             pictures = [self.pictures.get(a, {}) for a in actors]
             for name in changed:
                 best: Fact | None = None
@@ -234,7 +244,7 @@ class Knowledge:
                         merged[name] = f
         facts: Mapping[str, Fact] = MappingProxyType(merged)
         derived: dict[Any, Any] = {} if cached is None else carry_over(cached[2], changed, facts)
-        self._unions[actors] = (len(self.learned_log), facts, derived)
+        self._unions[actors] = (len(self.learned_log), facts, derived, merged)
         return facts, derived
 
     def truth(self) -> Truth:

@@ -106,6 +106,37 @@ def _derived(reads: Callable[..., tuple[str, ...]] | None) -> Callable[[Callable
     return wrap
 
 
+_COUNTED_FROM = {"ms_affected": "impact", "ms_yellow": "impact", "ms_red": "impact", "attributing_ms": "attributed_by"}
+"""Condition variables that count elements of other facts (:meth:`Picture.variables`)."""
+
+
+def variable_sources(name: str) -> tuple[str, ...]:
+    """The keys (:func:`news_key`) of the facts a condition variable is worked out from, which are also the keys
+    of its world state's changes.
+
+    ``ms_red`` -> ``('impact',)`` (``impact.IE/health`` in a picture and in a
+    ``state.changed`` record), ``significant`` -> ``('significant',)`` (the
+    ``significant.X`` facts, the ``significant`` change key). News whose key
+    is not among them cannot move the variable. Follows :meth:`Picture.variables`.
+    """
+    return (_COUNTED_FROM.get(name, name),)
+
+
+def news_key(name: str) -> str:
+    """What a fact's name or a state change's key is news of: the part before the first dot, ``flags`` as ``flag``.
+
+    ``impact.IE/health`` -> ``impact``, ``capacity_exceeded.IE`` and the change
+    key ``capacity_exceeded`` -> ``capacity_exceeded``, ``flag.x`` and ``flags``
+    -> ``flag``, ``outlook`` -> ``outlook``.
+    """
+    head = name.partition(".")[0]
+    return "flag" if head == "flags" else head
+
+
+_PREFIXES: dict[Any, tuple[str, ...] | None] = {}
+"""A derived value's key -> what it reads (``_READS`` applied to its arguments; None: any fact), worked out once."""
+_ANY: Any = object()
+
 _PATCHABLE = frozenset(INITIAL) - frozenset(SET_FACTS)
 """Facts that are condition variables as they are: news of them changes only their own entry of ``variables``."""
 
@@ -119,13 +150,18 @@ def carry_over(derived: dict[Any, Any], changed: set[str], facts: Mapping[str, F
     """
     out: dict[Any, Any] = {}
     for key, value in derived.items():
-        name, args = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
-        reads = _READS.get(name)
-        if reads is not None:
-            prefixes = reads(*args)
-            if not any(n.startswith(prefixes) for n in changed):
+        prefixes = _PREFIXES.get(key, _ANY)
+        if prefixes is _ANY:
+            name, args = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+            reads = _READS.get(name)
+            prefixes = _PREFIXES[key] = None if reads is None else reads(*args)
+        if prefixes is not None:
+            for n in changed:
+                if n.startswith(prefixes):
+                    break
+            else:
                 out[key] = value
-        elif name == "variables" and changed <= _PATCHABLE:
+        elif key == "variables" and changed <= _PATCHABLE:
             value = dict(value)
             for n in changed:
                 value[n] = facts[n].value
@@ -143,6 +179,8 @@ class Picture:
     """Read-only: a team's facts are shared by the pictures handed out until its actors learn something."""
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     """Values computed from :attr:`facts` (colours, variables, members, flags, the assessed level)."""
+    actors: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    """The actors whose union it is (a reader that follows what they learn knows when it changes)."""
 
     @property
     def eccs(self) -> int | None:

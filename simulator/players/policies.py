@@ -10,13 +10,17 @@ take.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
-from simulator.engine.knowledge import assess
-from simulator.scenario.conditions import parse
+from simulator.engine.knowledge import ASSESS_READS, Fact, Picture, assess
+from simulator.engine.picture import news_key, variable_sources
+from simulator.scenario.conditions import VARIABLES, Condition, parse, read_names, referenced_ids
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,9 @@ class Rule:
     when: str
     rationale: str
     params: Callable[[Exercise, str], dict] = lambda ex, team: {}
+    reads: tuple[str, ...] = ()
+    """What ``params`` reads of the world state (names of :data:`~simulator.scenario.conditions.VARIABLES`):
+    news of them may change what the desk says of the rule's submission, so doctrine thinks again."""
 
 
 def _reserve_params(ex: Exercise, team: str) -> dict:
@@ -58,6 +65,8 @@ never all three at once. An hour before the deadline at the latest."""
 
 ASSESS = "D30"
 """The assessment act: doctrine rates ECCS on each team's own picture whenever it implies a new level."""
+ASSESS_NEWS = ("eccs", *ASSESS_READS)
+"""What a team's assessment step reads of its picture: the level it holds, and what :func:`assess` reads."""
 
 DOCTRINE: tuple[Rule, ...] = (
     Rule("D04", "ms_affected >= 1", "Peers must be able to check their own networks: share the indicators at TLP:AMBER.", _d04_params),
@@ -66,15 +75,18 @@ DOCTRINE: tuple[Rule, ...] = (
     Rule("D07", "eccs >= 4", "Large-scale incident (ECCS 4): activate CyCLONe executives for an impact and severity assessment."),
     Rule("D08", "cyclone >= 'executives'", "Executives are convened: issue the impact and severity assessment to the political level."),
     Rule("D28", "threat_severity >= 'high' or exposure == 'wide'", "High severity and wide exposure: publish a joint technical advisory."),
-    Rule("D09", "capacity_exceeded >= 1", "National capacity is exceeded: request the EU Cybersecurity Reserve.", _reserve_params),
+    Rule("D09", "capacity_exceeded >= 1", "National capacity is exceeded: request the EU Cybersecurity Reserve.", _reserve_params,
+         reads=("significant",)),
     Rule("D11", "eccs >= 4 and (taken('D08') or eccs >= 5)", "The CyCLONe assessment shows a large-scale incident: activate IPCR information-sharing."),
     Rule("D14", "disinfo_reach >= 0.15 or public_trust <= 0.6", "Disinformation and falling trust: align public communication across the EU."),
     Rule("D12", "eccs >= 5", "EU cyber crisis (ECCS 5): full IPCR activation for strategic coordination."),
     Rule("D25", "criminal_group and eccs >= 3", "A criminal group is behind it: ask Europol EC3 for law-enforcement action."),
-    Rule("D17", "confidence >= 'moderate' and (state_actor or criminal_group)", "Intelligence confidence is at least moderate: attribute publicly.", _ms_param),
+    Rule("D17", "confidence >= 'moderate' and (state_actor or criminal_group)", "Intelligence confidence is at least moderate: attribute publicly.", _ms_param,
+         reads=("ms_affected",)),
     Rule("D18", "attributing_ms >= 2 or (attributing_ms >= 1 and partner_attribution)", "Several attributions exist: coordinate them for a stronger signal."),
     Rule("D22", "state_actor and attribution >= 'assessed'", "A State is assessed to be responsible or tolerant: deliver a démarche."),
-    Rule("D20", "attribution >= 'attributed' or partner_attribution", "Attribution is public: seek an EU declaration.", _d20_params),
+    Rule("D20", "attribution >= 'attributed' or partner_attribution", "Attribution is public: seek an EU declaration.", _d20_params,
+         reads=("attributing_ms", "partner_attribution")),
     Rule("D19", "attribution >= 'assessed' and eccs >= 3", "Signal early: an HR statement while the declaration is prepared."),
     Rule("D13", "eccs <= 3 and outlook == 'improving' and ipcr > 'monitoring'", "The crisis abates: return IPCR to monitoring."),
 )
@@ -85,6 +97,144 @@ def _contradicts(ex: Exercise | None, decision: str) -> bool:
     """Doctrine keeps one consistent public line (domain.md §10.8): it never takes an uncoordinated national one."""
     d = ex.plan.catalogue.get(decision) if ex is not None else None
     return d is not None and any(c.kind == "contradiction" for c in d.consequences)
+
+
+QUIET = frozenset({
+    "message.sent", "message.queued", "message.waiting", "message.rerouted", "inject.released", "vote.round",
+    "channel.changed", "incident.started", "incident.compromised", "incident.detected", "incident.contained",
+    "incident.recovered", "incident.patched", "incident.protected", "incident.service", "incident.share",
+    "incident.tempo", "adversary.reacted", "public.line", "assistance.requested", "assistance.assigned",
+    "assistance.arrived", "assistance.released", "assistance.refused", "reserve.answered", "reserve.deployed",
+    "tlp.breach",
+})
+"""Records that change nothing doctrine reads but what it follows otherwise: the pictures (the knowledge
+fold's log of learned facts), the world state (``state.changed``), deliveries, the clocks, the desk."""
+CLOCKS = frozenset({"clock.started", "clock.met", "clock.missed", "clock.pending", "report.filed"})
+DESK = frozenset({"decision.submitted", "decision.accepted", "decision.refused", "decision.effective", "decision.failed",
+                  "decision.downgraded", "decision.lapsed", "severity.reassessed"})
+"""Records whose change to what doctrine reads shows in the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changed`,
+the knowledge fold's log and the state changes that follow them (a reassessment changes no level)."""
+POINTS = frozenset({"decision_point.opened", "decision_point.closed"})
+THINK_AFTER = frozenset({"state.changed", "severity.changed", "decision.effective", "decision_point.opened",
+                         "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"})
+"""Records after which doctrine thinks (and after a delivery to a played team when deciding on knowledge)."""
+DESK_READS = ("capacity_exceeded",)
+"""What the desk's own rules read of the world state for any decision (who_may: Art. 222 needs the MS's capacity
+exceeded)."""
+
+
+class _Reads(NamedTuple):
+    """What a condition reads that can change."""
+
+    keys: frozenset[str]
+    """:func:`~simulator.engine.picture.news_key` of the facts (in a picture) or state changes (in the world) of
+    its variables."""
+    delivered: frozenset[str]
+    """Injects it asks ``delivered()`` of: the exercise's deliveries, whatever it is evaluated on."""
+    taken: frozenset[str]
+    """Decisions and options it asks ``taken()`` of: the desk."""
+
+
+def _reads(conditions: Iterable[Condition], variables: Iterable[str] = ()) -> _Reads:
+    """What ``conditions`` and the world ``variables`` read; ``params.x`` never changes."""
+    keys: set[str] = set()
+    for name in variables:
+        keys.update(variable_sources(name))
+    delivered: set[str] = set()
+    taken: set[str] = set()
+    for cond in conditions:
+        for name in read_names(cond):
+            if name in VARIABLES:
+                keys.update(variable_sources(name))
+            elif name.startswith(("flags.", "flag(")):
+                keys.add("flag")
+            elif name.startswith("impact("):
+                keys.add("impact")
+        for fn, ident in referenced_ids(cond):
+            if fn in ("delivered", "taken"):
+                (delivered if fn == "delivered" else taken).add(ident)
+    return _Reads(frozenset(keys), frozenset(delivered), frozenset(taken))
+
+
+@lru_cache(maxsize=4096)
+def _cond_reads(expr: str) -> _Reads:
+    """What a condition reads (worked out once per expression: walking its tree is not free)."""
+    return _reads([parse(expr)])
+
+
+@lru_cache(maxsize=4096)
+def _check_reads(requires: tuple[str, ...], extra: tuple[str, ...]) -> tuple[_Reads, frozenset[str]]:
+    """What the desk reads to check a decision with these preconditions, and ``extra`` world variables read by the
+    parameters: the preconditions' reads, and the world keys the desk's own rules and the parameters read."""
+    return _reads([parse(expr) for expr in requires]), _reads([], (*DESK_READS, *extra)).keys
+
+
+@dataclass
+class _Watch:
+    """What one part of a think read: keys in the world and in pictures, the pictures, deliveries, the desk."""
+
+    world: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+    pictures: dict[tuple[str, ...], Mapping[str, Fact]] = field(default_factory=dict)
+    """Actors of a union read -> the facts it held."""
+    delivered: set[str] = field(default_factory=set)
+    desk: set[str] = field(default_factory=set)
+
+    def read(self, picture: Picture | None, reads: _Reads) -> None:
+        """A condition with ``reads`` was evaluated on ``picture`` (None: the world)."""
+        self.delivered |= reads.delivered
+        self.desk |= reads.taken
+        if picture is None:
+            self.world |= reads.keys
+        else:
+            self.keys |= reads.keys
+            self.pictures[picture.actors] = picture.facts
+
+
+@dataclass(frozen=True)
+class _Live:
+    """What a part of a think read when it last ran and took no step: news of anything else cannot move it."""
+
+    world: frozenset[str]
+    keys: frozenset[str]
+    delivered: frozenset[str]
+    desk: frozenset[str]
+    by_actor: dict[str, list[Mapping[str, Fact]]]
+    """Actor -> the facts of the unions read that it is part of."""
+
+    @classmethod
+    def of(cls, watch: _Watch) -> _Live:
+        by_actor: dict[str, list[Mapping[str, Fact]]] = {}
+        for actors, facts in watch.pictures.items():
+            for a in actors:
+                by_actor.setdefault(a, []).append(facts)
+        return cls(frozenset(watch.world), frozenset(watch.keys), frozenset(watch.delivered), frozenset(watch.desk),
+                   by_actor)
+
+    def moved_by(self, fact: Fact) -> bool:
+        """Whether ``fact``, just learned (a news of one of :attr:`keys`), changes what a union read holds."""
+        return any(_differs(facts, fact) for facts in self.by_actor.get(fact.actor, ()))
+
+
+def _differs(facts: Mapping[str, Fact], fact: Fact) -> bool:
+    """A union that held ``facts`` may hold another value of ``fact``'s name once ``fact`` is learned.
+
+    The union keeps the latest learned value of each name: news of the value it holds leaves that value.
+    """
+    held = facts.get(fact.name)
+    return held is None or held.value != fact.value
+
+
+class _Step(NamedTuple):
+    """A rule as doctrine plays it in an exercise."""
+
+    rule: Rule
+    decision: str
+    cond: Condition
+    when: _Reads
+    teams: tuple[tuple[str, frozenset[str]], ...]
+    """The teams that may take the decision, in :meth:`Doctrine._teams_for`'s order, each with the decision
+    points that put it to the team."""
 
 
 class Passive:
@@ -98,15 +248,32 @@ class Passive:
 
 @dataclass
 class Doctrine:
-    """Plays every team the way domain.md recommends."""
+    """Plays every team the way domain.md recommends.
+
+    It thinks between engine steps after the records that may let it act. A
+    think that submits nothing changes nothing, so each part of a think (a
+    team's assessment, each open decision point, each rule, the reports) runs
+    only when what it read when it last ran without taking a step may have
+    changed: a team's assessment when the team learns another value of a fact
+    :func:`assess` reads; a point when it opens; a point or a rule when the
+    desk changes a decision it read, a world variable it read changes, a
+    picture it read learns another value of a fact it read, or an inject it
+    waits for is delivered; a rule when a point that puts its decision to a
+    team opens or closes; every part after a record doctrine does not know;
+    the reports when one is due.
+    ``always_think`` runs every part every time: the journal is the same
+    (tests/unit/test_doctrine_skips.py).
+    """
 
     rules: tuple[Rule, ...] = DOCTRINE
     name: str = "doctrine"
+    always_think: bool = False
+    """Run every part of every think (the reference the skipping is checked against)."""
     _ex: Exercise | None = field(default=None, repr=False)
     _scheduled: bool = False
     _done: set = field(default_factory=set, repr=False)
-    _offered: dict | None = field(default=None, repr=False)
-    """(team, decision) -> the decision points that offer it."""
+    _playbook: list | None = field(default=None, repr=False)
+    """The rules as :class:`_Step` (the plan never changes)."""
     _closed: set = field(default_factory=set, repr=False)
     _assessing: dict = field(default_factory=dict, repr=False)
     """The level each team's assessment under way will give (one D30 at a time per level)."""
@@ -114,6 +281,33 @@ class Doctrine:
     """Ids of the clocks played entities can run (the plan never changes)."""
     _may: dict = field(default_factory=dict, repr=False)
     """Decision -> the teams that may take it, in :meth:`_teams_for`'s order (the plan never changes)."""
+    _reads: dict = field(default_factory=dict, repr=False)
+    """(decision, parameters' world reads) -> what the desk's check of it reads (the plan never changes)."""
+    _log_at: int = field(default=0, repr=False)
+    """How much of the knowledge fold's log of learned facts doctrine has read."""
+    _desk_at: int = field(default=0, repr=False)
+    """How much of the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changed` doctrine has read."""
+    _assessors: dict | None = field(default=None, repr=False)
+    """Actor -> the assessing teams that play it."""
+    _assessed: dict = field(default_factory=dict, repr=False)
+    """Team -> the facts its last assessment read."""
+    _to_assess: set | None = field(default=None, repr=False)
+    """Teams that learned another value of something :func:`assess` reads since (None: every team)."""
+    _settled_rules: int = field(default=0, repr=False)
+    """How many rules are in :attr:`_lives`."""
+    _lives: dict = field(default_factory=dict, repr=False)
+    """Part (an open decision point, or a rule's index in :meth:`_steps`) -> what it read when it last ran without
+    taking a step. A part that is not here runs at the next think."""
+    _index: dict = field(default_factory=dict, repr=False)
+    """(what, key) -> the parts whose :class:`_Live` reads it: ``fact``, ``world``, ``delivered``, ``desk``."""
+    _by_point: dict | None = field(default=None, repr=False)
+    """Decision point -> the rules whose decision it puts to a team."""
+    _keys: dict = field(default_factory=dict, repr=False)
+    """A fact's name -> its index key (``fact``, :func:`~simulator.engine.picture.news_key`)."""
+    _news: list = field(default_factory=list, repr=False)
+    """(what, key) of the state changes, deliveries, points and unknown records since the parts last heard."""
+    _due_at: float | None = field(default=None, repr=False)
+    """When the next report of a played entity is due (None: work it out again, a clock changed)."""
 
     @property
     def ex(self) -> Exercise:
@@ -128,12 +322,24 @@ class Doctrine:
         self._schedule()
 
     def _on_record(self, rec) -> None:
-        if rec.kind == "decision_point.closed":
+        kind = rec.kind
+        if kind == "state.changed":
+            self._news.extend(("world", news_key(key)) for key in rec.data["changes"])
+        elif kind == "inject.delivered":
+            self._news.append(("delivered", rec.data["inject"]))
+        elif kind == "severity.changed":
+            self._news.append(("world", "eccs"))
+        elif kind in CLOCKS:
+            self._due_at = None
+        elif kind in POINTS:
+            self._news.append(("point", rec.data["point"]))
+        elif kind not in QUIET and kind not in DESK:
+            self._news.append(("all", kind))
+        if kind == "decision_point.closed":
             self._closed.add(rec.data["point"])
-        if rec.kind in ("state.changed", "severity.changed", "decision.effective", "decision_point.opened",
-                        "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"):
+        if kind in THINK_AFTER:
             self._schedule()
-        elif rec.kind == "inject.delivered" and rec.data.get("teams") and self.ex.decide_on == "knowledge":
+        elif kind == "inject.delivered" and rec.data.get("teams") and self.ex.decide_on == "knowledge":
             self._schedule()  # a team's picture changed: it may now know enough to act
 
     def _schedule(self) -> None:
@@ -148,44 +354,198 @@ class Doctrine:
         self._scheduled = False
         if ex.ended:
             return
+        if self.always_think:
+            self._unsettle(list(self._lives))
+        self._hear()
+        if self._to_assess == set() and self._settled_rules == len(self._steps()) and not self.always_think \
+                and all(point in self._lives for point in ex.open_points()) and ex.now < (self._due_at or 0):
+            return  # no part may act: nothing any of them read has changed, and no report is due
         self._assess()
-        self._answer_points()
-        world = ex.decide_on == "truth"
-        ctx = ex.context() if world else None  # on the world, one context serves every team (cheap check first)
-        for rule in self.rules:
-            d = ex.plan.catalogue.get(rule.decision)
-            if d is None or ex.desk.taken(d.id) or ex.desk.under_way(d.id) or self._tried(d.id):
-                continue
-            if ctx is not None and not parse(rule.when).holds(ctx):
-                continue
-            if world:
-                team = self._team_for(d.id, rule)
-                if team is None or self._asked_by_point(team, d.id):
-                    continue
-            else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
-                cond = parse(rule.when)
-                team = next((t for t in self._teams_for(d.id) if not self._asked_by_point(t, d.id)
-                             and cond.holds(ex.known_context(t, decision=d.id))), None)
-                if team is None:
-                    continue
-            params = rule.params(ex, team)
-            if ex.desk.check(team, d.id, params).ok:
-                self._done.add(d.id)
-                ex.submit(team, decision=d.id, rationale=rule.rationale, params=params)
-                if world:
-                    ctx = ex.context()
+        self._hear()
+        for point in sorted(ex.open_points()):
+            if point in self._lives:
+                continue  # nothing it read has changed since doctrine last could not answer it
+            watch = _Watch()
+            if self._answer(point, watch):
+                self._hear()
+            else:
+                self._settle(point, watch)
+        ctx = ex.context() if ex.decide_on == "truth" else None  # on the world, one context serves every team
+        for i, step in enumerate(self._steps()):
+            if i in self._lives:
+                continue  # nothing it read has changed since it last took no step
+            watch = _Watch()
+            if self._apply(step, watch, ctx):
+                self._hear()
+                ctx = ex.context() if ctx is not None else None
+            else:
+                self._settle(i, watch)
         self._file_reports()
+
+    # ------------------------------------------------------------ what changed
+    def _settle(self, part: int | str, watch: _Watch) -> None:
+        """``part`` ran and took no step having read what ``watch`` holds: it waits for news of that."""
+        live = self._lives[part] = _Live.of(watch)
+        if isinstance(part, int):
+            self._settled_rules += 1
+        index = self._index
+        for what, keys in (("fact", live.keys), ("world", live.world), ("delivered", live.delivered),
+                           ("desk", live.desk)):
+            for key in keys:
+                index.setdefault((what, key), set()).add(part)
+
+    def _unsettle(self, parts: Iterable[int | str]) -> None:
+        """``parts`` run at the next chance, whatever the news."""
+        for part in parts:
+            live = self._lives.pop(part, None)
+            if live is None:
+                continue
+            if isinstance(part, int):
+                self._settled_rules -= 1
+            index = self._index
+            for what, keys in (("fact", live.keys), ("world", live.world), ("delivered", live.delivered),
+                               ("desk", live.desk)):
+                for key in keys:
+                    index[(what, key)].discard(part)
+
+    def _hear(self) -> None:
+        """Take what happened since the parts last heard: facts learned, the desk, the state, deliveries, points."""
+        ex = self.ex
+        index, lives = self._index, self._lives
+        changed = ex.desk.changed
+        if len(changed) > self._desk_at:
+            for ident in changed[self._desk_at:]:
+                if parts := index.get(("desk", ident)):
+                    self._unsettle(list(parts))
+            self._desk_at = len(changed)
+        if self._news:
+            news, self._news = self._news, []
+            for what, key in news:
+                if what == "all":
+                    self._unsettle(list(lives))
+                elif what == "point":
+                    self._unsettle([key, *self._rules_asked_at(key)])
+                elif parts := index.get((what, key)):
+                    self._unsettle(list(parts))
+        log = ex.knowledge.learned_log
+        if len(log) == self._log_at:
+            return
+        if self._assessors is None:
+            self._assessors = {}
+            if self._assesses():
+                for team in self._teams_for(ASSESS):
+                    for actor in ex.knowledge.teams.get(team, ()):
+                        self._assessors.setdefault(actor, []).append(team)
+        assessors, assessed, to_assess, keys = self._assessors, self._assessed, self._to_assess, self._keys
+        for f in log[self._log_at:]:
+            if to_assess is not None and f.actor in assessors and f.name.startswith(ASSESS_NEWS):
+                for team in assessors[f.actor]:
+                    if team not in to_assess and (team not in assessed or _differs(assessed[team], f)):
+                        to_assess.add(team)
+            key = keys.get(f.name)
+            if key is None:
+                key = keys[f.name] = ("fact", news_key(f.name))
+            parts = index.get(key)
+            if parts and (moved := [part for part in parts if lives[part].moved_by(f)]):
+                self._unsettle(moved)
+        self._log_at = len(log)
+
+    def _rules_asked_at(self, point: str) -> list[int]:
+        """The rules whose decision ``point`` puts to a team (whether they may take it changes with the point)."""
+        if self._by_point is None:
+            self._by_point = {}
+            for i, step in enumerate(self._steps()):
+                for _team, offered in step.teams:
+                    for p in offered:
+                        self._by_point.setdefault(p, []).append(i)
+        return self._by_point.get(point, [])
+
+    # ------------------------------------------------------------ what is read
+    def _check_reads(self, decision: str, extra: tuple[str, ...] = ()) -> tuple[_Reads, frozenset[str]]:
+        """What the desk's check of ``decision`` reads: its preconditions (on the deciding team's picture or the
+        world), and of the world what its own rules and the ``extra`` world variables (parameters) read."""
+        key = (decision, extra)
+        reads = self._reads.get(key)
+        if reads is None:
+            requires = tuple(req.expr for req in self.ex.plan.catalogue[decision].requires)
+            reads = self._reads[key] = _check_reads(requires, extra)
+        return reads
+
+    def _checked(self, watch: _Watch, team: str, decision: str, extra: tuple[str, ...] = ()) -> None:
+        """Note what the desk reads to check ``team``'s ``decision``: the decision's own state at the desk too."""
+        requires, world = self._check_reads(decision, extra)
+        watch.read(self.ex.contexts.picture_for(team, decision), requires)
+        watch.world |= world
+        watch.desk.add(decision)
+
+    # ------------------------------------------------------------ the parts
+    def _steps(self) -> list[_Step]:
+        """The rules whose decision the catalogue has, with what they read and who may take them (worked out once)."""
+        if self._playbook is None:
+            ex = self.ex
+            offered: dict[tuple[str, str], set[str]] = {}
+            for dp in ex.plan.points.values():
+                for o in dp.options:
+                    if o.decision is not None:
+                        offered.setdefault((dp.team, o.decision), set()).add(dp.id)
+            self._playbook = [
+                _Step(rule, rule.decision, parse(rule.when), _cond_reads(rule.when),
+                      tuple((t, frozenset(offered.get((t, rule.decision), ()))) for t in self._teams_for(rule.decision)))
+                for rule in self.rules if rule.decision in ex.plan.catalogue]
+        return self._playbook
+
+    def _apply(self, step: _Step, watch: _Watch, ctx) -> bool:
+        """Take a rule's decision for the first team that may take it and holds its condition to be true.
+
+        ``ctx``: the world's context when deciding on truth, else None. A decision point still to be
+        answered that puts the decision to a team is where doctrine answers it for that team; once every
+        such point has closed (with another option, or by default), the rule may. Whether it took a step.
+        """
+        ex = self.ex
+        desk, decision = ex.desk, step.decision
+        watch.desk.add(decision)
+        if decision in self._done or desk.taken(decision) or desk.under_way(decision):
+            return False  # doctrine takes each measure once, and never retries one that failed
+        closed = self._closed
+        team: str | None = None
+        if ctx is not None:
+            watch.read(None, step.when)
+            if step.cond.holds(ctx) and step.teams and step.teams[0][1] <= closed:
+                team = step.teams[0][0]
+        else:  # the first team that may take it and knows enough to (CyCLONe's team, not a member's capital)
+            contexts = ex.contexts
+            for t, offered in step.teams:
+                if not offered <= closed:
+                    continue
+                picture = contexts.picture_for(t, decision)
+                watch.read(picture, step.when)
+                if step.cond.holds(contexts.of(picture)):
+                    team = t
+                    break
+        if team is None:
+            return False
+        rule = step.rule
+        self._checked(watch, team, decision, rule.reads)
+        params = rule.params(ex, team)
+        if not desk.allows(team, decision, params):
+            return False
+        self._done.add(decision)
+        ex.submit(team, decision=decision, rationale=rule.rationale, params=params)
+        return True
 
     def _assess(self) -> None:
         """Each team that assesses rates ECCS again when what it holds implies another level (D30)."""
         ex = self.ex
-        d = ex.plan.catalogue.get(ASSESS)
-        if d is None or ex.decide_on != "knowledge":
+        news, self._to_assess = self._to_assess, set()
+        if not self._assesses():
             return  # deciding on the world, nobody needs to assess
         for team in self._teams_for(ASSESS):
             if ex.plan.teams[team].facilitator:
                 continue
+            if news is not None and team not in news and not self.always_think:
+                continue  # it holds what it held at its last assessment step
             picture = ex.known(team)
+            self._assessed[team] = picture.facts
             level = assess(picture)
             if level == (picture.eccs if picture.eccs is not None else 0) or self._assessing.get(team) == level:
                 continue
@@ -194,25 +554,9 @@ class Doctrine:
             ex.submit(team, decision=ASSESS, rationale=f"What has reached us puts the incident at ECCS {level} "
                                                        f"(last assessment: {held}).")
 
-    def _asked_by_point(self, team: str, decision: str) -> bool:
-        """A decision point still to be answered puts this decision to the team: doctrine answers it there.
-
-        Once every such point has closed (with another option, or by default), the rule may take it.
-        """
-        if self._offered is None:
-            self._offered = {}
-            for dp in self.ex.plan.points.values():
-                for o in dp.options:
-                    if o.decision is not None:
-                        self._offered.setdefault((dp.team, o.decision), set()).add(dp.id)
-        return bool(self._offered.get((team, decision), set()) - self._closed)
-
-    def _tried(self, decision: str) -> bool:
-        """Doctrine takes each measure once, and never retries one that failed."""
-        return decision in self._done
-
-    def _team_for(self, decision: str, rule: Rule) -> str | None:
-        return next(iter(self._teams_for(decision)), None)
+    def _assesses(self) -> bool:
+        """Teams rate ECCS on their own pictures: the run decides on knowledge and the catalogue has D30."""
+        return self.ex.decide_on == "knowledge" and ASSESS in self.ex.plan.catalogue
 
     def _teams_for(self, decision: str) -> list[str]:
         """The teams that may take ``decision``, played teams first, in the scenario's order; then control."""
@@ -227,29 +571,34 @@ class Doctrine:
             self._may[decision] = out
         return out
 
-    def _answer_points(self) -> None:
+    def _answer(self, point: str, watch: _Watch) -> bool:
+        """Answer an open decision point with its first option whose decision doctrine can take now.
+
+        Whether it answered.
+        """
         ex = self.ex
-        for point, _info in sorted(ex.open_points().items()):
-            dp = ex.plan.points[point]
-            choice = None
-            for opt in dp.options:
-                if opt.decision is None or _contradicts(ex, opt.decision):
-                    continue
-                team = dp.team
-                d = ex.plan.catalogue[opt.decision]
-                if d.repeatable and opt.decision in self._done and opt.decision != "D01":
-                    continue  # doctrine took it already: not the same measure twice
-                if ex.desk.already(opt.decision) or ex.desk.check(team, opt.decision, dict(opt.params)).ok:
-                    choice = opt
-                    break
-            if choice is not None:
-                self._done.add(choice.decision)
-                ex.submit(dp.team, point=point, option=choice.id,
-                          rationale=f"Doctrine: {ex.plan.catalogue[str(choice.decision)].name} — preconditions hold.")
+        dp = ex.plan.points[point]
+        for opt in dp.options:
+            if opt.decision is None or _contradicts(ex, opt.decision):
+                continue
+            self._checked(watch, dp.team, opt.decision)
+            d = ex.plan.catalogue[opt.decision]
+            if d.repeatable and opt.decision in self._done and opt.decision != "D01":
+                # doctrine took it already: not the same measure twice. Taking a step only takes
+                # options away here: a point doctrine could not answer stays unanswered.
+                continue
+            if ex.desk.already(opt.decision) or ex.desk.allows(dp.team, opt.decision, dict(opt.params)):
+                self._done.add(opt.decision)
+                ex.submit(dp.team, point=point, option=opt.id, rationale=f"Doctrine: {d.name} — preconditions hold.")
+                return True
+        return False
 
     def _file_reports(self) -> None:
-        """Played entities file each running report clock at once."""
+        """Played entities file each running report clock at its rhythm (:data:`RHYTHM`)."""
         ex = self.ex
+        now = ex.now
+        if self._due_at is not None and now < self._due_at and not self.always_think:
+            return  # no clock changed and none is due yet
         # Only played actors' clocks, looked up by id: this runs after every record, and
         # scanning every simulated entity's clocks each time grew with the exercise.
         if self._clock_ids is None:
@@ -257,14 +606,19 @@ class Doctrine:
             self._clock_ids = [f"{report}:{owner}" for owner in ex.plan.team_of_actor
                                if actors[owner].kind in ("entity", "union_entity") for report in RULES]
         played = [c for ident in self._clock_ids if (c := ex.clocks.get(ident)) is not None]
-        now = ex.now
-        running = (c for c in played if c.status == "running" and c.id not in self._done
-                   and now >= min(c.started + RHYTHM.get(c.rule.report, 0), c.deadline - 60))
+        running = (c for c in played if c.status == "running" and c.id not in self._done and now >= _due(c))
         for clock in sorted(running, key=lambda c: c.id):
             self._done.add(clock.id)
             team = ex.plan.team_of_actor[clock.owner]
             ex.submit(team, decision="D01", params={"entity": clock.owner, "report": clock.rule.report},
                       rationale=f"File the {clock.rule.label} on time.")
+        self._due_at = min((_due(c) for c in played if c.status == "running" and c.id not in self._done),
+                           default=math.inf)
+
+
+def _due(clock) -> int:
+    """When doctrine files a running clock's report: at its rhythm, an hour before the deadline at the latest."""
+    return min(clock.started + RHYTHM.get(clock.rule.report, 0), clock.deadline - 60)
 
 
 POLICIES = {"passive": Passive, "doctrine": Doctrine}

@@ -180,6 +180,19 @@ class Context:
         }
         self.roots = {"params": dict(params or {}), "flags": dict(flags or {})}
 
+    def with_params(self, params: Mapping[str, Any] | None) -> Context:
+        """The same context with ``params`` (``params.x``) instead of its own.
+
+        Shares the variables and callbacks, which nothing writes to: the desk
+        checks a decision's parameters against a context the doctrine has just
+        read without them.
+        """
+        other = object.__new__(Context)
+        other.variables = self.variables
+        other.functions = self.functions
+        other.roots = {"params": dict(params or {}), "flags": self.roots["flags"]}
+        return other
+
 
 @lru_cache(maxsize=4096)
 def parse(source: str) -> Condition:

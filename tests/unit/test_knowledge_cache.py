@@ -133,3 +133,20 @@ def test_news_of_trust_keeps_what_it_cannot_change_and_news_of_impact_does_not()
     third = k.team("ie")
     assert "ms_colours" not in third.derived and "assess" not in third.derived, "impact news: worked out again"
     assert third.ms_colours() == colours and assess(third) == level
+
+
+def test_a_picture_is_handed_out_again_only_while_its_facts_and_time_stand():
+    k = Knowledge()
+    k.teams.update({"ie": ["CSIRT-IE"], "be": ["CSIRT-BE"]})
+    k._teach("CSIRT-IE", "impact.IE/health", "red", 1, "X", "test")
+    first = k.team("ie")
+    assert k.team("ie") is first, "nothing learned, same time: the same picture"
+    k._teach("CSIRT-BE", "impact.BE/health", "red", 1, "Y", "test")
+    assert k.team("ie") is first, "another team's actor learned: still the same picture"
+    k.at = 5
+    moved = k.team("ie")
+    assert moved is not first and moved.at == 5 and moved.facts is first.facts and first.at == 0
+    k._teach("CSIRT-IE", "outlook", "worsening", 5, "Z", "test")
+    after = k.team("ie")
+    assert after is not moved and after.value("outlook") == "worsening" and moved.value("outlook") is None
+    assert k.union("ie", ["CSIRT-BE"]).actors == ("CSIRT-BE",), "same name, other actors: their own union"
