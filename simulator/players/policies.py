@@ -317,7 +317,9 @@ class Doctrine:
         return self._ex
 
     def attach(self, exercise: Exercise) -> None:
+        """Play this exercise from now on; one attached halfway (a forecast's future) reads the points already closed."""
         self._ex = exercise
+        self._closed.update(r.data["point"] for r in exercise.journal.of_kind("decision_point.closed"))
         exercise.journal.subscribe(self._on_record)
         self._schedule()
 

@@ -217,3 +217,27 @@ def test_the_desk_logs_every_change_of_what_its_answers_read(scenario):
     ex.journal.subscribe(after)
     ex.run()
     assert desk.changes == len(desk.changed) > 0 and len({c for c, _s in seen}) > 1
+
+
+def test_doctrine_attached_halfway_knows_the_points_that_closed_before():
+    """A forecast's doctrine is attached after the past replays: a point closed then no longer holds its rule back.
+
+    vital-signs, seed 1, passive to T+20:00: DP-SHARE closed by default ('hold'), and doctrine's
+    information-sharing rule (D04) waits for the points that offer D04 to close. It did not see that
+    close, and never shared in any future forked after it.
+    """
+    from simulator.commands.common import scenario_path
+    from simulator.engine.exercise import Exercise
+    from simulator.players.policies import Doctrine
+    from simulator.scenario.loader import load
+    from simulator.scenario.plan import Plan
+
+    loaded = load(scenario_path("vital-signs"))
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=1)
+    ex.run(until=20 * 60)
+    assert "DP-SHARE" in {r.data["point"] for r in ex.journal.of_kind("decision_point.closed")}
+    assert not [r for r in ex.journal.of_kind("decision.submitted") if r.data["decision"] == "D04"]
+    Doctrine().attach(ex)
+    ex.run(until=21 * 60)
+    shared = [r.data["team"] for r in ex.journal.of_kind("decision.submitted") if r.data["decision"] == "D04"]
+    assert shared == ["ie"]
