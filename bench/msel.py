@@ -43,11 +43,11 @@ def main() -> None:
         for path in paths:
             loaded = load(path)
             rows = len(loaded.scenario.injects) + len(loaded.scenario.decision_points)
-            base = best(lambda: load(path), args.repeats)
+            base = best(lambda path=path: load(path), args.repeats)
             for fmt in ("xlsx", "csv"):
                 sheet = Path(tmp) / f"m.{fmt}"
-                exp = best(lambda: write_msel(loaded.scenario, sheet), args.repeats)
-                imp = best(lambda: import_msel(sheet, path, Path(tmp) / "new.yaml"), args.repeats)
+                exp = best(lambda s=loaded.scenario, sheet=sheet: write_msel(s, sheet), args.repeats)
+                imp = best(lambda sheet=sheet, path=path: import_msel(sheet, path, Path(tmp) / "new.yaml"), args.repeats)
                 print(f"{path.stem:20} {rows:5} {base:8.1f} | {fmt:4} {exp:9.1f} {exp / base:6.2f} {imp:9.1f} {imp / base:6.2f}")
 
 

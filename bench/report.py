@@ -34,13 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.engine.exercise import Exercise  # noqa: E402
-from simulator.journal.journal import read_jsonl  # noqa: E402
-from simulator.players.policies import POLICIES  # noqa: E402
-from simulator.report import build  # noqa: E402
-from simulator.report.render import chart_svgs, render_html, render_markdown  # noqa: E402
-from simulator.scenario.model import Scenario  # noqa: E402
-from simulator.scenario.plan import Plan  # noqa: E402
+from simulator.engine.exercise import Exercise
+from simulator.journal.journal import read_jsonl
+from simulator.players.policies import POLICIES
+from simulator.report import build
+from simulator.report.render import chart_svgs, render_html, render_markdown
+from simulator.scenario.model import Scenario
+from simulator.scenario.plan import Plan
 
 MEMBER_STATES = ("IE", "BE", "NL", "AT", "DE", "FR", "IT", "ES", "PL", "SE", "FI", "PT")
 SECTORS = ("health", "energy", "banking", "transport")

@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from simulator.scenario import yamlio  # noqa: E402
 from simulator.errors import ScenarioError  # noqa: E402
+from simulator.scenario import yamlio  # noqa: E402
 
 MB = 1024 * 1024
 
