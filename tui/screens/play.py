@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui.journal_view import Changes
 from tui.messages import ActionName, DecisionRequested, ExerciseAction, PlayReady
@@ -52,6 +54,11 @@ class PlayScreen(Screen):
     :class:`~tui.messages.ExerciseAction` for everything that changes the
     exercise or opens a dialog: the app owns both.
     """
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As Textual's, without repainting the whole screen when the focus moves: the widgets that
+    gain and lose it restyle and redraw themselves, and a view switch (which moves the focus) was
+    drawn twice, the second time in full a frame later."""
 
     BINDINGS = [
         Binding("space", "toggle_run", "Run/Pause", key_display="space"),
