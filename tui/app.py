@@ -52,6 +52,8 @@ ENGINE_LOG = "engine-error.log"
 """File in the session folder that keeps the traceback of an engine or store failure."""
 MIN_SIZE = (80, 24)
 """The smallest terminal the layout is drawn for (columns, lines); below it a notice covers the screen."""
+BRIEFING = "briefing"
+"""Name the briefing screen is installed under."""
 
 
 class CyclesimApp(App[int]):
@@ -99,7 +101,9 @@ class CyclesimApp(App[int]):
         # The play screen is built under the briefing while the facilitator reads it: the start key uncovers it.
         self._play = PlayScreen(self.ex, self.view, self.driver, self.next_inject)
         self.push_screen(self._play)
-        self.push_screen(BriefingScreen())
+        # installed, the briefing is not taken apart widget by widget as the start key uncovers play (a frame later)
+        self.install_screen(BriefingScreen(), BRIEFING)
+        self.push_screen(BRIEFING)
         if self.autotick:
             self.set_interval(1 / TICK_HZ, self.tick)
         self.call_after_refresh(self._check_size)
@@ -140,9 +144,9 @@ class CyclesimApp(App[int]):
         if self._start_asked:
             return
         self._start_asked = True
-        self.pop_screen()  # the briefing; the play screen below was built while it showed
         if self._play_mounted:
-            self.play_ready()
+            self.play_ready()  # under the briefing: the status bar's new state is drawn with the screen
+        self.pop_screen()  # the briefing; the play screen below was built while it showed
 
     def on_play_ready(self, _message: PlayReady) -> None:
         self._play_mounted = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import RichLog, Static
@@ -148,3 +149,43 @@ def test_tune_gc_freezes_the_loaded_objects_and_untune_restores_the_defaults():
     finally:
         untune_gc(thresholds)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+async def _first_team_view_shown(make_app, ex: Exercise, size: tuple[int, int], background: bool, monkeypatch):
+    """Show the first team's view, built in the background (primed off screen) or by the key; what it shows."""
+    monkeypatch.setattr(play_screen, "PREBUILD_AFTER", 0.01 if background else 3600)
+    monkeypatch.setattr(play_screen, "PREBUILD_GAP", 0.01)
+    app = make_app(ex)
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        if background:
+            for _ in range(200):
+                if len(_team_views(app)) == len(ex.plan.teams) and not app.play._priming:
+                    break
+                await pilot.pause(0.02)
+            views = _team_views(app)
+            assert len(views) == len(ex.plan.teams) and not app.play._priming, "every view built and primed"
+            assert views[0].inbox.table.row_count > 0, "primed: its inbox is filled before it is shown"
+            assert not any(v.display or v.has_class(play_screen.PRIMING) for v in views), "hidden, in place"
+        await pilot.press("t")
+        await pilot.pause()
+        view = app.play.current
+        assert isinstance(view, TeamView) and not view.has_class(play_screen.PRIMING)
+        table = view.inbox.table
+        return (view.region, table.region, table.show_vertical_scrollbar, table.show_horizontal_scrollbar,
+                [item.inject for item in view.inbox.rows()], app.focused is table, app.export_screenshot())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_view_primed_in_the_background_shows_as_one_built_on_demand(make_app, tutorial, monkeypatch, size):
+    """Laid out off screen and drawn ahead, a view is then shown in place: the same rows, size,
+    scrollbars, focus and screen as a view the key builds."""
+    def exercise() -> Exercise:
+        ex = Exercise(tutorial, seed=1)
+        ex.run(until=8 * 3600)
+        return ex
+
+    primed = await _first_team_view_shown(make_app, exercise(), size, True, monkeypatch)
+    on_demand = await _first_team_view_shown(make_app, exercise(), size, False, monkeypatch)
+    assert primed[4], "the view has messages to show"
+    assert primed == on_demand

@@ -6,7 +6,13 @@ at the bottom only ever shows keys that work where the facilitator is.
 
 The screen is built under the briefing (the start key uncovers it) with the
 console; each team's view is built in the background while the briefing is
-read, one at a time, or the first time it is shown if that comes first.
+read, one at a time, or the first time it is shown if that comes first. A
+view is built *primed*: its inbox filled and the view laid out on a layer of
+its own below the visible area (the play screen is laid out under the
+briefing too), then drawn there and hidden, so its tables know their size and
+scrollbars, and their lines are drawn, before it is first shown. Built hidden
+and filled when shown, a view took four frames to settle (rows, scrollbars,
+their corner), each drawing the view again.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui.journal_view import Changes
 from tui.messages import ActionName, DecisionRequested, ExerciseAction, PlayReady
@@ -42,6 +50,12 @@ background: the briefing's first frame and a quick start key go first; a facilit
 briefing finds every view built."""
 PREBUILD_GAP = 0.25
 """Seconds between two background builds, so keys pressed meanwhile wait for one build at most."""
+PRIMING = "-priming"
+"""Class of a view laid out off screen (cyclesim.tcss): on its own layer of #views, below the visible area."""
+PRIME_LAYOUTS = 2
+"""Layouts a primed view waits for: one sizes its tables, the next adds the scrollbars that size asked for."""
+PRIME_WAIT = 1.0
+"""Seconds a view waits to be laid out off screen before it is hidden again anyway."""
 
 
 class PlayScreen(Screen):
@@ -52,6 +66,11 @@ class PlayScreen(Screen):
     :class:`~tui.messages.ExerciseAction` for everything that changes the
     exercise or opens a dialog: the app owns both.
     """
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As Textual's, without repainting the whole screen when the focus moves: the widgets that
+    gain and lose it restyle and redraw themselves, and a view switch (which moves the focus) was
+    drawn twice, the second time in full a frame later."""
 
     BINDINGS = [
         Binding("space", "toggle_run", "Run/Pause", key_display="space"),
@@ -88,6 +107,8 @@ class PlayScreen(Screen):
         self._team_of_view: dict[str, str] = {}
         self._built: set[str] = {FACILITATOR}
         self._building: dict[str, asyncio.Event] = {}
+        self._priming: set[str] = set()
+        """The views being laid out off screen now."""
 
     def act(self, action: ActionName, argument: object = None) -> None:
         """Ask the app to act on the exercise."""
@@ -170,6 +191,7 @@ class PlayScreen(Screen):
             with self.app.batch_update():
                 self.current.display = False
                 self.current_id = view_id
+                self.current.remove_class(PRIMING)  # shown while being primed: into place
                 self.current.display = True
         view = self.current
         if isinstance(view, TeamView):
@@ -181,12 +203,15 @@ class PlayScreen(Screen):
         self.refresh_bindings()
 
     async def open_view(self, view_id: str) -> None:
-        """Show a view, building a team's view (and filling it from the journal) if it is not built yet."""
+        """Show a view, building a team's view (and filling it from the journal) if it is not built yet.
+
+        A view still being primed is shown as it is: it settles on screen.
+        """
         await self._build(view_id)
         self.show(view_id)
 
-    async def _build(self, view_id: str) -> None:
-        """Mount a team's view, hidden; a second caller meanwhile waits for the same mount."""
+    async def _build(self, view_id: str, background: bool = False) -> None:
+        """Mount a team's view off screen and prime it (:meth:`_prime`); a second caller meanwhile waits for the same mount."""
         if view_id in self._built:
             return
         if view_id in self._building:
@@ -194,10 +219,10 @@ class PlayScreen(Screen):
             return
         done = self._building[view_id] = asyncio.Event()
         try:
-            view = TeamView(self.ex, self.journal_view, self._team_of_view[view_id], id=view_id)
-            view.display = False  # until shown
+            view = TeamView(self.ex, self.journal_view, self._team_of_view[view_id], id=view_id, classes=PRIMING)
             await self.views.mount(view)
             self._built.add(view_id)
+            self._prime(view, background)
         finally:
             del self._building[view_id]
             done.set()
@@ -209,11 +234,48 @@ class PlayScreen(Screen):
         a first switch to a team is as quick as the next; a switch before then
         builds the view itself.
         """
+        if self._priming:
+            return  # the view being primed calls again when it is done
         for view_id in self.view_ids:
             if view_id not in self._built and view_id not in self._building:
-                await self._build(view_id)
-                self.set_timer(PREBUILD_GAP, self._prebuild)
+                await self._build(view_id, background=True)  # primed: it calls again when done
                 return
+
+    def _prime(self, view: TeamView, background: bool) -> None:
+        """Fill a view just mounted off screen and let it be laid out there; done after PRIME_LAYOUTS layouts.
+
+        Nothing here waits for the layouts (this screen's own messages do them),
+        so keys and the 20 Hz tick go on meanwhile: the view is drawn nowhere, only
+        sized. When done, it is drawn ahead, off screen, and hidden, unless a key
+        showed it meanwhile; built in the background, the next view's build follows.
+        """
+        view_id = view.id or ""
+        self._priming.add(view_id)
+        layouts = 0
+
+        def laid_out(_screen: Screen) -> None:
+            nonlocal layouts
+            layouts += 1
+            if layouts >= PRIME_LAYOUTS:
+                done()
+
+        def done() -> None:
+            if view_id not in self._priming:
+                return
+            self._priming.discard(view_id)
+            self.screen_layout_refresh_signal.unsubscribe(view)
+            timeout.stop()
+            if view_id != self.current_id:
+                _draw_ahead(view)
+                with self.app.batch_update():
+                    view.display = False
+                    view.remove_class(PRIMING)
+            if background:
+                self.set_timer(PREBUILD_GAP, self._prebuild)
+
+        view.catch_up()
+        self.screen_layout_refresh_signal.subscribe(view, laid_out)
+        timeout = self.set_timer(PRIME_WAIT, done)  # should no layout come, the view is laid out when shown
 
     def show_facilitator(self) -> None:
         self.show(FACILITATOR)
@@ -312,3 +374,15 @@ class PlayScreen(Screen):
 
     def action_quit(self) -> None:
         self.act("request_quit")
+
+
+def _draw_ahead(view: Widget) -> None:
+    """Render every laid-out widget of a view off screen, so the lines are cached when it is first shown.
+
+    Widgets keep the lines they rendered until they change; a view shown for the
+    first time otherwise renders all of them in the frame of the key that shows it.
+    """
+    for widget in view.walk_children(Widget, with_self=True):
+        size = widget.region.size
+        if size:
+            widget.render_lines(size.region)

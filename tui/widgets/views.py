@@ -186,9 +186,10 @@ class FacilitatorView(TabbedPanes):
 class TeamView(TabbedPanes):
     """One team's terminal: inbox, open decisions, entitled picture, decision log.
 
-    A hidden team view does no work: it fills and refreshes its panes when
-    shown (:meth:`catch_up`), so a long journal costs only the view in use;
-    and within a view, only the pane on screen follows the records.
+    A hidden team view does no work: it fills its inbox once when it is built
+    (PlayScreen primes it off screen) and otherwise catches up when shown
+    (:meth:`catch_up`), so a long journal costs only the view in use; and
+    within a view, only the pane on screen follows the records.
     """
 
     TABS = ("inbox", "decide", "picture", "log")
