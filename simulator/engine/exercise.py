@@ -108,6 +108,17 @@ class Exercise:
             source.attach(self)
 
     # ================================================================ API
+    def reseed(self, seed: int) -> None:
+        """Draw everything still to be drawn from ``seed``: a forecast forks the session here.
+
+        Every random stream is reseeded; the incident redraws what it had drawn ahead
+        of now (the hazard exposed entities withstand, the public sphere's noise).
+        What already happened, and what is already on its way (a message in flight,
+        an entity's next phase), stays as drawn.
+        """
+        self.core.rng.reseed(seed)
+        self.incident.reseeded()
+
     @property
     def now(self) -> int:
         """Minutes since T+0."""

@@ -205,6 +205,26 @@ class IncidentRun:
         self._spread_ready = True
         self._plan_spread()
 
+    def reseeded(self) -> None:
+        """The streams were reseeded (a forecast's future): redraw what was drawn ahead of now.
+
+        An exposed entity not hit by now withstands, from now, a fresh draw of the
+        same law (what it withstands is memoryless): its front is rebased at the
+        last tick played and its threshold drawn again. The public sphere drops the
+        noise it had drawn for hours to come.
+        """
+        self.public.reseeded()
+        if not self._spread_ready:
+            return
+        for f in self._fronts.values():
+            f.exposed = ()  # rebase every front (at its cumulative hazard now) at the next look
+        for e in self.entities.values():
+            if e.phase == "exposed":
+                e.hit_by = None
+        self._spread_due = None
+        self._spread_token += 1
+        self.spread_changed()
+
     def spread_changed(self) -> None:
         """Something the hazard reads changed (a hit, a recovery, protection, tempo, exposure): look again.
 

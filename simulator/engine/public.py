@@ -84,6 +84,15 @@ class PublicSphereRun:
         self._values = (st.disinfo_reach, st.public_trust, st.cohesion)
         self._look_ahead()
 
+    def reseeded(self) -> None:
+        """The stream was reseeded (a forecast's future): the hours to come get fresh noise."""
+        if not self._started:
+            return
+        self._catch_up()  # the hours before now keep the noise they had
+        self._noise.clear()
+        self._due = None
+        self._look_ahead()
+
     def consequence(self, decision: str, c: Consequence) -> None:
         if self._started:
             self._catch_up()  # the hours before this line ran with the old one

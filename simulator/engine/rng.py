@@ -24,9 +24,22 @@ class Streams:
     def __call__(self, name: str) -> random.Random:
         stream = self._streams.get(name)
         if stream is None:
-            digest = hashlib.sha256(f"{self.seed}/{name}".encode()).digest()
-            stream = self._streams[name] = random.Random(int.from_bytes(digest[:8], "big"))
+            stream = self._streams[name] = random.Random(self._start(name))
         return stream
+
+    def _start(self, name: str) -> int:
+        digest = hashlib.sha256(f"{self.seed}/{name}".encode()).digest()
+        return int.from_bytes(digest[:8], "big")
+
+    def reseed(self, seed: int) -> None:
+        """Every stream, made or still to be made, from ``seed`` from now on: a forecast's fresh future.
+
+        The streams are reseeded in place, so whoever holds one (a channel's
+        :class:`Draw`, the public sphere's noise) draws the new sequence too.
+        """
+        self.seed = int(seed)
+        for name, stream in self._streams.items():
+            stream.seed(self._start(name))
 
     def minutes(self, name: str, delay: Delay, factor: float = 1.0) -> int:
         """A triangular draw from ``delay`` (hours), as whole minutes."""

@@ -94,12 +94,10 @@ def check_past(plan, fork: Fork, journal) -> None:
 
 def start_future(plan, fork: Fork, seed: int, player) -> Any:
     """The session's past, then fresh streams from ``seed`` and ``player`` deciding from now on."""
-    from simulator.engine.rng import Streams
-
     ex = replay_past(plan, fork)
     if ex.now < fork.at:
         ex.run(until=fork.at)
-    ex.rng = Streams(_future_seed(fork.seed, seed))
+    ex.reseed(_future_seed(fork.seed, seed))
     player.source().attach(ex)
     return ex
 

@@ -132,3 +132,30 @@ def test_forecast_json_prints_the_summary_a_host_reads(session, tmp_path, capsys
     summary = json.loads(capsys.readouterr().out)
     assert summary["runs"] == 2 and summary["fork_at"] == "T+05:00" and summary["until"] == "T+11:00"
     assert summary["lines"][0].startswith("measure") and summary["annex"].startswith("Possible evolution scenarios")
+
+
+def test_futures_draw_fresh_streams_everywhere_not_only_the_desks():
+    """Only the exercise's own handle on the streams was replaced: channels, the incident's spread and
+    the public sphere kept the session's seed, and every passive future of a fork was the same run.
+
+    vital-signs, seed 7, forked at T+12:00: three passive futures now differ (the spread's hazard
+    thresholds and the sphere's noise are drawn again), and seed 2 again gives the same future.
+    """
+    from simulator.journal.outcome import outcome
+    from simulator.sweep.forecast import start_future
+    from simulator.sweep.plan import Player
+
+    loaded = load(scenario_path("vital-signs"))
+    plan = Plan.of(loaded.scenario, loaded.content_hash)
+    ex = Exercise(plan, seed=7)
+    ex.run(until=12 * 60)
+    fork = fork_of(ex.journal, "vital-signs seed 7", 12 * 60)
+    futures = {}
+    for seed in (1, 2, 3, 2):
+        future = start_future(plan, fork, seed, Player("passive", policy="passive"))
+        future.run()
+        futures.setdefault(seed, []).append((future.journal.export_hash(), outcome(future.journal)["entities_hit"]))
+    assert futures[2][0] == futures[2][1], "the same forecast seed gave another future"
+    hashes = {runs[0][0] for runs in futures.values()}
+    assert len(hashes) == 3, "passive futures of one fork are the same run"
+    assert len({runs[0][1] for runs in futures.values()}) > 1, "the incident's course does not vary between futures"
