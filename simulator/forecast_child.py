@@ -125,12 +125,13 @@ def _kill(proc: asyncio.subprocess.Process) -> None:
         pass
 
 
-def run_in_background() -> None:
+def run_in_background(out: Path | None = None) -> None:
     """Make this process the background forecast of a live session (``cyclesim forecast --background``).
 
     Lowers its CPU priority (its pool workers inherit it) so the exercise's clock and seats
     keep theirs, leads a process group of its own, and stops that group, pool workers
-    included, once standard input reaches its end: the asker closed it or died.
+    included, once standard input reaches its end: the asker closed it or died. Its
+    ``--out`` folder, half written, goes with it (the asker may not be there to remove it).
     """
     try:
         os.nice(NICENESS)
@@ -141,7 +142,8 @@ def run_in_background() -> None:
             os.setsid()
         except OSError:
             pass  # already a process group leader (the asker started us in a session of our own)
-    threading.Thread(target=stop_when_closed, args=(0, _stop_group), name="asker-watch", daemon=True).start()
+    threading.Thread(target=stop_when_closed, args=(0, lambda: _stop_group(out)), name="asker-watch",
+                     daemon=True).start()
 
 
 def stop_when_closed(fd: int, stop) -> None:
@@ -158,7 +160,10 @@ def stop_when_closed(fd: int, stop) -> None:
     stop()
 
 
-def _stop_group() -> None:
+def _stop_group(out: Path | None) -> None:
+    sys.stderr.write("cyclesim forecast: standard input closed (--background): stopped\n")
+    if out is not None:
+        shutil.rmtree(out, ignore_errors=True)
     if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
         os.killpg(os.getpid(), signal.SIGKILL)
     os._exit(130)

@@ -56,7 +56,7 @@ def run(args) -> int:
     if args.background:
         from simulator.forecast_child import run_in_background
 
-        run_in_background()
+        run_in_background(Path(args.out) if args.out else None)
     source = open_source(args.session)
     if source.plan is None:
         raise InputError(f"{source.where}: the scenario this session played was not found (or has changed); "

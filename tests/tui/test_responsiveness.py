@@ -57,6 +57,23 @@ async def test_the_other_team_views_are_built_hidden_in_the_background(make_app,
         assert app.play.active_team == "ie" and len(_team_views(app)) == len(tutorial.teams)
 
 
+async def test_background_building_goes_on_after_a_view_a_key_built(make_app, monkeypatch, tutorial):
+    """A build tick that came while a key's view was priming returned, and nothing armed another: the other
+    team views were then built only on their first switch. Here the first tick never comes on its own."""
+    monkeypatch.setattr(play_screen, "PREBUILD_AFTER", 3600)
+    monkeypatch.setattr(play_screen, "PREBUILD_GAP", 0.01)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("t")
+        for _ in range(100):
+            if len(_team_views(app)) == len(tutorial.teams) and not app.play._priming:
+                break
+            await pilot.pause(0.02)
+        assert sorted(v.team for v in _team_views(app)) == sorted(tutorial.teams)
+        assert app.play.active_team == "ie"
+
+
 async def test_the_key_bar_runs_a_clicked_key_and_strikes_disabled_ones(make_app, tutorial):
     ex = Exercise(tutorial, seed=1)
     ex.run(until=60)

@@ -77,9 +77,12 @@ def test_a_background_forecast_stops_with_its_workers_when_the_asker_goes(tmp_pa
         assert child.poll() is None, child.stderr.read().decode() if child.stderr else ""
         assert len(members) > 1, "the forecast's pool never started"
         assert os.getpriority(os.PRIO_PROCESS, child.pid) >= os.getpriority(os.PRIO_PROCESS, 0) + 10
+        assert (tmp_path / "out").is_dir(), "the forecast has not started writing"
         child.stdin.close()  # what the kernel does for a host killed by SIGKILL
         assert child.wait(10) == -signal.SIGKILL
         assert _group_gone(child.pid), "a pool worker of the forecast outlived its asker"
+        assert not (tmp_path / "out").exists(), "the half-written forecast stayed in the session"
+        assert "standard input closed" in child.stderr.read().decode()
     finally:
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)

@@ -270,8 +270,7 @@ class PlayScreen(Screen):
                 with self.app.batch_update():
                     view.display = False
                     view.remove_class(PRIMING)
-            if background:
-                self.set_timer(PREBUILD_GAP, self._prebuild)
+            self.set_timer(PREBUILD_GAP, self._prebuild)  # after a view a key asked for too: _prebuild waited for it
 
         view.catch_up()
         self.screen_layout_refresh_signal.subscribe(view, laid_out)
