@@ -30,6 +30,8 @@ A run fails if a test left a file in the checkout (tmp_path is the place).
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import gc
 import json
 import os
@@ -226,20 +228,38 @@ class BundledRun:
 
 @pytest.fixture(scope="session")
 def bundled_replay(tmp_path_factory):
-    """``bundled_replay(scenario_id, policy)``: the command line's replay of a bundled scenario, once per test process.
+    """``bundled_replay(scenario_id, policy)``: the command line's replay of a bundled scenario, once per run.
 
     Several files check the same replays (every bundled scenario plays and
-    reports; the reference storylines; doctrine against passive); each was
-    replaying them on its own. Seed 1, through ``simulator.cli.main`` from the
-    project root, as a planner runs it. Read-only for the tests: they share it.
+    reports; the golden journals; the reference storylines; doctrine against
+    passive); each was replaying them on its own. Seed 1, through
+    ``simulator.cli.main`` from the project root, as a planner runs it.
+    Read-only for the tests: they share it.
+
+    Shared by the workers too: the replay goes to the run's temporary folder
+    (the parent of every worker's own), under a lock per replay, with what it
+    printed beside it; the first worker to need it plays it, the others read
+    that (the files fall on different workers, and each was replaying them).
     """
-    base = tmp_path_factory.mktemp("bundled-replays")
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/popen-gwK: pytest-N is the whole run's
+    shared = base / "bundled-replays"
+    shared.mkdir(exist_ok=True)
     done: dict[tuple[str, str], BundledRun] = {}
 
     def get(scenario: str, policy: str) -> BundledRun:
         if (scenario, policy) not in done:
-            out = base / f"{scenario}-{policy}"
-            run = cyclesim("replay", scenario, "--seed", "1", "--policy", policy, "--out", out, "--json")
+            name = f"{scenario}-{policy}"
+            out, printed = shared / name, shared / f"{name}.run.json"
+            with open(shared / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (or the worker dies)
+                if printed.exists():
+                    saved = json.loads(printed.read_text(encoding="utf-8"))
+                    run = Run(tuple(saved["args"]), saved["returncode"], saved["stdout"], saved["stderr"])
+                else:
+                    run = cyclesim("replay", scenario, "--seed", "1", "--policy", policy, "--out", out, "--json")
+                    printed.write_text(json.dumps(dataclasses.asdict(run)), encoding="utf-8")
             done[scenario, policy] = BundledRun(run, out)
         return done[scenario, policy]
 

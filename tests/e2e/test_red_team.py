@@ -209,21 +209,23 @@ def test_bad_event_logs_are_located(tmp_path, capsys, content):
 # ---------------------------------------------------------------- sessions
 
 
-def _session(folder: Path) -> int:
+@pytest.fixture(scope="module")
+def played(tmp_path_factory) -> Path:
+    """A closed session of the drill, played to T+05:00 with a note: built once, each test damages its own copy."""
+    folder = tmp_path_factory.mktemp("red-team") / "s"
     loaded = load(DRILL)
     session = Session.create(loaded, 5, folder)
     ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=5, journal=session.journal)
     ex.run(until=60)
     ex.note(text="Clock started.", kind="note")
     ex.run(until=300)
-    n = len(session.journal)
     session.close()
-    return n
+    return folder
 
 
-def test_a_session_that_lost_its_wal(tmp_path, capsys):
+def test_a_session_that_lost_its_wal(played, tmp_path, capsys):
     folder = tmp_path / "s"
-    _session(folder)
+    shutil.copytree(played, folder)
     session, result = Session.resume(folder)
     result.exercise.run(until=900)
     lost = tmp_path / "lost"
@@ -238,9 +240,9 @@ def test_a_session_that_lost_its_wal(tmp_path, capsys):
     assert code == 0 and "ends early" in err
 
 
-def test_a_session_with_an_old_infinity(tmp_path, capsys):
+def test_a_session_with_an_old_infinity(played, tmp_path, capsys):
     folder = tmp_path / "s"
-    _session(folder)
+    shutil.copytree(played, folder)
     conn = sqlite3.connect(folder / DB_NAME)
     conn.execute("UPDATE records SET data = replace(data, '\"rating\":null', '\"rating\":-Infinity') "
                  "WHERE kind = 'observation.noted'")
@@ -253,9 +255,9 @@ def test_a_session_with_an_old_infinity(tmp_path, capsys):
         assert code == 0, err
 
 
-def test_a_damaged_session_file_is_refused_with_its_name(tmp_path, capsys):
+def test_a_damaged_session_file_is_refused_with_its_name(played, tmp_path, capsys):
     folder = tmp_path / "s"
-    _session(folder)
+    shutil.copytree(played, folder)
     (folder / DB_NAME).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     (folder / (DB_NAME + "-wal")).unlink(missing_ok=True)
     for argv in (["resume", str(folder), "--check"], ["export", str(folder), "--events", str(tmp_path / "e")],

@@ -28,13 +28,13 @@ def test_the_facilitator_gets_a_forecast_and_a_team_may_not_ask(tmp_path):
             assert not refused["accepted"] and "may not send 'forecast'" in refused["reasons"][0]
             bad = fac.answer(fac.send({"type": "forecast", "runs": 0}))
             assert not bad["accepted"] and "'runs' must be a whole number from 1 to 2000" in bad["reasons"][0]
-            asked = fac.answer(fac.send({"type": "forecast", "runs": 3, "horizon": 6 * 60, "policy": "passive"}))
+            asked = fac.answer(fac.send({"type": "forecast", "runs": 2, "horizon": 2 * 60, "policy": "passive"}))
             assert asked["accepted"], asked
             again = fac.answer(fac.send({"type": "forecast", "runs": 3}))
             assert not again["accepted"] and "already running" in again["reasons"][0]
             done = fac.wait_for(_is("forecast"), timeout=120)
             assert done["ok"], done
-            assert done["id"] == asked["forecast"] and done["runs"] == 3 and done["policy"] == "passive"
+            assert done["id"] == asked["forecast"] and done["runs"] == 2 and done["policy"] == "passive"
             assert done["lines"][0].split()[:2] == ["measure", "p5"] and done["table"]["columns"][1] == "p5"
             assert done["annex"].startswith(f"Possible evolution scenarios from {done['fork_at']}")
             assert (h.folder / done["folder"] / "runs.csv").is_file()

@@ -38,15 +38,15 @@ async def test_e_forecasts_and_the_annex_goes_to_a_team(make_app, clock, tmp_pat
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert isinstance(app.screen, ForecastRequestScreen), "0 futures is refused on the form"
-            form.query_one("#runs", Input).value = "3"
-            form.query_one("#horizon", Input).value = "6h"
+            form.query_one("#runs", Input).value = "2"
+            form.query_one("#horizon", Input).value = "2h"
             await pilot.press("ctrl+s")
             await app.workers.wait_for_complete()
             await pilot.pause()
             result = app.screen
             assert isinstance(result, ForecastResultScreen), app.screen
             assert result.table["columns"][:2] == ["measure", "p5"] and len(result.table["rows"]) >= 5
-            assert result.annex.startswith("Possible evolution scenarios from T+02:00 to T+08:00")
+            assert result.annex.startswith("Possible evolution scenarios from T+02:00 to T+04:00")
             assert (tmp_path / "s" / "forecasts" / "T0200-1" / "sweep.html").is_file()
             assert app.ex.now == 120, "a forecast plays no future of the exercise itself"
             await pilot.press("a")

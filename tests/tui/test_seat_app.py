@@ -4,16 +4,22 @@ The host runs in a thread; the facilitator's moves are made on the host
 directly. Team ie's app shows the comm check, acknowledges it with k, shows
 its inbox with the TLP:RED inject, and answers its decision point through
 the form; the answer lands in the host's journal as ie's.
+
+The facilitator's forecast is the child's own command line run in this
+process (``forecasts_here``): the seat's side is what this file tests; the
+host's child process is tests/host/test_host_forecast.py's.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from cli_support import cyclesim
 from textual.widgets import Input, Select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
@@ -45,6 +51,28 @@ async def seat(app: SeatApp, size: tuple[int, int] = (120, 36)):
         finally:
             if app.driver is not None:
                 await app.driver.close()
+
+
+@pytest.fixture
+def forecasts_here(monkeypatch):
+    """The host's forecasts run their child's command line in this process, on one worker.
+
+    The futures and the summary are the command's own (the same argv,
+    ``simulator.cli.main``), without an interpreter start and the imports
+    (about 0.6 s of CPU of the child's 0.9 s).
+    """
+    from simulator import forecast_child
+    from simulator.host import forecasts
+
+    async def here(session, out, runs, horizon, policy, timeout=forecast_child.TIMEOUT):
+        argv = forecast_child.command(session, out, runs, horizon, policy)
+        assert argv[1:4] == ["-P", "-m", "simulator"], argv
+        done = cyclesim(*argv[4:], "--workers", "1")
+        assert done.returncode == 0, done.stderr
+        summary = json.loads(done.stdout)
+        return {k: summary[k] for k in forecast_child.FIELDS}
+
+    monkeypatch.setattr(forecasts, "run_forecast", here)
 
 
 @pytest.fixture
@@ -172,7 +200,7 @@ async def test_a_refused_seat_given_on_the_command_line_still_exits_2(served):
     assert app.return_code == 2 and app.exit_reason, (app.return_code, app.exit_reason)
 
 
-async def test_facilitator_seat_forecasts_and_sends_the_annex(tmp_path):
+async def test_facilitator_seat_forecasts_and_sends_the_annex(tmp_path, forecasts_here):
     from tui.screens.forecast import ForecastRequestScreen, ForecastResultScreen
 
     with HostThread(tmp_path / "s4") as h:

@@ -1,6 +1,10 @@
 """Golden journals: the SHA-256 of every bundled scenario's event log, seed 1, passive and doctrine.
 
-Same scenario + seed + inputs must give a byte-identical event log. A change
+Same scenario + seed + inputs must give a byte-identical event log. The
+runs compared are the command line's replays that other files check too
+(``bundled_replay``, tests/conftest.py: ``replay ID --seed 1 --policy P``,
+whose printed sha256 test_bundled_scenarios.py checks against the event log
+it wrote); regenerating plays the engine directly. A change
 that alters a journal on purpose (a new record, a model change, a procedure
 fix) regenerates the hashes in the same commit and says so:
 
@@ -40,8 +44,8 @@ def test_golden_file_covers_every_bundled_scenario():
 
 
 @pytest.mark.parametrize("scenario,policy", CASES)
-def test_journal_is_byte_identical_to_the_golden_one(scenario, policy):
+def test_journal_is_byte_identical_to_the_golden_one(scenario, policy, bundled_replay):
     expected = json.loads(GOLDEN.read_text())[f"{scenario}/{policy}"]
-    assert journal_hash(scenario, policy) == expected, (
+    assert bundled_replay(scenario, policy).summary["sha256"] == expected, (
         f"{scenario} under {policy} (seed 1) no longer gives the golden journal: if the change is intended, "
         "regenerate with UPDATE_GOLDEN=1 and say why in the commit")

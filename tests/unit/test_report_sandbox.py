@@ -54,8 +54,8 @@ def test_a_runaway_template_is_stopped_by_the_timeout(tmp_path):
     d = write(tmp_path / "t", "report.html.j2",
               "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}")
     start = time.monotonic()
-    with pytest.raises(InputError, match="longer than 1.5 s"):
-        render_user(d, "html", DATA, timeout=1.5)
+    with pytest.raises(InputError, match="longer than 1 s"):
+        render_user(d, "html", DATA, timeout=1)
     assert time.monotonic() - start < 10
 
 

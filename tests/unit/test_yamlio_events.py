@@ -12,7 +12,7 @@ import json
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from test_yamlio_fuzz import FUZZ, JSON_DATA, TOKENS, VALID, mutations
 
@@ -73,7 +73,7 @@ def test_token_soup_agrees(source):
     assert fast == slow
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FUZZ  # examples per run: the Hypothesis profile (tests/conftest.py), as the other properties here
 @given(JSON_DATA)
 def test_json_documents_agree(data):
     fast, slow = _both(json.dumps(data, indent=1))

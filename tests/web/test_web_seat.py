@@ -22,8 +22,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIO = ROOT / "tests" / "data" / "host" / "two-rooms.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install 'cyclesim[web]')")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
 
 
@@ -38,6 +36,9 @@ def _lines_until(proc, marker: str, deadline: float) -> str:
 
 
 def test_browser_tab_joins_as_a_team_and_shows_its_inbox(tmp_path):
+    # imported here, not at collection: every worker collects this file, one runs it (Playwright: 0.16 s)
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install 'cyclesim[web]')")
     folder = tmp_path / "s"
     host = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(SCENARIO), "--session", str(folder),
                              "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0", "--autostart", "--speed", "max"],
