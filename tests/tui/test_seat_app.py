@@ -66,8 +66,9 @@ def forecasts_here(monkeypatch):
 
     async def here(session, out, runs, horizon, policy, timeout=forecast_child.TIMEOUT):
         argv = forecast_child.command(session, out, runs, horizon, policy)
-        assert argv[1:4] == ["-P", "-m", "simulator"], argv
-        done = cyclesim(*argv[4:], "--workers", "1")
+        assert argv[1:4] == ["-P", "-m", "simulator"] and argv[-1] == "--background", argv
+        # not --background in this process: it would watch (and read) the test worker's standard input
+        done = cyclesim(*argv[4:-1], "--workers", "1")
         assert done.returncode == 0, done.stderr
         summary = json.loads(done.stdout)
         return {k: summary[k] for k in forecast_child.FIELDS}
