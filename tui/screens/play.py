@@ -270,7 +270,8 @@ class PlayScreen(Screen):
                 with self.app.batch_update():
                     view.display = False
                     view.remove_class(PRIMING)
-            self.set_timer(PREBUILD_GAP, self._prebuild)  # after a view a key asked for too: _prebuild waited for it
+            if background:
+                self.set_timer(PREBUILD_GAP, self._prebuild)
 
         view.catch_up()
         self.screen_layout_refresh_signal.subscribe(view, laid_out)
