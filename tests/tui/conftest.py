@@ -27,29 +27,6 @@ def _no_background_building(monkeypatch):
     monkeypatch.setattr(play, "PREBUILD_AFTER", 3600)
 
 
-IDLE_SLICE = 1 / 400
-"""Seconds per look of the pilot's wait for the app to go idle (Textual's own: 1/50)."""
-
-
-@pytest.fixture(autouse=True)
-def _quick_idle_wait(monkeypatch):
-    """The pilot looks whether the app has gone idle every 2.5 ms instead of every 20 ms.
-
-    Every ``pilot.press`` waits for idle twice and ``pilot.pause()`` once, and
-    each wait sleeps at least one slice, then more while the process used
-    5 % of it or more: with 20 ms slices a TUI test spent about as long
-    asleep as working. The test is the same: the wait still ends only once
-    the process is idle by the same measure (under 5 % of a slice), and the
-    screen's messages are still all processed first (``pilot.pause``); no
-    test depends on wall time (FakeClock). Measured on tests/tui with two
-    workers: 30 s and 20 s of wall time before, 20 s and 12 s after.
-    """
-    from textual import _wait
-
-    monkeypatch.setattr(_wait, "SLEEP_GRANULARITY", IDLE_SLICE)
-    monkeypatch.setattr(_wait, "SLEEP_IDLE", IDLE_SLICE / 20)
-
-
 @pytest.fixture(autouse=True)
 def _colour(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
