@@ -16,11 +16,10 @@ Every draw comes from a named stream of its own (``incident:spread:<entity>``,
 every entity the response does not touch: runs compare like for like.
 
 Neither the spread nor the public sphere is an engine event every tick. The
-spread draws once per entity the hazard it withstands and wakes at the tick
-that hits one (:class:`Front`); whatever changes the hazard (a hit, a
-recovery, protection, the tempo, new exposure, patches) makes it look again
-(``spread_changed``), and with no one exposed or no hazard it sleeps. The
-public sphere works its hours out ahead (:mod:`simulator.engine.public`).
+spread (:mod:`simulator.engine.spread`) wakes only at a tick that hits, and
+whatever changes the hazard (a hit, a recovery, protection, the tempo, new
+exposure, patches) makes it look again (``spread.changed()``). The public
+sphere works its hours out ahead (:mod:`simulator.engine.public`).
 
 A scenario without an incident model gets the built-in public sphere only:
 once disinformation appears (an inject raises ``disinfo_reach``) it grows on
@@ -30,16 +29,15 @@ before, record for record.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from simulator.engine.assistance import Assistance
 from simulator.engine.public import NAMES, PublicSphereRun
+from simulator.engine.spread import ACTIVE, Spread
 from simulator.journal.journal import Record
 from simulator.scenario.model import Consequence, Effects, Exposure, IncidentModel, Inject
 
-ACTIVE = ("compromised", "detected", "contained")
 COLOURS = ("white", "green", "yellow", "red")
 PUBLIC_NAMES = frozenset(NAMES)
 
@@ -63,38 +61,11 @@ class Entity:
     rank: int = 0
     """Its place among the entities: hits on one tick happen in this order."""
     hit_by: float | None = None
-    """The cumulative hazard of its MS at which it is hit (see :class:`Front`)."""
+    """The cumulative hazard of its MS at which it is hit (see :class:`simulator.engine.spread.Front`)."""
 
     @property
     def active(self) -> bool:
         return self.phase in ACTIVE
-
-
-@dataclass
-class Front:
-    """The spread in one MS: its cumulative hazard, and the exposed entities it will reach.
-
-    Every exposed entity of a MS has the same hazard per tick, so one sum
-    serves them all: ``cumulative(k)`` is the hazard a tick-k entity of the MS
-    has been under since the spread began, linear in k while the hazard per
-    tick stays (``base`` at tick ``at``, then ``per_tick`` a tick). An entity
-    first seen exposed at cumulative hazard c draws once what it withstands,
-    w = -ln(1 - u), and is hit on the first tick at which ``cumulative`` reaches
-    c + w (``Entity.hit_by``): the chance of a hit on a tick is then
-    1 - exp(-hazard of that tick), as the format says, whatever the hazard did
-    before. The front is rebased only when its hazard per tick or its exposed
-    entities change.
-    """
-
-    base: float = 0.0
-    at: int = 0
-    per_tick: float = 0.0
-    exposed: tuple[Entity, ...] = ()
-    next: int | None = None
-    """The first tick that hits one of ``exposed``; None: none before the spread ends."""
-
-    def cumulative(self, tick: int) -> float:
-        return self.base + (tick - self.at) * self.per_tick
 
 
 class IncidentRun:
@@ -115,17 +86,7 @@ class IncidentRun:
         self._pending_reserve: list[list[str]] = []
         self._shares = 0
         self._share_factor: dict[str, tuple[str, float]] = {}
-        self._grid = 0
-        """Time of spread tick 0: tick n falls at ``_grid + n * spread.tick``."""
-        self._grid_last = -1
-        """The last tick before ``spread.until``."""
-        self._tick = 0
-        """Spread ticks played so far."""
-        self._fronts: dict[str, Front] = {}
-        self._spread_due: int | None = None
-        self._spread_token = 0
-        self._spread_ready = False
-        self._spreading = False
+        self.spread = Spread(self)
         self.public = PublicSphereRun(self, self.model.public if self.model else None)
         self.assistance = Assistance(self, self.model.responders if self.model else [])
         ex.journal.subscribe(self._on_record)
@@ -165,7 +126,7 @@ class IncidentRun:
         })
         for seed in sorted(m.seeds, key=lambda s: s.at):
             self.core.later(max(0, seed.at - self.core.now), lambda s=seed: self._seed(s))
-        self._start_spread(m)
+        self.spread.start()
         for r in m.adversary.reactions:
             if r.on == "not_taken":
                 self.core.later(max(0, r.by - self.core.now), lambda r=r: self._not_taken(r))
@@ -192,115 +153,21 @@ class IncidentRun:
 
     # ------------------------------------------------------------ spread
     def factor(self, ms: str) -> float:
+        """How much protection (indicators received, an advisory) slows the spread in ``ms``."""
         f = 1.0
         for table in (self.protection.get("*", {}), self.protection.get(ms, {})):
             for v in table.values():
                 f *= v
         return f
 
-    def _start_spread(self, m: IncidentModel) -> None:
-        until = m.spread.until if m.spread.until is not None else self.ex.duration
-        self._grid = max(m.spread.start, self.core.now)
-        self._grid_last = (until - self._grid) // m.spread.tick
-        self._spread_ready = True
-        self._plan_spread()
-
     def reseeded(self) -> None:
         """The streams were reseeded (a forecast's future): redraw what was drawn ahead of now.
 
-        An exposed entity not hit by now withstands, from now, a fresh draw of the
-        same law (what it withstands is memoryless): its front is rebased at the
-        last tick played and its threshold drawn again. The public sphere drops the
-        noise it had drawn for hours to come.
+        The spread's exposed entities draw again what they withstand; the public
+        sphere drops the noise it had drawn for hours to come.
         """
         self.public.reseeded()
-        if not self._spread_ready:
-            return
-        for f in self._fronts.values():
-            f.exposed = ()  # rebase every front (at its cumulative hazard now) at the next look
-        for e in self.entities.values():
-            if e.phase == "exposed":
-                e.hit_by = None
-        self._spread_due = None
-        self._spread_token += 1
-        self.spread_changed()
-
-    def spread_changed(self) -> None:
-        """Something the hazard reads changed (a hit, a recovery, protection, tempo, exposure): look again.
-
-        The ticks before now had the hazards worked out before the change; a
-        change at the same minute as a tick comes before that tick.
-        """
-        if not self._spread_ready or self._spreading:
-            return  # before the model is built, or inside a tick, which looks again when it is done
-        last = min((self.core.now - self._grid - 1) // self._m.spread.tick, self._grid_last)
-        if last > self._tick:
-            self._tick = last
-        if self._tick < self._grid_last:
-            self._plan_spread()
-
-    def _plan_spread(self) -> None:
-        """Rebase each MS's front whose hazard or exposure changed and wake at the first tick that hits.
-
-        No exposed entity, no hazard, or no hit before ``until``: the spread
-        sleeps until something changes.
-        """
-        m, k = self._m, self._tick
-        rate, contagion, dt = m.spread.rate, m.spread.contagion, m.spread.tick / 60
-        exposed: dict[str, list[Entity]] = {}
-        active: dict[str, int] = {}
-        for e in self.entities.values():
-            if e.phase == "exposed":
-                exposed.setdefault(e.ms, []).append(e)
-            elif e.phase in ACTIVE:
-                active[e.ms] = active.get(e.ms, 0) + 1
-        tempo, limit = self.tempo, self._grid_last - k
-        fronts, first = self._fronts, None
-        for ms in fronts.keys() - exposed.keys():
-            fronts[ms].exposed, fronts[ms].next = (), None
-        for ms, group in exposed.items():
-            f = fronts.get(ms) or fronts.setdefault(ms, Front(at=k))
-            per_tick = (rate * tempo * self.factor(ms) * (1 + contagion * active.get(ms, 0))) * dt
-            if per_tick != f.per_tick or len(group) != len(f.exposed) or any(a is not b for a, b in zip(group, f.exposed)):
-                f.base, f.at, f.per_tick, f.exposed = f.cumulative(k), k, per_tick, tuple(group)
-                for e in group:
-                    if e.hit_by is None:
-                        e.hit_by = f.base - math.log1p(-self.core.rng(f"incident:spread:{e.id}").random())
-                f.next = None
-                if per_tick > 0 and limit > 0:
-                    ticks = min(_ticks_to(f.base, per_tick, e.hit_by, limit) for e in group if e.hit_by is not None)
-                    f.next = k + ticks if ticks <= limit else None
-            if f.next is not None and (first is None or f.next < first):
-                first = f.next
-        if first is None:
-            self._spread_due = None
-            self._spread_token += 1
-            return
-        due = self._grid + first * m.spread.tick
-        if due == self._spread_due:
-            return  # a wake-up is already on its way for that time
-        self._spread_due = due
-        self._spread_token += 1
-        token = self._spread_token
-        self.core.later(due - self.core.now, lambda: self._spread_tick(token, first))
-
-    def _spread_tick(self, token: int, tick: int) -> None:
-        """The tick that hits: every exposed entity its MS's cumulative hazard has reached, in entity order."""
-        if token != self._spread_token or self.ex.ended:
-            return
-        hits = []
-        for f in self._fronts.values():
-            if f.next == tick:
-                reached = f.cumulative(tick)
-                hits += [e for e in f.exposed if e.phase == "exposed" and e.hit_by is not None and reached >= e.hit_by]
-        self._tick, self._spread_due = tick, None
-        self._spreading = True
-        try:
-            for e in sorted(hits, key=lambda e: e.rank):
-                self.compromise(e, "spread")
-        finally:
-            self._spreading = False
-        self._plan_spread()
+        self.spread.reseeded()
 
     def _seed(self, seed) -> None:
         picked = [e for e in self.entities.values() if e.ms == seed.ms and e.sector == seed.sector and e.phase == "exposed"]
@@ -330,7 +197,7 @@ class IncidentRun:
                                                   "cause": cause, "tempo": round(self.tempo, 3)})
         self._then(e, self._draw(e, life.detection), self._detect)
         self._changed(e, f"{e.id} hit ({cause})")
-        self.spread_changed()
+        self.spread.changed()
 
     def _detect(self, e: Entity) -> None:
         e.phase = "detected"
@@ -373,7 +240,7 @@ class IncidentRun:
         self.core.record("incident.recovered", {"entity": e.id, "ms": e.ms, "loss": e.loss,
                                                 "hours": round((self.core.now - (e.hit_at or 0)) / 60, 1)})
         self._changed(e, f"{e.id} recovered")
-        self.spread_changed()
+        self.spread.changed()
 
     def speed_up(self, ms: str, share: float, cause: str) -> int:
         """Help arrived: hit entities in ``ms`` still recovering save ``share`` of the time left."""
@@ -517,7 +384,7 @@ class IncidentRun:
         table[source] = factor
         self.core.record("incident.protected", {"ms": ms, "source": source, "factor": factor,
                                                 "spread_factor": round(self.factor(ms if ms != "*" else ""), 4), "cause": cause})
-        self.spread_changed()
+        self.spread.changed()
 
     def _share(self, decision: str, c: Consequence, team: str, params: dict) -> None:
         tlp = str(params.get("tlp") or "TLP:AMBER").upper()
@@ -595,7 +462,7 @@ class IncidentRun:
                 patched.append(e.id)
         self.core.record("incident.patched", {"decision": decision, "count": len(patched), "entities": patched})
         if patched:
-            self.spread_changed()
+            self.spread.changed()
         if c.factor != 1.0:
             self._protect("*", decision, c.factor, f"{decision}: advisory published")
 
@@ -611,7 +478,7 @@ class IncidentRun:
         else:
             self.tempo = round(self.tempo * c.factor, 4)
         self.core.record("incident.tempo", {"from": old, "to": self.tempo, "cause": decision, "why": c.rationale})
-        self.spread_changed()
+        self.spread.changed()
 
     def _reserve_approved(self) -> None:
         if self._pending_reserve and not self.ex.ended:
@@ -650,7 +517,7 @@ class IncidentRun:
             new += [e.id for e in self._expose(group)]
         self.core.record("adversary.reacted", {"reaction": r.id, "cause": cause, "description": r.description,
                                                "tempo": [old, self.tempo], "exposed": new})
-        self.spread_changed()  # a faster adversary, new targets: a sleeping spread starts again
+        self.spread.changed()  # a faster adversary, new targets: a sleeping spread starts again
         effects: dict[str, Any] = {}
         if r.disinfo:
             effects["disinfo_reach"] = r.disinfo
@@ -660,19 +527,3 @@ class IncidentRun:
         if not merged.is_empty():
             self.ex.apply_effects(merged, cause=f"adversary:{r.id}")
 
-
-def _ticks_to(hazard: float, per_tick: float, withstands: float, limit: int) -> int:
-    """Ticks until ``hazard`` grown by ``per_tick`` a tick reaches ``withstands``: at least 1; ``limit + 1`` if not within ``limit``.
-
-    Worked out by the very expression the tick adds (``hazard + n * per_tick``),
-    so the tick it names is the tick that hits.
-    """
-    need = (withstands - hazard) / per_tick
-    if need > limit:
-        return limit + 1
-    n = max(1, math.ceil(need))
-    while hazard + n * per_tick < withstands:
-        n += 1
-    while n > 1 and hazard + (n - 1) * per_tick >= withstands:
-        n -= 1
-    return n

@@ -1,4 +1,4 @@
-"""What the incident's parts (public sphere, assistance) need from the incident run, as a Protocol.
+"""What the incident's parts (public sphere, assistance, spread) need from the incident run, as Protocols.
 
 :class:`simulator.engine.incident.IncidentRun` provides it; the parts import
 this, never the run, so the engine room has no import cycle.
@@ -23,3 +23,16 @@ class IncidentPort(Protocol):
     def speed_up(self, ms: str, share: float, cause: str) -> int: ...
 
     def capacity_changed(self, ms: str, why: str) -> None: ...
+
+
+class SpreadPort(Protocol):
+    core: Core
+    ex: Any
+    model: IncidentModel | None
+    entities: dict[str, Any]
+    """Entity id -> the entity (its ``id``, ``ms``, ``phase``, ``rank`` and ``hit_by``)."""
+    tempo: float
+
+    def factor(self, ms: str) -> float: ...
+
+    def compromise(self, e: Any, cause: str) -> None: ...

@@ -223,7 +223,7 @@ def test_the_spread_sleeps_with_no_one_exposed_and_a_reaction_exposing_more_rest
                  {"id": "move", "on": "contained", "share": 0.5, "lag": {"min": 1, "mode": 2, "max": 3},
                   "expose": [{"ms": "IE", "sector": "digital-infrastructure", "entities": 4}]}]}}
     ex = play(plan(tmp_path, model=model), until=30)
-    assert len(hit(ex)) == 2 and ex.incident._spread_due is None, "both seeded, none exposed: no tick to come"
+    assert len(hit(ex)) == 2 and ex.incident.spread.due is None, "both seeded, none exposed: no tick to come"
     ex.run()
     moved = kinds(ex, "adversary.reacted")[0]
     spread = [r for r in kinds(ex, "incident.compromised") if r["cause"] == "spread"]
@@ -233,7 +233,7 @@ def test_the_spread_sleeps_with_no_one_exposed_and_a_reaction_exposing_more_rest
 
 def test_a_spread_with_no_hazard_schedules_nothing(tmp_path):
     ex = play(plan(tmp_path, model={"spread": {"rate": 0.0}}), until=30)
-    assert ex.incident._spread_due is None and kinds(ex, "incident.compromised"), "seeded, exposed, but no hazard"
+    assert ex.incident.spread.due is None and kinds(ex, "incident.compromised"), "seeded, exposed, but no hazard"
     quiet = ex.steps
     ex.run(until=200 * H)
     assert not [r for r in kinds(ex, "incident.compromised") if r["cause"] == "spread"]
