@@ -11,16 +11,28 @@ take.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from simulator.engine.clocks import RULES
 from simulator.engine.exercise import Exercise
-from simulator.engine.knowledge import ASSESS_READS, Fact, Picture, assess
-from simulator.engine.picture import news_key, variable_sources
-from simulator.scenario.conditions import VARIABLES, Condition, parse, read_names, referenced_ids
+from simulator.engine.knowledge import ASSESS_READS, assess
+from simulator.engine.picture import news_key
+from simulator.players.news import (
+    CLOCKS,
+    DESK,
+    POINTS,
+    QUIET,
+    THINK_AFTER,
+    Live,
+    Reads,
+    Watch,
+    check_reads,
+    cond_reads,
+    differs,
+)
+from simulator.scenario.conditions import Condition, parse
 
 
 @dataclass(frozen=True)
@@ -99,139 +111,13 @@ def _contradicts(ex: Exercise | None, decision: str) -> bool:
     return d is not None and any(c.kind == "contradiction" for c in d.consequences)
 
 
-QUIET = frozenset({
-    "message.sent", "message.queued", "message.waiting", "message.rerouted", "inject.released", "vote.round",
-    "channel.changed", "incident.started", "incident.compromised", "incident.detected", "incident.contained",
-    "incident.recovered", "incident.patched", "incident.protected", "incident.service", "incident.share",
-    "incident.tempo", "adversary.reacted", "public.line", "assistance.requested", "assistance.assigned",
-    "assistance.arrived", "assistance.released", "assistance.refused", "reserve.answered", "reserve.deployed",
-    "tlp.breach",
-})
-"""Records that change nothing doctrine reads but what it follows otherwise: the pictures (the knowledge
-fold's log of learned facts), the world state (``state.changed``), deliveries, the clocks, the desk."""
-CLOCKS = frozenset({"clock.started", "clock.met", "clock.missed", "clock.pending", "report.filed"})
-DESK = frozenset({"decision.submitted", "decision.accepted", "decision.refused", "decision.effective", "decision.failed",
-                  "decision.downgraded", "decision.lapsed", "severity.reassessed"})
-"""Records whose change to what doctrine reads shows in the desk's :attr:`~simulator.decisions.desk.DecisionDesk.changed`,
-the knowledge fold's log and the state changes that follow them (a reassessment changes no level)."""
-POINTS = frozenset({"decision_point.opened", "decision_point.closed"})
-THINK_AFTER = frozenset({"state.changed", "severity.changed", "decision.effective", "decision_point.opened",
-                         "decision.failed", "decision.downgraded", "decision.lapsed", "severity.reassessed"})
-"""Records after which doctrine thinks (and after a delivery to a played team when deciding on knowledge)."""
-DESK_READS = ("capacity_exceeded",)
-"""What the desk's own rules read of the world state for any decision (who_may: Art. 222 needs the MS's capacity
-exceeded)."""
-
-
-class _Reads(NamedTuple):
-    """What a condition reads that can change."""
-
-    keys: frozenset[str]
-    """:func:`~simulator.engine.picture.news_key` of the facts (in a picture) or state changes (in the world) of
-    its variables."""
-    delivered: frozenset[str]
-    """Injects it asks ``delivered()`` of: the exercise's deliveries, whatever it is evaluated on."""
-    taken: frozenset[str]
-    """Decisions and options it asks ``taken()`` of: the desk."""
-
-
-def _reads(conditions: Iterable[Condition], variables: Iterable[str] = ()) -> _Reads:
-    """What ``conditions`` and the world ``variables`` read; ``params.x`` never changes."""
-    keys: set[str] = set()
-    for name in variables:
-        keys.update(variable_sources(name))
-    delivered: set[str] = set()
-    taken: set[str] = set()
-    for cond in conditions:
-        for name in read_names(cond):
-            if name in VARIABLES:
-                keys.update(variable_sources(name))
-            elif name.startswith(("flags.", "flag(")):
-                keys.add("flag")
-            elif name.startswith("impact("):
-                keys.add("impact")
-        for fn, ident in referenced_ids(cond):
-            if fn in ("delivered", "taken"):
-                (delivered if fn == "delivered" else taken).add(ident)
-    return _Reads(frozenset(keys), frozenset(delivered), frozenset(taken))
-
-
-@lru_cache(maxsize=4096)
-def _cond_reads(expr: str) -> _Reads:
-    """What a condition reads (worked out once per expression: walking its tree is not free)."""
-    return _reads([parse(expr)])
-
-
-@lru_cache(maxsize=4096)
-def _check_reads(requires: tuple[str, ...], extra: tuple[str, ...]) -> tuple[_Reads, frozenset[str]]:
-    """What the desk reads to check a decision with these preconditions, and ``extra`` world variables read by the
-    parameters: the preconditions' reads, and the world keys the desk's own rules and the parameters read."""
-    return _reads([parse(expr) for expr in requires]), _reads([], (*DESK_READS, *extra)).keys
-
-
-@dataclass
-class _Watch:
-    """What one part of a think read: keys in the world and in pictures, the pictures, deliveries, the desk."""
-
-    world: set[str] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)
-    pictures: dict[tuple[str, ...], Mapping[str, Fact]] = field(default_factory=dict)
-    """Actors of a union read -> the facts it held."""
-    delivered: set[str] = field(default_factory=set)
-    desk: set[str] = field(default_factory=set)
-
-    def read(self, picture: Picture | None, reads: _Reads) -> None:
-        """A condition with ``reads`` was evaluated on ``picture`` (None: the world)."""
-        self.delivered |= reads.delivered
-        self.desk |= reads.taken
-        if picture is None:
-            self.world |= reads.keys
-        else:
-            self.keys |= reads.keys
-            self.pictures[picture.actors] = picture.facts
-
-
-@dataclass(frozen=True)
-class _Live:
-    """What a part of a think read when it last ran and took no step: news of anything else cannot move it."""
-
-    world: frozenset[str]
-    keys: frozenset[str]
-    delivered: frozenset[str]
-    desk: frozenset[str]
-    by_actor: dict[str, list[Mapping[str, Fact]]]
-    """Actor -> the facts of the unions read that it is part of."""
-
-    @classmethod
-    def of(cls, watch: _Watch) -> _Live:
-        by_actor: dict[str, list[Mapping[str, Fact]]] = {}
-        for actors, facts in watch.pictures.items():
-            for a in actors:
-                by_actor.setdefault(a, []).append(facts)
-        return cls(frozenset(watch.world), frozenset(watch.keys), frozenset(watch.delivered), frozenset(watch.desk),
-                   by_actor)
-
-    def moved_by(self, fact: Fact) -> bool:
-        """Whether ``fact``, just learned (a news of one of :attr:`keys`), changes what a union read holds."""
-        return any(_differs(facts, fact) for facts in self.by_actor.get(fact.actor, ()))
-
-
-def _differs(facts: Mapping[str, Fact], fact: Fact) -> bool:
-    """A union that held ``facts`` may hold another value of ``fact``'s name once ``fact`` is learned.
-
-    The union keeps the latest learned value of each name: news of the value it holds leaves that value.
-    """
-    held = facts.get(fact.name)
-    return held is None or held.value != fact.value
-
-
 class _Step(NamedTuple):
     """A rule as doctrine plays it in an exercise."""
 
     rule: Rule
     decision: str
     cond: Condition
-    when: _Reads
+    when: Reads
     teams: tuple[tuple[str, frozenset[str]], ...]
     """The teams that may take the decision, in :meth:`Doctrine._teams_for`'s order, each with the decision
     points that put it to the team."""
@@ -299,7 +185,7 @@ class Doctrine:
     """Part (an open decision point, or a rule's index in :meth:`_steps`) -> what it read when it last ran without
     taking a step. A part that is not here runs at the next think."""
     _index: dict = field(default_factory=dict, repr=False)
-    """(what, key) -> the parts whose :class:`_Live` reads it: ``fact``, ``world``, ``delivered``, ``desk``."""
+    """(what, key) -> the parts whose :class:`Live` reads it: ``fact``, ``world``, ``delivered``, ``desk``."""
     _by_point: dict | None = field(default=None, repr=False)
     """Decision point -> the rules whose decision it puts to a team."""
     _keys: dict = field(default_factory=dict, repr=False)
@@ -367,7 +253,7 @@ class Doctrine:
         for point in sorted(ex.open_points()):
             if point in self._lives:
                 continue  # nothing it read has changed since doctrine last could not answer it
-            watch = _Watch()
+            watch = Watch()
             if self._answer(point, watch):
                 self._hear()
             else:
@@ -376,7 +262,7 @@ class Doctrine:
         for i, step in enumerate(self._steps()):
             if i in self._lives:
                 continue  # nothing it read has changed since it last took no step
-            watch = _Watch()
+            watch = Watch()
             if self._apply(step, watch, ctx):
                 self._hear()
                 ctx = ex.context() if ctx is not None else None
@@ -385,9 +271,9 @@ class Doctrine:
         self._file_reports()
 
     # ------------------------------------------------------------ what changed
-    def _settle(self, part: int | str, watch: _Watch) -> None:
+    def _settle(self, part: int | str, watch: Watch) -> None:
         """``part`` ran and took no step having read what ``watch`` holds: it waits for news of that."""
-        live = self._lives[part] = _Live.of(watch)
+        live = self._lives[part] = Live.of(watch)
         if isinstance(part, int):
             self._settled_rules += 1
         index = self._index
@@ -442,7 +328,7 @@ class Doctrine:
         for f in log[self._log_at:]:
             if to_assess is not None and f.actor in assessors and f.name.startswith(ASSESS_NEWS):
                 for team in assessors[f.actor]:
-                    if team not in to_assess and (team not in assessed or _differs(assessed[team], f)):
+                    if team not in to_assess and (team not in assessed or differs(assessed[team], f)):
                         to_assess.add(team)
             key = keys.get(f.name)
             if key is None:
@@ -463,17 +349,17 @@ class Doctrine:
         return self._by_point.get(point, [])
 
     # ------------------------------------------------------------ what is read
-    def _check_reads(self, decision: str, extra: tuple[str, ...] = ()) -> tuple[_Reads, frozenset[str]]:
+    def _check_reads(self, decision: str, extra: tuple[str, ...] = ()) -> tuple[Reads, frozenset[str]]:
         """What the desk's check of ``decision`` reads: its preconditions (on the deciding team's picture or the
         world), and of the world what its own rules and the ``extra`` world variables (parameters) read."""
         key = (decision, extra)
         reads = self._reads.get(key)
         if reads is None:
             requires = tuple(req.expr for req in self.ex.plan.catalogue[decision].requires)
-            reads = self._reads[key] = _check_reads(requires, extra)
+            reads = self._reads[key] = check_reads(requires, extra)
         return reads
 
-    def _checked(self, watch: _Watch, team: str, decision: str, extra: tuple[str, ...] = ()) -> None:
+    def _checked(self, watch: Watch, team: str, decision: str, extra: tuple[str, ...] = ()) -> None:
         """Note what the desk reads to check ``team``'s ``decision``: the decision's own state at the desk too."""
         requires, world = self._check_reads(decision, extra)
         watch.read(self.ex.contexts.picture_for(team, decision), requires)
@@ -491,12 +377,12 @@ class Doctrine:
                     if o.decision is not None:
                         offered.setdefault((dp.team, o.decision), set()).add(dp.id)
             self._playbook = [
-                _Step(rule, rule.decision, parse(rule.when), _cond_reads(rule.when),
+                _Step(rule, rule.decision, parse(rule.when), cond_reads(rule.when),
                       tuple((t, frozenset(offered.get((t, rule.decision), ()))) for t in self._teams_for(rule.decision)))
                 for rule in self.rules if rule.decision in ex.plan.catalogue]
         return self._playbook
 
-    def _apply(self, step: _Step, watch: _Watch, ctx) -> bool:
+    def _apply(self, step: _Step, watch: Watch, ctx) -> bool:
         """Take a rule's decision for the first team that may take it and holds its condition to be true.
 
         ``ctx``: the world's context when deciding on truth, else None. A decision point still to be
@@ -573,7 +459,7 @@ class Doctrine:
             self._may[decision] = out
         return out
 
-    def _answer(self, point: str, watch: _Watch) -> bool:
+    def _answer(self, point: str, watch: Watch) -> bool:
         """Answer an open decision point with its first option whose decision doctrine can take now.
 
         Whether it answered.

@@ -22,7 +22,8 @@ from simulator.decisions.desk import DecisionDesk
 from simulator.engine.exercise import Exercise
 from simulator.engine.knowledge import Fact, Knowledge, Picture, picture_context
 from simulator.engine.picture import news_key
-from simulator.players.policies import Doctrine, Rule, _Live, _reads, _Watch
+from simulator.players.news import Live, Watch, reads_of
+from simulator.players.policies import Doctrine, Rule
 from simulator.players.script import ScriptSource, load_script
 from simulator.scenario.conditions import Context, parse
 from simulator.scenario.loader import load
@@ -163,9 +164,9 @@ def test_news_of_a_value_the_union_read_holds_does_not_move_it_and_another_value
     k = Knowledge()
     k.teams["ie"] = ["CSIRT-IE", "GOV-IE"]
     k._teach("CSIRT-IE", "outlook", "worsening", 1, "X", "test")
-    watch = _Watch()
-    watch.read(k.team("ie"), _reads([parse("outlook == 'worsening' or ms_red >= 1")]))
-    live = _Live.of(watch)
+    watch = Watch()
+    watch.read(k.team("ie"), reads_of([parse("outlook == 'worsening' or ms_red >= 1")]))
+    live = Live.of(watch)
     assert live.keys == {"outlook", "impact"}
     assert not live.moved_by(_fact("GOV-IE", "outlook", "worsening", 5)), "the union holds worsening whoever wins"
     assert live.moved_by(_fact("GOV-IE", "outlook", "improving", 5))
@@ -176,8 +177,8 @@ def test_news_of_a_value_the_union_read_holds_does_not_move_it_and_another_value
 
 
 def test_what_a_condition_reads_is_named_as_the_news_that_can_move_it():
-    reads = _reads([parse("ms_red >= 2 and flags.x and delivered('VS-1') and taken('D08') and attributing_ms >= 1"),
-                    parse("impact('IE') >= 'red' or flag('y') or params.a == 1")], ["capacity_exceeded"])
+    reads = reads_of([parse("ms_red >= 2 and flags.x and delivered('VS-1') and taken('D08') and attributing_ms >= 1"),
+                      parse("impact('IE') >= 'red' or flag('y') or params.a == 1")], ["capacity_exceeded"])
     assert reads.keys == {"impact", "flag", "attributed_by", "capacity_exceeded"}
     assert reads.delivered == {"VS-1"} and reads.taken == {"D08"}
     for change in ("impact.IE/health", "flags", "capacity_exceeded", "attributed_by"):  # a state.changed record's keys
@@ -185,10 +186,10 @@ def test_what_a_condition_reads_is_named_as_the_news_that_can_move_it():
     for fact in ("impact.BE/energy", "flag.x", "capacity_exceeded.IE", "attributed_by.FR"):  # a picture's facts
         assert news_key(fact) in reads.keys
     assert news_key("cross_border_dependency") != news_key("cross_border")
-    watch = _Watch()
+    watch = Watch()
     watch.read(None, reads)
-    watch.read(Picture("ie", 0, {}, actors=("CSIRT-IE",)), _reads([parse("outlook == 'improving'")]))
-    live = _Live.of(watch)
+    watch.read(Picture("ie", 0, {}, actors=("CSIRT-IE",)), reads_of([parse("outlook == 'improving'")]))
+    live = Live.of(watch)
     assert live.world == reads.keys and live.keys == {"outlook"} and live.desk == {"D08"}
     assert set(live.by_actor) == {"CSIRT-IE"}
 
