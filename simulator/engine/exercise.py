@@ -25,11 +25,12 @@ from simulator.engine.incident import IncidentRun
 from simulator.engine.inputs import InputQueue, ScheduledInput, apply_recorded
 from simulator.engine.knowledge import Knowledge, Picture, not_known
 from simulator.engine.state import WorldState
+from simulator.engine.timeline import Timeline
 from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
 from simulator.journal.journal import Journal, Record
-from simulator.scenario.conditions import Context, parse
-from simulator.scenario.model import TLP_ORDER, Effects, Inject, Scenario
+from simulator.scenario.conditions import Context
+from simulator.scenario.model import TLP_ORDER, Delay, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
 
@@ -48,9 +49,9 @@ class Exercise:
 
     Composed of parts with their own state: :attr:`core` (clock, plan, seeded
     streams, journal), :attr:`transport` (channels and messages),
-    :attr:`filing` (regulatory clocks and reports) and :attr:`desk`
-    (decisions). The exercise keeps the timeline (injects, decision points,
-    conditions) and the world state, and is the desk's
+    :attr:`filing` (regulatory clocks and reports), :attr:`timeline`
+    (injects, decision points, conditions) and :attr:`desk` (decisions). The
+    exercise keeps the world state and its severity, and is the desk's
     :class:`~simulator.decisions.ports.ExercisePort`.
     """
 
@@ -75,25 +76,17 @@ class Exercise:
         self.core = Core(self.plan, self.seed, self.journal)
         self.env = self.core.env
         self.rng = self.core.rng
+        self.timeline = Timeline(self)
         self.transport = Transport(self.core, self._delivered_to)
         self.filing = Filing(self.core, self.transport)
         self.state = WorldState()
         self.severity = sev.compute(self.state)
         self.steps = 0
         self.ended = False
-        self._inject_status: dict[str, str] = {}
-        self._due_held: set[str] = set()
-        self._waiting_when: list[str] = []
-        self._open_points: dict[str, dict[str, Any]] = {}
-        self._closed_points: set[str] = set()
-        self._chained: set[str] = set()
         self._source_labels: dict[str, str] = {}
         """Team -> the strictest TLP of the technical reports that reached it (what its indicators derive from)."""
         self._adhoc_seq = 0
-        self._recipients: dict[tuple[str, ...], list[str]] = {}
-        """An inject's 'to' -> its recipient actors ('everyone' expanded), worked out once."""
         self._soon: list[Callable[[], None]] = []
-        self._point_listeners: list[Callable[[str], None]] = []
         self._inputs = InputQueue()
         self.contexts = Contexts(self)
         self.desk = DecisionDesk(self)
@@ -200,39 +193,27 @@ class Exercise:
         """Release an inject now, whatever its timing (facilitator)."""
         self._need_inject(inject)
         self._input("facilitator.fired", {"inject": inject})
-        if self._inject_status.get(inject) in ("released", "cancelled"):
-            self.record("facilitator.ignored", {"inject": inject, "reason": f"inject already {self._inject_status[inject]}"})
-            return
-        self._release(self.plan.injects[inject], cause="facilitator")
+        self.timeline.fire(inject)
 
     def hold(self, inject: str) -> None:
         """Keep an inject back when its time comes (facilitator)."""
         self._need_inject(inject)
         self._input("facilitator.held", {"inject": inject})
-        if self._inject_status.get(inject) in ("scheduled", "dormant"):
-            self._inject_status[inject] = "held"
+        self.timeline.hold(inject)
 
     def release(self, inject: str) -> None:
         """Undo a hold; an inject whose time has passed goes out now."""
         self._need_inject(inject)
         self._input("facilitator.released", {"inject": inject})
-        if self._inject_status.get(inject) != "held":
-            return
-        if inject in self._due_held:
-            self._due_held.discard(inject)
-            self._release(self.plan.injects[inject], cause="facilitator")
-        else:
-            self._inject_status[inject] = "scheduled"
+        self.timeline.unhold(inject)
 
     def add_inject(self, *, sender: str, to: list[str], title: str, body: str = "",
                    tlp: str = "TLP:AMBER", channel: str | None = None) -> str:
         """Send an ad-hoc inject written during the session; returns its id."""
-        from simulator.scenario.model import Inject as InjectModel
-
         ident = f"ADHOC-{self._adhoc_seq + 1}"  # taken only once accepted: a refused one leaves no trace to replay
         spec = {"id": ident, "from": sender, "to": list(to), "title": title, "body": body, "tlp": tlp, "channel": channel}
         try:
-            inj = InjectModel.model_validate(spec)
+            inj = Inject.model_validate(spec)
         except Exception as e:  # pydantic ValidationError: a facilitator typo, not a bug
             raise InputError(f"ad-hoc inject not valid: {e}") from None
         for r in self.plan.recipients(inj.to):
@@ -242,7 +223,7 @@ class Exercise:
             raise InputError(f"ad-hoc inject: unknown sender {sender!r}")
         self._input("facilitator.injected", {"inject": spec})
         self._adhoc_seq += 1
-        self._release(inj, cause="facilitator")
+        self.timeline.release(inj, cause="facilitator")
         return ident
 
     def set_channel(self, channel: str, status: str) -> None:
@@ -287,9 +268,9 @@ class Exercise:
         while self._soon and not self.ended:
             self._soon.pop(0)()
 
-    def at_point_open(self, fn) -> None:
+    def at_point_open(self, fn: Callable[[str], None]) -> None:
         """Call fn(point_id) at the same instant whenever a decision point opens."""
-        self._point_listeners.append(fn)
+        self.timeline.at_point_open(fn)
 
     # ---------------------------------------------------------- reading
     def context(self, params: dict | None = None) -> Context:
@@ -311,7 +292,8 @@ class Exercise:
         return not_known(picture.who, picture, reads, reason)
 
     def open_points(self) -> dict[str, dict[str, Any]]:
-        return dict(self._open_points)
+        """Open decision points: each one's team, when it opened and its deadline."""
+        return dict(self.timeline.open)
 
     def source_label(self, team: str) -> str | None:
         """The strictest TLP of the entity and technical reports that reached ``team``, or None.
@@ -322,7 +304,8 @@ class Exercise:
         return self._source_labels.get(team)
 
     def inject_status(self, inject: str) -> str:
-        return self._inject_status.get(inject, "unknown")
+        """scheduled, dormant, held, released, cancelled, or unknown."""
+        return self.timeline.status.get(inject, "unknown")
 
     def queues(self) -> dict[str, int]:
         """Messages waiting per overloaded actor."""
@@ -396,39 +379,11 @@ class Exercise:
         self.record("exercise.started", briefing(self.plan, self.seed, self.decide_on))
         if not s.initial.is_empty():
             self.apply_effects(s.initial, cause="initial")
-        for inj in s.injects:
-            if inj.held:
-                self._inject_status[inj.id] = "held"
-            if inj.at is not None:
-                self._inject_status.setdefault(inj.id, "scheduled")
-                self.core.wait_then(inj.at - self.now, self._due, inj.id)
-            elif inj.after is not None:
-                self._inject_status.setdefault(inj.id, "scheduled")
-            elif inj.when is not None:
-                self._inject_status.setdefault(inj.id, "scheduled")
-                self._waiting_when.append(inj.id)
-            else:
-                self._inject_status.setdefault(inj.id, "dormant")
-        for dp in s.decision_points:
-            if dp.at is not None:
-                self.core.wait_then(dp.at - self.now, self._due, dp.id)
-            elif dp.when is not None:
-                self._waiting_when.append(dp.id)
+        self.timeline.schedule()
         for inc in s.incidents:
             for change in inc.impact:
                 self.core.wait_then(change.at - self.now, self._impact_change, inc.id, change)
         self.recheck_conditions()
-
-    def _due(self, ident: str) -> None:
-        if ident in self.plan.points:
-            self._open_point(ident)
-            return
-        status = self._inject_status.get(ident)
-        if status == "held":
-            self._due_held.add(ident)
-            self.record("inject.held", {"inject": ident, "reason": "held by the facilitator at its time"})
-        elif status == "scheduled":
-            self._release(self.plan.injects[ident], cause="timeline")
 
     def _impact_change(self, incident: str, change) -> None:
         effects = Effects(impact={f"{change.ms}/{change.sector}": change.colour}, outlook=change.outlook)
@@ -461,8 +416,6 @@ class Exercise:
 
         Implementing Decision 2018/1993 and Decision 2014/415/EU (domain.md §2.1, §6; §10.2: 0/0.5/2 h).
         """
-        from simulator.scenario.model import Delay
-
         minutes = self.rng.minutes("art222:ipcr", Delay(min=0, mode=0.5, max=2))
         self.core.later(minutes, lambda: self.apply_effects(
             Effects(ipcr="full"), cause=f"Art. 222 invoked ({cause}): IPCR full activation"))
@@ -485,47 +438,9 @@ class Exercise:
 
     def recheck_conditions(self) -> None:
         """Release injects and open points whose ``when:`` condition now holds."""
-        if not self._waiting_when:
-            return
-        ctx = self.context()
-        for ident in list(self._waiting_when):
-            if ident not in self._waiting_when:
-                continue  # released by a nested check: an inject due above changed the state
-            item = self.plan.injects.get(ident) or self.plan.points[ident]
-            if parse(item.when).holds(ctx):
-                self._waiting_when.remove(ident)
-                self._due(ident)
+        self.timeline.recheck_conditions()
 
     # ---------------------------------------------------------- injects
-    def _release(self, inj: Inject, cause: str) -> None:
-        self._inject_status[inj.id] = "released"
-        to = tuple(inj.to)
-        recipients = self._recipients.get(to)
-        if recipients is None:  # one list per distinct 'to', shared by the records that name it (none changes it)
-            recipients = self._recipients[to] = self.plan.recipients(inj.to)
-        self.record("inject.released", {
-            "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
-            "channel": inj.channel, "cause": cause, "template": inj.template,
-            "objectives": inj.objectives,
-            "expects": [e.model_dump(exclude_defaults=True) for e in inj.expects] if inj.expects else [],
-        })
-        self.filing.seen(inj.from_)  # an entity that reports an incident is aware of it (DORA's 24 h)
-        for r in recipients:
-            self.transport.send(inj, r)
-        if not inj.effects.is_empty():
-            self.apply_effects(inj.effects, cause=inj.id)
-        for follower in self.plan.followers.get(inj.id, ()):
-            if self._waits_for_delivery(follower, recipients):
-                continue
-            item = self.plan.injects.get(follower) or self.plan.points[follower]
-            assert item.after is not None  # a follower is chained by its 'after'
-            self.core.wait_then(item.after.delay, self._due, follower)
-
-    def _waits_for_delivery(self, follower: str, recipients: list[str]) -> bool:
-        """A decision point chained to an inject its team receives opens after that team has read it."""
-        dp = self.plan.points.get(follower)
-        return dp is not None and any(dp.team in self.plan.teams_for(r) for r in recipients)
-
     def _delivered_to(self, inj: Inject, teams: list[str]) -> None:
         """A message reached its recipient: points chained to it open for the teams that read it."""
         sender = self.plan.network.actors.get(inj.from_)
@@ -535,65 +450,24 @@ class Exercise:
                 held = self._source_labels.get(team)
                 if held is None or rank > TLP_ORDER.index(held):
                     self._source_labels[team] = inj.tlp
-        for follower in self.plan.followers.get(inj.id, ()):
-            dp = self.plan.points.get(follower)
-            if dp is not None and dp.after is not None and dp.team in teams and follower not in self._chained:
-                self._chained.add(follower)
-                self.core.wait_then(dp.after.delay, self._due, follower)
-        self.recheck_conditions()
+        self.timeline.delivered(inj, teams)
+        self.timeline.recheck_conditions()
 
     def cancel(self, inject: str, cause: str) -> None:
-        if self._inject_status.get(inject) in ("scheduled", "held", "dormant"):
-            self._inject_status[inject] = "cancelled"
-            if inject in self._waiting_when:
-                self._waiting_when.remove(inject)
-            self.record("inject.cancelled", {"inject": inject, "cause": cause})
+        """Cancel an inject not yet out (an option's ``cancels``)."""
+        self.timeline.cancel(inject, cause)
 
     def fire_from(self, inject: str, cause: str, tlp: str | None = None) -> None:
         """Release an inject because a decision or option fired it (a facilitator's hold still holds).
 
         ``tlp``: the label the option shares at (a share-at-RED option posts at RED), when stricter than the inject's.
         """
-        status = self._inject_status.get(inject)
-        if status == "held":
-            if inject not in self._due_held:
-                self._due_held.add(inject)
-                self.record("inject.held", {"inject": inject, "reason": f"held by the facilitator when {cause} fired it"})
-        elif status not in ("released", "cancelled"):
-            inj = self.plan.injects[inject]
-            if tlp in TLP_ORDER and TLP_ORDER.index(tlp) > TLP_ORDER.index(inj.tlp):
-                inj = inj.model_copy(update={"tlp": tlp})
-            self._release(inj, cause=cause)
+        self.timeline.fire_from(inject, cause, tlp)
 
     # ---------------------------------------------------------- decision points
-    def _open_point(self, ident: str) -> None:
-        if ident in self._open_points or ident in self._closed_points:
-            return
-        dp = self.plan.points[ident]
-        assert dp.deadline is not None or dp.within is not None  # the format requires one of them
-        deadline = dp.deadline if dp.deadline is not None else self.now + (dp.within or 0)
-        deadline = max(deadline, self.now)
-        self._open_points[ident] = {"team": dp.team, "opened": self.now, "deadline": deadline}
-        self.record("decision_point.opened", {
-            "point": ident, "team": dp.team, "prompt": dp.prompt, "deadline": deadline, "default": dp.default,
-            "options": [{"id": o.id, "label": o.label, "decision": o.decision} for o in dp.options],
-            "tlp": self.plan.point_tlp(dp),
-        })
-        self.core.wait_then(deadline - self.now, self._deadline_passed, ident)
-        for fn in self._point_listeners:
-            fn(ident)
-
-    def _deadline_passed(self, ident: str) -> None:
-        if ident in self._open_points:
-            self.desk.apply_default(ident)
-
     def close_point(self, ident: str, option: str, how: str, team: str, rationale: str) -> None:
-        info = self._open_points.pop(ident)
-        self._closed_points.add(ident)
-        self.record("decision_point.closed", {
-            "point": ident, "option": option, "how": how, "team": team, "rationale": rationale,
-            "latency": self.now - info["opened"],
-        })
+        """A point is answered (``how``: decided or default)."""
+        self.timeline.close_point(ident, option, how, team, rationale)
 
     # ---------------------------------------------------------- end
     def _finish(self) -> None:
@@ -605,8 +479,8 @@ class Exercise:
             raise SimulatorError(  # a replay that never reached a recorded input diverged: say so, exit 1
                 f"{len(unapplied)} recorded input(s) were never applied: the exercise ended at step "
                 f"{self.steps}, before step {first.step} ({first.kind} at T+{first.t // 60:02d}:{first.t % 60:02d})")
-        for ident in sorted(self._open_points):
-            self.record("decision_point.unresolved", {"point": ident, "deadline": self._open_points[ident]["deadline"]})
+        for ident, info in sorted(self.timeline.open.items()):
+            self.record("decision_point.unresolved", {"point": ident, "deadline": info["deadline"]})
         for clock in sorted(self.clocks.values(), key=lambda c: c.id):
             if clock.status == "running":
                 self.record("clock.pending", {"clock": clock.id, "report": clock.rule.report, "owner": clock.owner,
