@@ -131,8 +131,11 @@ def run_in_background(out: Path | None = None) -> None:
     Lowers its CPU priority (its pool workers inherit it) so the exercise's clock and seats
     keep theirs, leads a process group of its own, and stops that group, pool workers
     included, once standard input reaches its end: the asker closed it or died. Its
-    ``--out`` folder, half written, goes with it (the asker may not be there to remove it).
+    ``--out`` folder, half written, goes with it (the asker may not be there to remove it),
+    but only when the forecast is all it holds: a folder that was missing or empty when the
+    forecast started (the asker's :func:`new_folder`). A folder with anything else in it stays.
     """
+    ours = out if out is not None and _missing_or_empty(out) else None
     try:
         os.nice(NICENESS)
     except (AttributeError, OSError):
@@ -142,8 +145,17 @@ def run_in_background(out: Path | None = None) -> None:
             os.setsid()
         except OSError:
             pass  # already a process group leader (the asker started us in a session of our own)
-    threading.Thread(target=stop_when_closed, args=(0, lambda: _stop_group(out)), name="asker-watch",
+    threading.Thread(target=stop_when_closed, args=(0, lambda: _stop_group(ours)), name="asker-watch",
                      daemon=True).start()
+
+
+def _missing_or_empty(folder: Path) -> bool:
+    try:
+        return not any(folder.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # not a folder we can read: not ours to remove
 
 
 def stop_when_closed(fd: int, stop) -> None:
@@ -165,5 +177,5 @@ def _stop_group(out: Path | None) -> None:
     if out is not None:
         shutil.rmtree(out, ignore_errors=True)
     if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
-        os.killpg(os.getpid(), signal.SIGKILL)
-    os._exit(130)
+        os.killpg(os.getpid(), signal.SIGKILL)  # this process too: the asker sees -SIGKILL
+    os._exit(130)  # not a group leader (no setsid here): stop this process alone

@@ -14,6 +14,8 @@ spread is what may still happen. Writes runs.csv and sweep.html with --out. See 
 
 
 def add_arguments(p) -> None:
+    import argparse
+
     p.add_argument("session", metavar="SESSION", help="a session folder, its session.sqlite, or a session name")
     p.add_argument("--runs", type=int, default=200, help="number of futures (default 200; seeds 1..RUNS)")
     p.add_argument("--seeds", help="exact forecast seeds instead of --runs, e.g. 17 or 1-50")
@@ -26,9 +28,9 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true",
                    help="print one JSON object (runs, fork_at, until, policy, lines: the table, annex: the text "
                         "to send a team with an assessment) instead of the table")
-    p.add_argument("--background", action="store_true",
-                   help="play as the background job of a live session: at a lower CPU priority, and stopped "
-                        "(workers included) when standard input closes; the host and the console use it")
+    # the host's and the console's child (simulator/forecast_child.py): lower priority, stopped with its
+    # workers when standard input closes; not for people, whose Ctrl-C it would take away (setsid)
+    p.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args) -> int:
@@ -53,10 +55,6 @@ def run(args) -> int:
         raise InputError(f"--horizon {args.horizon!r}: must be longer than zero")
     if args.workers is not None and not 1 <= args.workers <= 512:
         raise InputError(f"--workers {args.workers}: give 1 to 512")
-    if args.background:
-        from simulator.forecast_child import run_in_background
-
-        run_in_background(Path(args.out) if args.out else None)
     source = open_source(args.session)
     if source.plan is None:
         raise InputError(f"{source.where}: the scenario this session played was not found (or has changed); "
@@ -70,6 +68,10 @@ def run(args) -> int:
     check_past(played, fork, source.journal)
     plan = build_plan(loaded, args.session, seeds, [args.policy], [], [],
                       until=until if until < scenario.duration else None, fork=fork)
+    if args.background:  # after every check: a bad session or option exits 2 with its message, as without it
+        from simulator.forecast_child import run_in_background
+
+        run_in_background(Path(args.out) if args.out else None)
     scratch = None if args.out else tempfile.TemporaryDirectory(prefix="cyclesim-forecast-")  # the table is printed
     out = Path(args.out) if args.out else Path(scratch.name)  # type: ignore[union-attr]
     try:

@@ -87,3 +87,41 @@ def test_a_background_forecast_stops_with_its_workers_when_the_asker_goes(tmp_pa
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
         child.wait()
+
+
+def _session(tmp_path):
+    loaded = load(scenario_path("tutorial"))
+    s = Session.create(loaded, 4, tmp_path / "sess")
+    Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=4, journal=s.journal).run(until=60)
+    s.close()
+    return tmp_path / "sess"
+
+
+def test_a_stopped_background_forecast_leaves_a_folder_it_did_not_make_alone(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("the planner's own notes\n")
+    argv = command(_session(tmp_path), out, 2000, 30 * 24 * 60, "doctrine")
+    child = subprocess.Popen(argv + ["--workers", "1"], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        for _ in range(400):  # until the forecast writes into the folder
+            if (out / "runs.csv").exists() or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert (out / "runs.csv").exists(), child.stderr.read().decode() if child.stderr else ""
+        child.stdin.close()
+        assert child.wait(10) == -signal.SIGKILL
+        assert (out / "notes.txt").read_text() == "the planner's own notes\n", "a folder the forecast did not make was removed"
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def test_a_background_forecast_of_a_missing_session_says_so_and_exits_2(tmp_path):
+    out = tmp_path / "out"
+    argv = command(tmp_path / "no-session", out, 5, 60, "doctrine")
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    assert done.returncode == 2, done.stderr.decode()
+    assert "no-session" in done.stderr.decode() and "Traceback" not in done.stderr.decode()
