@@ -50,9 +50,9 @@ class Streams:
         hours = self(name).triangular(delay.min, delay.max, delay.mode)
         return round(hours * 60 * factor)
 
-    def draw(self, name: str, delay: Delay) -> Draw:
-        """:meth:`minutes` for one stream and one delay, resolved once (a channel's or a desk's, drawn per message)."""
-        return Draw(self, name, delay)
+    def draw(self, name: str, delay: Delay, factor: float = 1.0) -> Draw:
+        """:meth:`minutes` for one stream, delay and factor, resolved once (a channel's or a desk's, drawn per message)."""
+        return Draw(self, name, delay, factor)
 
 
 class Draw:
@@ -63,16 +63,18 @@ class Draw:
     lookups were most of the cost of each.
     """
 
-    __slots__ = ("_max", "_min", "_mode", "_triangular")
+    __slots__ = ("_factor", "_max", "_min", "_mode", "_triangular")
 
-    def __init__(self, streams: Streams, name: str, delay: Delay):
+    def __init__(self, streams: Streams, name: str, delay: Delay, factor: float = 1.0):
         self._min, self._mode, self._max = delay.min, delay.mode, delay.max
+        self._factor = factor
+        """How much longer than the delay: 3 on a degraded channel."""
         drawn = delay.max != 0 and delay.min != delay.max
         self._triangular = streams(name).triangular if drawn else None
 
-    def minutes(self, factor: float = 1.0) -> int:
-        """The next draw, as whole minutes (``factor`` stretches it, as a degraded channel does)."""
+    def minutes(self) -> int:
+        """The next draw, as whole minutes."""
         triangular = self._triangular
         if triangular is None:
-            return 0 if self._max == 0 else round(self._min * 60 * factor)
-        return round(triangular(self._min, self._max, self._mode) * 60 * factor)
+            return 0 if self._max == 0 else round(self._min * 60 * self._factor)
+        return round(triangular(self._min, self._max, self._mode) * 60 * self._factor)

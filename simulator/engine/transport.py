@@ -30,18 +30,17 @@ DeliveryHook = Callable[[Inject, list[str]], None]
 
 
 class _Path:
-    """How a message goes from one sender to one recipient while every channel is up, worked out once.
+    """How a message goes from one sender to one recipient: its hops, what it avoids, the delays to draw.
 
-    A replay sends the same few hundred sender-recipient pairs tens of thousands
-    of times; the route, its JSON form and the delays to draw are the same each
-    time until a channel changes.
+    With every channel up a path is worked out once per sender, recipient and
+    preferred channel: a replay sends the same few hundred pairs tens of
+    thousands of times, and the route, its JSON form and the delays to draw
+    are the same each time until a channel changes.
     """
 
-    __slots__ = ("blocked", "draws", "hops", "internal", "route")
+    __slots__ = ("blocked", "draws", "hops", "internal")
 
-    def __init__(self, route: Route, hops: list[list[str]], blocked: str | None, draws: tuple[Draw, ...],
-                 internal: bool):
-        self.route = route
+    def __init__(self, hops: list[list[str]], blocked: str | None, draws: tuple[Draw, ...], internal: bool):
         self.hops = hops
         """The route as journalled: shared by every record of this path (records are never changed)."""
         self.blocked = blocked
@@ -85,17 +84,26 @@ class Transport:
         return {a: len(d.waiting) for a, d in sorted(self._desks.items()) if d is not None and d.waiting}
 
     def send(self, inj: Inject, recipient: str) -> None:
-        """Put one copy of ``inj`` on its way to ``recipient`` under the next message id."""
+        """Put one copy of ``inj`` on its way to ``recipient`` under the next message id.
+
+        It follows the direct channel, or reroutes around what is cut, or waits
+        for a route if every one is cut; a degraded channel takes three times as long.
+        """
         msg = self.core.next_message_id()
         if not self.channel_status:  # every channel up: the path worked out for this pair before
             key = (inj.from_, recipient, inj.channel)
             path = self._paths.get(key, _UNKNOWN)
             if path is _UNKNOWN:
-                path = self._paths[key] = self._path(inj, recipient)
+                route = self.plan.network.route(inj.from_, recipient, preferred=inj.channel)
+                path = self._paths[key] = None if route is None else self._path(inj, recipient, route)
             if path is not None:
                 self._go(msg, inj, recipient, path)
                 return
-        self._send(msg, inj, recipient)
+        route = self.plan.network.route(inj.from_, recipient, usable=self.usable, preferred=inj.channel)
+        if route is None:
+            self.core.start(self._wait_for_route(msg, inj, recipient))
+        else:
+            self._go(msg, inj, recipient, self._path(inj, recipient, route))
 
     def usable(self, channel: str) -> bool:
         return self.channel_status.get(channel, "up") != "cut"
@@ -114,32 +122,23 @@ class Transport:
             if waiting is not None:
                 waiting.succeed()
 
-    def _send(self, msg: str, inj: Inject, recipient: str) -> None:
-        """Route a message around what is degraded or cut, now, or wait for a route if every one is cut."""
-        route = self.plan.network.route(inj.from_, recipient, usable=self.usable, preferred=inj.channel)
-        if route is None:
-            self.core.start(self._wait_for_route(msg, inj, recipient))
-        else:
-            self._dispatch(msg, inj, recipient, route)
-
-    def _path(self, inj: Inject, recipient: str) -> _Path | None:
-        """The path from ``inj``'s sender to ``recipient`` with every channel up (what :meth:`_dispatch` works out)."""
-        net = self.plan.network
-        route = net.route(inj.from_, recipient, preferred=inj.channel)
-        if route is None:
-            return None
+    def _path(self, inj: Inject, recipient: str, route: Route) -> _Path:
+        """The path along ``route`` with the channels as they are now."""
+        net, status = self.plan.network, self.channel_status
         hops = [list(h) for h in route.hops]
         blocked = None
-        if len(hops) > 1 or inj.channel is not None:
+        if len(hops) > 1 or inj.channel is not None or status:  # else it took the first direct channel
             direct = inj.channel or next(iter(net.direct_channels(inj.from_, recipient)), None)
             if direct is not None and (len(hops) > 1 or hops[0][0] != direct):
                 blocked = direct
-        delays = ((ch, channel_delay(net, ch)) for ch, _a, _b in route.hops)
-        draws = tuple(self.core.rng.draw("channel:" + ch, delay) for ch, delay in delays if delay.max != 0)
-        return _Path(route, hops, blocked, draws, route.hops[-1][0] == INTERNAL)
+        draws = []
+        for ch, _a, _b in route.hops:
+            delay = channel_delay(net, ch)
+            if delay.max != 0:
+                draws.append(self.core.rng.draw("channel:" + ch, delay, 3.0 if status.get(ch) == "degraded" else 1.0))
+        return _Path(hops, blocked, tuple(draws), route.hops[-1][0] == INTERNAL)
 
     def _go(self, msg: str, inj: Inject, recipient: str, path: _Path) -> None:
-        """:meth:`_dispatch` along a path worked out before (every channel up): the same records and draws."""
         record = self.core.record
         if path.blocked is not None:
             record("message.rerouted", {"msg": msg, "inject": inj.id, "blocked": path.blocked, "route": path.hops})
@@ -147,7 +146,7 @@ class Transport:
                                 "route": path.hops, "tlp": inj.tlp})
         minutes = 0
         for draw in path.draws:
-            minutes += draw.minutes(1.0)
+            minutes += draw.minutes()
         if minutes:
             self.core.later(minutes, self._arrive, (msg, inj, recipient), path.internal)
         else:
@@ -164,27 +163,7 @@ class Transport:
                 event = self._channel_up["any"] = self.core.env.event()
             yield event
             route = net.route(inj.from_, recipient, usable=self.usable, preferred=inj.channel)
-        self._dispatch(msg, inj, recipient, route)
-
-    def _dispatch(self, msg: str, inj: Inject, recipient: str, route: Route) -> None:
-        net = self.plan.network
-        hops = [list(h) for h in route.hops]
-        if len(hops) > 1 or inj.channel is not None or self.channel_status:  # else it took the first direct channel
-            direct = inj.channel or next(iter(net.direct_channels(inj.from_, recipient)), None)
-            if direct is not None and (len(hops) > 1 or hops[0][0] != direct):
-                self.core.record("message.rerouted", {"msg": msg, "inject": inj.id, "blocked": direct, "route": hops})
-        self.core.record("message.sent", {"msg": msg, "inject": inj.id, "from": inj.from_, "to": recipient,
-                                      "route": hops, "tlp": inj.tlp})
-        minutes = 0
-        status = self.channel_status
-        for ch, _a, _b in route.hops:
-            factor = 3.0 if status and status.get(ch) == "degraded" else 1.0
-            minutes += self.core.rng.minutes("channel:" + ch, channel_delay(net, ch), factor)
-        internal = route.hops[-1][0] == INTERNAL
-        if minutes:
-            self.core.later(minutes, self._arrive, (msg, inj, recipient), internal)
-        else:
-            self._arrive((msg, inj, recipient), internal)
+        self._go(msg, inj, recipient, self._path(inj, recipient, route))
 
     def _desk(self, actor: str) -> _Desk | None:
         """``actor``'s desk, made on its first message; None for people and actors with no handling delay."""

@@ -77,9 +77,9 @@ def test_the_factor_stretches_the_same_draw():
 def test_a_draw_resolved_once_gives_the_draws_of_minutes(delay):
     """Streams.draw (what the transport keeps per channel and desk) draws what Streams.minutes draws, factor and all."""
     streams, resolved = Streams(6), Streams(6)
-    draw = resolved.draw("channel:ab", delay)
+    draws = {f: resolved.draw("channel:ab", delay, f) for f in (1.0, 3.0)}  # a channel up, and degraded
     factors = [1.0, 3.0, 1.0, 1.0, 3.0] * 40
-    assert [draw.minutes(f) for f in factors] == [streams.minutes("channel:ab", delay, f) for f in factors]
+    assert [draws[f].minutes() for f in factors] == [streams.minutes("channel:ab", delay, f) for f in factors]
     assert resolved("channel:ab").random() == streams("channel:ab").random()  # the stream is where minutes left it
 
 
@@ -202,7 +202,7 @@ def test_a_played_actor_reads_its_own_inbox_without_queueing(tmp_path):
 
 # ------------------------------------------------------------------ paths worked out once
 def test_paths_worked_out_once_send_what_routing_each_message_sends(tmp_path, monkeypatch):
-    """While every channel is up, a sender-recipient path is worked out once (Transport._path) and reused;
+    """While every channel is up, a sender-recipient path is worked out once (Transport._paths) and reused;
     the journal is the one routing every message afresh gives, through cuts, degradation and restores,
     preferred channels, messages to oneself, zero delays and a queue."""
     def busy(data):
@@ -227,7 +227,17 @@ def test_paths_worked_out_once_send_what_routing_each_message_sends(tmp_path, mo
         return ex.journal.export_bytes()
 
     cached = journal()
-    monkeypatch.setattr(Transport, "_path", lambda self, inj, recipient: None)  # no path: route each message
+    class Forgets(dict):  # a path cache that keeps nothing: every message is routed afresh
+        def __setitem__(self, key, value) -> None:
+            pass
+
+    made = Transport.__init__
+
+    def forgetful(self, *args, **kwargs) -> None:
+        made(self, *args, **kwargs)
+        self._paths = Forgets()
+
+    monkeypatch.setattr(Transport, "__init__", forgetful)
     routed = journal()
     assert routed == cached
     kinds = {line.split(b'"kind":"')[1].split(b'"')[0] for line in cached.splitlines()}
