@@ -68,8 +68,6 @@ class DecisionDesk:
         self._reserve_requests: dict[str, int] = {}
         """Member State -> when it requested the Reserve (one request per MS and incident)."""
         self._reserve_answers: list[str] = []
-        self._may: dict[tuple[str, str], bool] = {}
-        """(team, decision) -> whether the team plays an actor that may take it (the plan never changes)."""
         self.changed: list[str] = []
         """The decisions and options whose state :meth:`check` and :meth:`taken` read of the desk itself changed,
         in order (in effect, under way; a Reserve request under ``D09``): an answer about others stays the same
@@ -101,8 +99,7 @@ class DecisionDesk:
             return Check(False, (f"unknown decision {decision!r}",))
         if team not in plan.teams:
             return Check(False, (f"unknown team {team!r}",))
-        reasons = self._refusals(team, d, params or {})
-        params = self._params(d, params or {})
+        reasons, params = self._refusals(team, d, params or {})
         # decide on what you know: preconditions read the deciding team's picture; a
         # failure that is true in the world is "not known to you yet", not "not true"
         ctx = self.ex.known_context(team, params, d.id)
@@ -128,18 +125,19 @@ class DecisionDesk:
         """
         plan = self.ex.plan
         d = plan.catalogue.get(decision)
-        if d is None or team not in plan.teams or self._refusals(team, d, params or {}):
+        if d is None or team not in plan.teams:
             return False
-        ctx = self.ex.known_context(team, self._params(d, params or {}), d.id)
+        reasons, filled = self._refusals(team, d, params or {})
+        if reasons:
+            return False
+        ctx = self.ex.known_context(team, filled, d.id)
         return all(parse(req.expr).holds(ctx) for req in d.requires)
 
-    def _refusals(self, team: str, d: CatalogueDecision, given: dict) -> list[str]:
-        """Why ``team`` may not take ``d`` with ``given`` params, preconditions aside: who, once only, the params."""
+    def _refusals(self, team: str, d: CatalogueDecision, given: dict) -> tuple[list[str], dict]:
+        """Why ``team`` may not take ``d`` with ``given`` params, preconditions aside (who, once only, the params),
+        and the params filled with their defaults."""
         reasons: list[str] = []
-        may = self._may.get((team, d.id))
-        if may is None:
-            may = self._may[(team, d.id)] = self.ex.plan.may_take(team, d)
-        if not may:
+        if not self.ex.plan.may_take(team, d):
             kinds = ", ".join(d.by)
             reasons.append(f"team {team} plays no actor that may take {d.id} ({kinds})")
         if not d.repeatable:
@@ -158,7 +156,7 @@ class DecisionDesk:
             elif spec.type == "ms" and value not in (None, "") and value not in EU_MEMBER_STATES:
                 reasons.append(f"parameter {name!r} must be a Member State code, not {value!r}")
         reasons += self._who_may(team, d.id, params)
-        return reasons
+        return reasons, params
 
     def _who_may(self, team: str, decision: str, params: dict) -> list[str]:
         """Who may decide what, beyond the actor kinds: the rules of :mod:`simulator.decisions.who_may`."""

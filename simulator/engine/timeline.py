@@ -57,8 +57,6 @@ class Timeline:
         self._due_held: set[str] = set()
         self._waiting_when: list[str] = []
         self._chained: set[str] = set()
-        self._recipients: dict[tuple[str, ...], list[str]] = {}
-        """An inject's 'to' -> its recipient actors ('everyone' expanded), worked out once."""
         self._point_listeners: list[Callable[[str], None]] = []
 
     def schedule(self) -> None:
@@ -113,10 +111,7 @@ class Timeline:
         """Send an inject to its recipients now; apply its effects; start what follows it."""
         ex = self.ex
         self.status[inj.id] = "released"
-        to = tuple(inj.to)
-        recipients = self._recipients.get(to)
-        if recipients is None:  # one list per distinct 'to', shared by the records that name it (none changes it)
-            recipients = self._recipients[to] = self.plan.recipients(inj.to)
+        recipients = self.plan.recipients(inj.to)  # one list per distinct 'to', shared by the records that name it
         ex.record("inject.released", {
             "inject": inj.id, "title": inj.title, "from": inj.from_, "to": recipients, "tlp": inj.tlp,
             "channel": inj.channel, "cause": cause, "template": inj.template,

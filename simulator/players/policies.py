@@ -165,8 +165,6 @@ class Doctrine:
     """The level each team's assessment under way will give (one D30 at a time per level)."""
     _clock_ids: list | None = field(default=None, repr=False)
     """Ids of the clocks played entities can run (the plan never changes)."""
-    _may: dict = field(default_factory=dict, repr=False)
-    """Decision -> the teams that may take it, in :meth:`_teams_for`'s order (the plan never changes)."""
     _reads: dict = field(default_factory=dict, repr=False)
     """(decision, parameters' world reads) -> what the desk's check of it reads (the plan never changes)."""
     _log_at: int = field(default=0, repr=False)
@@ -446,18 +444,9 @@ class Doctrine:
         """Teams rate ECCS on their own pictures: the run decides on knowledge and the catalogue has D30."""
         return self.ex.decide_on == "knowledge" and ASSESS in self.ex.plan.catalogue
 
-    def _teams_for(self, decision: str) -> list[str]:
+    def _teams_for(self, decision: str) -> tuple[str, ...]:
         """The teams that may take ``decision``, played teams first, in the scenario's order; then control."""
-        out = self._may.get(decision)
-        if out is None:  # asked for every rule on every think: worked out once per decision
-            ex = self.ex
-            d = ex.plan.catalogue[decision]
-            out = [t for t, spec in ex.plan.teams.items() if not spec.facilitator and ex.plan.may_take(t, d)]
-            fac = ex.plan.facilitator()
-            if fac is not None and ex.plan.may_take(fac.id, d):
-                out.append(fac.id)
-            self._may[decision] = out
-        return out
+        return self.ex.plan.deciding_teams(self.ex.plan.catalogue[decision])
 
     def _answer(self, point: str, watch: Watch) -> bool:
         """Answer an open decision point with its first option whose decision doctrine can take now.

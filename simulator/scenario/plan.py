@@ -57,12 +57,20 @@ class Plan:
         )
 
     def recipients(self, to: list[str]) -> list[str]:
-        """Recipient actors with 'everyone' expanded, without repeats, in order."""
-        out: list[str] = []
-        for r in to:
-            for actor in (self.played if r == EVERYONE else (r,)):
-                if actor not in out:
-                    out.append(actor)
+        """Recipient actors with 'everyone' expanded, without repeats, in order.
+
+        Worked out once per distinct ``to``: the list is shared by every caller
+        and every record that names it, so nobody may change it.
+        """
+        memo: dict[tuple[str, ...], list[str]] = self.__dict__.setdefault("_recipients", {})
+        key = tuple(to)
+        out = memo.get(key)
+        if out is None:
+            out = memo[key] = []
+            for r in to:
+                for actor in (self.played if r == EVERYONE else (r,)):
+                    if actor not in out:
+                        out.append(actor)
         return out
 
     def facilitator(self) -> Team | None:
@@ -99,12 +107,32 @@ class Plan:
     def may_take(self, team_id: str, decision: CatalogueDecision) -> bool:
         """A team may take a decision if it plays an actor of the right kind,
         or it is the facilitator acting for an actor nobody plays."""
+        memo: dict[tuple[str, tuple[str, ...]], bool] = self.__dict__.setdefault("_may_take_memo", {})
+        key = (team_id, tuple(decision.by))  # the answer depends on the decision's kinds only
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._may_take(team_id, set(key[1]))
+        return found
+
+    def _may_take(self, team_id: str, kinds: set[str]) -> bool:
         team = self.teams.get(team_id)
         if team is None:
             return False
-        kinds = set(decision.by)
         if any(self.network.actors[a].kind in kinds for a in team.plays if a in self.network.actors):
             return True
         if team.facilitator:
             return not any(self.network.actors[a].kind in kinds for a in self.played)
         return False
+
+    def deciding_teams(self, decision: CatalogueDecision) -> tuple[str, ...]:
+        """The teams that may take ``decision``: played teams in the scenario's order, then the facilitator."""
+        memo: dict[tuple[str, ...], tuple[str, ...]] = self.__dict__.setdefault("_deciding_teams", {})
+        key = tuple(decision.by)
+        found = memo.get(key)
+        if found is None:
+            teams = [t for t, spec in self.teams.items() if not spec.facilitator and self.may_take(t, decision)]
+            fac = self.facilitator()
+            if fac is not None and self.may_take(fac.id, decision):
+                teams.append(fac.id)
+            found = memo[key] = tuple(teams)
+        return found

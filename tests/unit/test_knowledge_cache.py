@@ -113,8 +113,8 @@ def test_doctrine_teams_for_is_the_plan_s_answer():
         played = [t for t, spec in ex.plan.teams.items() if not spec.facilitator and ex.plan.may_take(t, d)]
         fac = ex.plan.facilitator()
         control = [fac.id] if fac is not None and ex.plan.may_take(fac.id, d) else []
-        assert doctrine._teams_for(d.id) == played + control
-        assert doctrine._teams_for(d.id) == played + control, "asked again, from its cache"
+        assert doctrine._teams_for(d.id) == tuple(played + control)
+        assert doctrine._teams_for(d.id) == tuple(played + control), "asked again, from its cache"
 
 
 def test_news_of_trust_keeps_what_it_cannot_change_and_news_of_impact_does_not():
