@@ -47,6 +47,8 @@ def test_twenty_seeds_under_passive_give_a_spread(scenario, until):
         ex = Exercise(plan, seed=seed, sources=[Passive()])
         ex.run(until=until)
         values.add(outcome(ex.journal)["downtime_hours"])
+        if len(values) >= 5:  # five different already: the twenty cannot give fewer
+            break
     assert len(values) >= 5, sorted(values)
 
 
