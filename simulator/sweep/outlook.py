@@ -24,12 +24,16 @@ MEASURE_NAMES = {
     "downtime_hours": "service downtime (entity-hours)",
     "entities_hit": "entities hit",
     "peak_eccs": "peak ECCS",
-    "time_to_recovery": "time to recovery (hours)",
+    "time_to_recovery": "time to recovery",
     "disinfo_peak": "peak disinformation reach",
     "clocks_missed": "reporting clocks missed",
     "ms_affected": "Member States affected",
 }
 """Plain names of the outcome measures (simulator.journal.outcome), for an annex a non-specialist reads."""
+IN_MINUTES = frozenset({"time_to_recovery"})
+"""Measures counted in minutes (docs/sweeps.md): the annex writes them as durations (``3d 4h``)."""
+NO_VALUE = {"time_to_recovery": "never disrupted, or not recovered by the horizon"}
+"""What a measure without a value means, where it means something."""
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,18 @@ class Outlook:
         span = format_duration(self.until - self.fork_at)
         lo, mid, hi = PERCENTILES[0], 50 if 50 in PERCENTILES else PERCENTILES[len(PERCENTILES) // 2], PERCENTILES[-1]
         rows = []
-        for m, values, missing in self.table():
-            by_q = dict(zip(PERCENTILES, values))
-            note = f" (no value in {missing} of {self.runs})" if missing else ""
-            rows.append(f"- {MEASURE_NAMES.get(m, m)}: {by_q[mid]} most likely, "
-                        f"between {by_q[lo]} and {by_q[hi]}{note}")
+        for m in self.measures:
+            d = distribution(list(self.rows), m)
+            name, why = MEASURE_NAMES.get(m, m), NO_VALUE.get(m)
+            if d.missing == self.runs:
+                rows.append(f"- {name}: no value in any future" + (f" ({why})" if why else ""))
+                continue
+            say = format_duration if m in IN_MINUTES else fmt
+            low, median, high = (say(d.percentiles[q]) for q in (lo, mid, hi))
+            spread = (f"most likely, and in at least the middle {hi - lo}% of futures" if low == high
+                      else f"most likely, between {low} and {high}")
+            note = f" (no value in {d.missing} of {self.runs}" + (f": {why})" if why else ")") if d.missing else ""
+            rows.append(f"- {name}: {median} {spread}{note}")
         return (f"Possible evolution scenarios from {format_time(self.fork_at)} to {format_time(self.until)} "
                 f"({span} ahead): {self.runs} simulated futures of {self.scenario}, the same past in each, "
                 f"decisions from now on taken by the {self.policy} policy. Median, and the range of the middle "

@@ -159,3 +159,18 @@ def test_futures_draw_fresh_streams_everywhere_not_only_the_desks():
     hashes = {runs[0][0] for runs in futures.values()}
     assert len(hashes) == 3, "passive futures of one fork are the same run"
     assert len({runs[0][1] for runs in futures.values()}) > 1, "the incident's course does not vary between futures"
+
+
+def test_the_annex_writes_minutes_as_durations_and_says_when_a_measure_does_not_vary_or_has_no_value():
+    from simulator.sweep.outlook import Outlook
+
+    rows = tuple({"peak_eccs": 2, "time_to_recovery": 1500 + 60 * i, "clocks_missed": None, "entities_hit": i}
+                 for i in range(10))
+    text = Outlook("vital-signs", 0, 48 * 60, "doctrine", rows,
+                   ("peak_eccs", "time_to_recovery", "clocks_missed", "entities_hit")).annex()
+    assert "- peak ECCS: 2 most likely, and in at least the middle 90% of futures" in text, text
+    assert "between 2 and 2" not in text
+    assert "- time to recovery: 1d 5h most likely, between 1d 1h" in text, text  # 1500 + 270 min; p5 at 1527
+    assert "(hours)" not in text and "173" not in text
+    assert "- reporting clocks missed: no value in any future" in text and "– most likely" not in text
+    assert "- entities hit: 4 most likely, between 0 and 9" in text or "- entities hit: 4.5 most likely" in text, text
