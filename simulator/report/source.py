@@ -46,6 +46,9 @@ def open_source(arg: str) -> Source:
     """The journal (and plan, if found) named by a report's SOURCE argument."""
     path = Path(arg)
     warnings: list[str] = []
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        raise InputError(f"{arg}: a scenario, not a played session; play it first "
+                         f"(cyclesim replay {arg} --out DIR, or cyclesim play) and give the session or DIR")
     if path.is_file() and path.name != SESSION_DB:
         journal = read_jsonl(path, warnings)
         return Source(journal, find_plan(journal, [path.parent / "scenario.yaml"]), str(path), warnings=warnings)

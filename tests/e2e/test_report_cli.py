@@ -91,6 +91,7 @@ BAD = [
     (["{events}", "-o", "{dir}"], "that is a folder"),
     (["{events}", "--template-dir", "{dir}/missing"], "no such folder"),
     (["{damaged}"], "not a complete cyclesim event log"),
+    (["{scenario}"], "a scenario, not a played session; play it first"),
 ]
 
 
@@ -104,7 +105,8 @@ def bad_runs(replay_dir, tmp_path_factory) -> list[Run]:
     damaged = tmp / "damaged.jsonl"  # valid JSON lines, but a decision without its team
     damaged.write_text("".join(line.replace('"team":"ie",', "") + "\n" for line in
                                (replay_dir / "events.jsonl").read_text(encoding="utf-8").splitlines()), encoding="utf-8")
-    subs = {"events": str(replay_dir / "events.jsonl"), "bad": str(bad), "dir": str(tmp), "damaged": str(damaged)}
+    subs = {"events": str(replay_dir / "events.jsonl"), "bad": str(bad), "dir": str(tmp), "damaged": str(damaged),
+            "scenario": str(ROOT / "scenarios" / "tutorial.yaml")}
     return [cyclesim("report", *[a.format(**subs) for a in args]) for args, _message in BAD]
 
 
