@@ -23,7 +23,6 @@ Entries with ``step`` replay exactly where they happened; entries with only
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from simulator.scenario.catalogue import param_problems
 from simulator.scenario.model import Id, Model, Time
 from simulator.scenario.problems import report_validation_errors
 from simulator.scenario.yamlio import load_yaml_file
+from simulator.suggest import did_you_mean
 from simulator.timefmt import format_time
 
 FORMAT = "cyclesim-decisions/1"
@@ -187,8 +187,7 @@ def _check_input(plan, entry: ScriptInput, loc: tuple, add) -> None:
             add(loc + (key,), f"{key} must be a text, not {type(value).__name__}")
             return None
         if known is not None and value not in known:
-            close = difflib.get_close_matches(value, list(known), n=1)
-            add(loc + (key,), f"unknown {what} {value!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+            add(loc + (key,), f"unknown {what} {value!r}" + did_you_mean(value, known))
             return None
         return value
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from functools import lru_cache
 from importlib import resources
@@ -11,6 +10,7 @@ from typing import Any
 import yaml
 
 from simulator.scenario.model import EU_MEMBER_STATES, CatalogueDecision, Scenario
+from simulator.suggest import closest
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +50,8 @@ def param_problems(decision: CatalogueDecision, params: object) -> list[tuple[st
     for name, value in params.items():
         spec = decision.params.get(name) if isinstance(name, str) else None
         if spec is None:
-            close = difflib.get_close_matches(str(name), list(decision.params), n=1)
-            known = f"; did you mean {close[0]!r}?" if close else (
+            close = closest(str(name), decision.params)
+            known = f"; did you mean {close!r}?" if close else (
                 f"; it takes {', '.join(sorted(decision.params))}" if decision.params else "; it takes none")
             out.append((str(name), f"{decision.id} has no parameter {name!r}{known}"))
             continue

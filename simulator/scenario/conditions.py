@@ -307,10 +307,9 @@ def _check_operand_types(left: ast.AST, right: ast.AST) -> None:
 
 
 def _suggest(word: str, known) -> str:
-    import difflib
+    from simulator.suggest import did_you_mean
 
-    close = difflib.get_close_matches(word, list(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(word, known)
 
 
 def referenced_ids(cond: Condition) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ runs so that an author sees every problem of the file at once.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from datetime import datetime
 from functools import lru_cache
@@ -21,6 +20,7 @@ from simulator.scenario.model import EU_MEMBER_STATES, SECTORS, Effects, Inject,
 from simulator.scenario.network import resolve
 from simulator.scenario.problems import add_at
 from simulator.scenario.yamlio import YamlDoc
+from simulator.suggest import closest
 from simulator.timefmt import EARLIEST_START, LATEST_START, format_time
 
 NETWORK_WIDE = frozenset({"csirts_network", "cyclone", "media", "public"})
@@ -34,8 +34,7 @@ EVERYONE = "everyone"
 def _closest(value: str, known: tuple[str, ...]) -> str | None:
     """The nearest known id, for a "did you mean" hint; remembered, since a broken file repeats its mistakes
     (ten thousand injects sent to the same unknown actor spent seconds in difflib)."""
-    close = difflib.get_close_matches(value, known, n=1)
-    return close[0] if close else None
+    return closest(value, known)
 
 
 class _Checker:

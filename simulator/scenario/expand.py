@@ -15,7 +15,6 @@ in the data as a placeholder inject, so the other checks still run.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from simulator.errors import ProblemSink
 from simulator.scenario.library import PLACEHOLDER, Library
 from simulator.scenario.problems import add_at
 from simulator.scenario.yamlio import YamlDoc
+from simulator.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,7 @@ def _inject_for(ref: dict, index: int, library: Library, doc: YamlDoc, sink: Pro
     name = ref.get("use")
     loc = ("injects", index)
     if not isinstance(name, str) or name not in library:
-        close = difflib.get_close_matches(str(name), list(library), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        add_at(sink, doc, loc + ("use",), f"unknown inject template {name!r}{hint}")
+        add_at(sink, doc, loc + ("use",), f"unknown inject template {name!r}{did_you_mean(str(name), library)}")
         return None
     template = library[name].template
     given = ref.get("with") or {}
@@ -94,9 +92,8 @@ def _inject_for(ref: dict, index: int, library: Library, doc: YamlDoc, sink: Pro
     ok = True
     for key in given:
         if key not in template.params:
-            close = difflib.get_close_matches(str(key), list(template.params), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            add_at(sink, doc, loc + ("with", key), f"template {name!r} has no parameter {key!r}{hint}", key=True)
+            add_at(sink, doc, loc + ("with", key), f"template {name!r} has no parameter {key!r}"
+                   f"{did_you_mean(str(key), template.params)}", key=True)
             ok = False
         elif not isinstance(given[key], (str, int, float, bool)):
             add_at(sink, doc, loc + ("with", key), f"parameter {key!r} must be a plain value (text or number)")

@@ -13,7 +13,6 @@ a reporter to another.
 
 from __future__ import annotations
 
-import difflib
 import json
 import types
 import typing
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.errors import ProblemSink
 from simulator.scenario.yamlio import YamlDoc
+from simulator.suggest import closest
 
 __all__ = ["add_at", "report_validation_errors"]
 
@@ -58,8 +58,8 @@ def _message(err: typing.Any, loc: tuple, root: type[BaseModel]) -> str:
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":
         allowed = _fields_at(root, loc[:-1])
-        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of: {', '.join(allowed)}" if allowed and len(allowed) <= 12 else "")
+        close = closest(str(name), allowed)
+        hint = f"; did you mean {close!r}?" if close else (f"; expected one of: {', '.join(allowed)}" if allowed and len(allowed) <= 12 else "")
         return f"unknown key {name!r}{hint}"
     if kind == "missing":
         return f"missing required key {name!r}"

@@ -116,6 +116,8 @@ CASES = [
     ("no playing team", "teams:\n  - {id: ie, name: Ireland, plays: [CSIRT-IE, CCMA-IE]}\n  - {id: eu, name: EU cell, plays: [CYCLONE]}\n",
      "teams:\n", "- {id: excon", "at least one team must be a playing team"),
     ("unknown recipient", "to: [CSIRTS-NET]", "to: [CSIRTS-NETT]", "CSIRTS-NETT", "unknown actor 'CSIRTS-NETT'"),
+    ("recipient in the wrong case", "to: [CSIRTS-NET]", "to: [csirts-net]", "csirts-net",
+     "unknown actor 'csirts-net'; did you mean 'CSIRTS-NET'?"),
     ("unknown sender", "from: CSIRT-IE", "from: CSIRT-EI", "CSIRT-EI", "unknown actor 'CSIRT-EI'"),
     ("sender without channel", "to: [CSIRTS-NET]", "to: [GOV-IE]", "GOV-IE",
      "CSIRT-IE has no channel to GOV-IE; name a channel or add one under network.channels"),

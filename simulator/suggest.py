@@ -1,0 +1,37 @@
+""""Did you mean …?": the known name closest to a mistyped one.
+
+A planner who writes ``D4`` for ``D04``, ``csirt-ie`` for ``CSIRT-IE`` or
+``T_01`` for ``T-01`` made no spelling mistake difflib can see: letters are
+compared case-folded, without separators and with numbers read as numbers
+first, then by similarity.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+_NUMBER = re.compile(r"\d+")
+_SEPARATORS = re.compile(r"[\s_\-.]+")
+
+
+def _plain(name: str) -> str:
+    return _NUMBER.sub(lambda m: str(int(m.group())), _SEPARATORS.sub("", name.casefold()))
+
+
+def closest(word: str, known: Iterable[str]) -> str | None:
+    """The known name ``word`` most likely means, or None."""
+    names = [k for k in known if isinstance(k, str)]
+    plain = _plain(word)
+    for name in names:
+        if _plain(name) == plain:
+            return name
+    close = difflib.get_close_matches(word, names, n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'X'?"`` for the closest known name, or an empty string."""
+    found = closest(str(word), known)
+    return f"; did you mean {found!r}?" if found is not None else ""
