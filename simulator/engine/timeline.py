@@ -30,7 +30,11 @@ class TimelinePort(Protocol):
     filing: Any
     """Learns that an inject's sender is aware of its incident (``seen(actor)``)."""
     desk: Any
-    """Applies a point's default at its deadline (``apply_default(point)``)."""
+    """Applies a point's default at its deadline (``apply_default(point)``); counts its ``changes``."""
+    state: Any
+    """The world state (its ``version()``)."""
+    severity: Any
+    """The ECCS as computed (its ``level``)."""
 
     def record(self, kind: str, data: dict[str, Any]) -> Any: ...
 
@@ -58,6 +62,8 @@ class Timeline:
         self._waiting_when: list[str] = []
         self._chained: set[str] = set()
         self._point_listeners: list[Callable[[str], None]] = []
+        self._checked: tuple[int, int, int, int] | None = None
+        """What the ``when:`` conditions could read when they were last all checked (see :meth:`recheck_conditions`)."""
 
     def schedule(self) -> None:
         """Set every inject's status and put the timed injects and points on the clock."""
@@ -94,10 +100,22 @@ class Timeline:
             self.release(self.plan.injects[ident], cause="timeline")
 
     def recheck_conditions(self) -> None:
-        """Release injects and open points whose ``when:`` condition now holds."""
+        """Release injects and open points whose ``when:`` condition now holds.
+
+        A condition reads the world context: the state, the ECCS, what the desk has
+        taken and which injects were delivered. When none of these has changed
+        since every waiting condition was last checked, none can hold now that did
+        not hold then, and nothing is checked (the engine asks after every state
+        change and every delivery: most deliveries change nothing a condition reads).
+        """
         if not self._waiting_when:
             return
-        ctx = self.ex.context()
+        ex = self.ex
+        stamp = (ex.state.version(), ex.severity.level, ex.desk.changes, len(ex.transport.delivered))
+        if stamp == self._checked:
+            return
+        self._checked = stamp
+        ctx = ex.context()
         for ident in list(self._waiting_when):
             if ident not in self._waiting_when:
                 continue  # released by a nested check: an inject due above changed the state

@@ -112,3 +112,25 @@ def test_simulated_deciders_are_worked_out_once_per_kinds_and_stay_right():
         expected = tuple(a for a, spec in plan.network.actors.items() if spec.kind in kinds and a not in played)
         assert plan.simulated_deciders(d) == expected
         assert plan.simulated_deciders(d) is plan.simulated_deciders(d), "the second answer comes from the memo"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("policy", ["passive", "doctrine"])
+def test_when_conditions_are_rechecked_only_after_a_change_they_can_read_and_the_journal_is_the_same(
+        name, policy, monkeypatch):
+    from simulator.engine.timeline import Timeline
+
+    def journal(seed: int) -> bytes:
+        ex = Exercise(_plan(name), seed=seed, sources=[POLICIES[policy]()])
+        ex.run()
+        return ex.journal.export_bytes()
+
+    short = [journal(seed) for seed in (1, 2)]
+    check = Timeline.recheck_conditions
+
+    def every_time(self):
+        self._checked = None  # the long way: check every waiting condition whenever asked
+        check(self)
+
+    monkeypatch.setattr(Timeline, "recheck_conditions", every_time)
+    assert [journal(seed) for seed in (1, 2)] == short
