@@ -22,11 +22,29 @@ W = 920
 BINS = 20
 ROW_H = 46
 LABEL_W = 260
+FONT = 12
+"""Font size of the SVG's text, in SVG units."""
+CHAR_EM = 0.65
+"""Width of a character in em, rounded up: what :func:`text_width` assumes."""
+EDGE = 2
+"""Room kept between any text and the SVG's edge."""
 PALETTE = ("#2b6cb0", "#b0402b", "#3c9a3c", "#7b3fa0", "#d08c00", "#17808a", "#8a8a8a", "#c2185b")
 
 
 def _n(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """A generous estimate of how wide ``text`` is drawn (digits are about 0.64 em in common sans fonts)."""
+    return len(text) * CHAR_EM * size
+
+
+def tick_label(x: float, y: float, text: str) -> str:
+    """A tick's label centred under it, or ending (starting) at it where centred would leave the SVG."""
+    half = text_width(text) / 2
+    anchor = "end" if x + half > W - EDGE else "start" if x - half < EDGE else "middle"
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="#444">{escape(text)}</text>'
 
 
 def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Markup:
@@ -42,7 +60,7 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
     width = (hi - lo) / BINS
     height = 30 + ROW_H * len(dists) + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" '
-           f'aria-label="{escape(measure)} by group" font-family="system-ui, sans-serif" font-size="12">',
+           f'aria-label="{escape(measure)} by group" font-family="system-ui, sans-serif" font-size="{FONT}">',
            f"<title>{escape(measure)}: distribution per group</title>"]
     for i, (label, d) in enumerate(dists.items()):
         top = 20 + i * ROW_H
@@ -71,8 +89,7 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
     axis = 20 + ROW_H * len(dists) + 4
     for k in range(5):
         v = lo + (hi - lo) * k / 4
-        x = x0 + (v - lo) * scale
-        out.append(f'<text x="{_n(x)}" y="{axis + 12}" text-anchor="middle" fill="#444">{escape(fmt(v))}</text>')
+        out.append(tick_label(x0 + (v - lo) * scale, axis + 12, fmt(v)))
     out.append("</svg>")
     return Markup("".join(out))
 
