@@ -10,11 +10,13 @@ script, no network; every text is escaped (Jinja2 autoescape, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from simulator.sweep.scale import Axis, axis, choose_ticks
 from simulator.sweep.stats import PERCENTILES, distribution, fmt, groups, measure_columns, representative
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +30,11 @@ CHAR_EM = 0.65
 """Width of a character in em, rounded up: what :func:`text_width` assumes."""
 EDGE = 2
 """Room kept between any text and the SVG's edge."""
+MAX_TICKS = 8
+TICK_GAP = 12
+"""Room kept between neighbouring tick labels."""
+MAX_BAR = 40
+"""Widest bar of a histogram whose bins hold one value each."""
 PALETTE = ("#2b6cb0", "#b0402b", "#3c9a3c", "#7b3fa0", "#d08c00", "#17808a", "#8a8a8a", "#c2185b")
 
 
@@ -47,21 +54,36 @@ def tick_label(x: float, y: float, text: str) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="#444">{escape(text)}</text>'
 
 
+def _ticks_fit(scale: float, lo: float) -> Callable[[list[tuple[float, str]]], bool]:
+    """Whether ticks are few enough and their labels, centred, keep a gap between neighbours."""
+    def fits(ticks: list[tuple[float, str]]) -> bool:
+        xs = [(v - lo) * scale for v, _ in ticks]
+        ws = [text_width(label) for _, label in ticks]
+        return len(ticks) <= MAX_TICKS and all(
+            xs[k + 1] - xs[k] >= (ws[k] + ws[k + 1]) / 2 + TICK_GAP for k in range(len(ticks) - 1))
+    return fits
+
+
+def _bin_text(ax: Axis, b: int) -> str:
+    first, last = ax.bin_range(b)
+    if ax.whole:
+        return fmt(first) if first == last else f"{fmt(first)}–{fmt(last)}"
+    return f"[{fmt(first)}, {fmt(last)})"
+
+
 def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Markup:
     """One histogram row per group, all on the same x scale, with the median as a line."""
     dists = {g: distribution(rows, measure) for g, rows in by_group.items()}
-    lows = [d.lo for d in dists.values() if d.values]
-    highs = [d.hi for d in dists.values() if d.values]
-    lo, hi = (min(lows), max(highs)) if lows else (0.0, 1.0)
-    if hi == lo:
-        lo, hi = lo - 0.5, hi + 0.5
+    ax = axis([v for d in dists.values() for v in d.values], bins=BINS)
     x0, x1 = LABEL_W, W - 20
-    scale = (x1 - x0) / (hi - lo)
-    width = (hi - lo) / BINS
+    scale = (x1 - x0) / (ax.hi - ax.lo)
+    bin_px = ax.width * scale
+    bar_w = min(bin_px - 1, MAX_BAR) if ax.whole and ax.width == 1 else bin_px - 1  # one value a bin: a bar on it
     height = 30 + ROW_H * len(dists) + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" '
            f'aria-label="{escape(measure)} by group" font-family="system-ui, sans-serif" font-size="{FONT}">',
            f"<title>{escape(measure)}: distribution per group</title>"]
+    base = 20
     for i, (label, d) in enumerate(dists.items()):
         top = 20 + i * ROW_H
         base = top + ROW_H - 10
@@ -69,27 +91,27 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
         out.append(f'<text x="4" y="{base - 12}">{escape(label)}</text>')
         out.append(f'<text x="4" y="{base + 2}" fill="#666" font-size="10">n={len(d.values)}'
                    f'{escape(f" ({d.missing} none)") if d.missing else ""}</text>')
-        counts = [0] * BINS
+        counts = [0] * ax.bins
         for v in d.values:
-            counts[min(BINS - 1, int((v - lo) / width))] += 1
+            counts[ax.bin_of(v)] += 1
         most = max(counts) or 1
         for b, c in enumerate(counts):
             if not c:
                 continue
             h = (ROW_H - 14) * c / most
-            bx = x0 + b * width * scale
-            out.append(f'<rect x="{_n(bx + 0.5)}" y="{_n(base - h)}" width="{_n(max(1.0, width * scale - 1))}" '
+            bx = x0 + b * bin_px + (bin_px - bar_w) / 2
+            out.append(f'<rect x="{_n(bx)}" y="{_n(base - h)}" width="{_n(max(1.0, bar_w))}" '
                        f'height="{_n(h)}" fill="{colour}" fill-opacity="0.75"><title>{c} run(s) in '
-                       f'[{escape(fmt(lo + b * width))}, {escape(fmt(lo + (b + 1) * width))})</title></rect>')
+                       f'{escape(_bin_text(ax, b))}</title></rect>')
         if d.values:
-            mx = x0 + (d.percentiles[50] - lo) * scale
+            mx = x0 + (d.percentiles[50] - ax.lo) * scale
             out.append(f'<line x1="{_n(mx)}" x2="{_n(mx)}" y1="{top + 2}" y2="{base}" stroke="#111" stroke-width="2">'
                        f'<title>median {escape(fmt(d.percentiles[50]))}</title></line>')
         out.append(f'<line x1="{x0}" x2="{x1}" y1="{base}" y2="{base}" stroke="#999"/>')
-    axis = 20 + ROW_H * len(dists) + 4
-    for k in range(5):
-        v = lo + (hi - lo) * k / 4
-        out.append(tick_label(x0 + (v - lo) * scale, axis + 12, fmt(v)))
+    for v, text in choose_ticks(ax, _ticks_fit(scale, ax.lo)):
+        x = x0 + (v - ax.lo) * scale
+        out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{base}" y2="{base + 4}" stroke="#999"/>')
+        out.append(tick_label(x, base + 18, text))
     out.append("</svg>")
     return Markup("".join(out))
 

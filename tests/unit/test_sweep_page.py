@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 
+import pytest
+
 from simulator.sweep.page import histogram_svg
+from simulator.sweep.scale import axis, nice_steps
 
 CHAR_EM = 0.65  # as generous as the page's own estimate: digits are about 0.64 em wide in common sans fonts
 
@@ -19,7 +23,7 @@ def _texts(svg: str) -> list[dict]:
     out = []
     for attrs, body in re.findall(r"<text ([^>]*)>(.*?)</text>", svg):
         a = dict(re.findall(r'([\w-]+)="([^"]*)"', attrs))
-        out.append({"x": float(a["x"]), "anchor": a.get("text-anchor", "start"),
+        out.append({"x": float(a["x"]), "anchor": a.get("text-anchor", "start"), "fill": a.get("fill"),
                     "size": float(a.get("font-size", 12)), "text": html.unescape(re.sub(r"<[^>]*>", "", body))})
     return out
 
@@ -34,6 +38,15 @@ def _width(svg: str) -> float:
     return float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
 
 
+def _ticks(svg: str) -> list[str]:
+    return [t["text"] for t in _texts(svg) if t["fill"] == "#444"]
+
+
+def _nice(step: float) -> bool:
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
+    return any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
+
+
 def test_every_tick_label_stays_inside_the_svg():
     # the newcomer's sweep: 70206.19 and 173752 were centred at x=900 of 920 and cut off
     for values in ([7063.91, 36460.86, 70206.19], [76330, 99295, 173752], [0.65, 0.87], [0, 5]):
@@ -42,3 +55,57 @@ def test_every_tick_label_stays_inside_the_svg():
         for t in _texts(svg):
             left, right = _extent(t)
             assert 0 <= left and right <= width, (t, width)
+
+
+@pytest.mark.parametrize("by_group", [
+    {"passive": [9, 9, 8], "doctrine": [6, 7, 8, 9]},  # ms_affected: was 6, 6.75, 7.5, 8.25, 9
+    {"passive": [4] * 20, "doctrine": [4] * 20},  # peak_eccs: was 3.5 to 4.5
+    {"passive": list(range(47, 72)), "doctrine": list(range(15, 28))},  # entities_hit: was 15, 29, 43, 57, 71
+    {"passive": [0, 2, 5], "doctrine": [0, 1]},
+])
+def test_a_whole_measure_has_whole_ticks_each_once(by_group):
+    ticks = _ticks(str(histogram_svg("m", _rows("m", by_group))))
+    assert ticks and all(re.fullmatch(r"-?\d+", t) for t in ticks), ticks
+    assert len(set(ticks)) == len(ticks)
+    values = sorted(int(t) for t in ticks)
+    assert values == [int(t) for t in ticks]
+    assert len({b - a for a, b in zip(values, values[1:])}) <= 1  # one step
+    everything = [v for vs in by_group.values() for v in vs]
+    assert min(everything) - 5 <= values[0] and values[-1] <= max(everything) + 5
+
+
+@pytest.mark.parametrize("by_group", [
+    {"passive": [36460.86, 53181.3, 70206.19], "doctrine": [7063.91, 13686.09, 20244.3]},  # was 7063.91 ... 70206.19
+    {"passive": [0.84, 0.87], "doctrine": [0.65, 0.7, 0.84]},
+    {"passive": [0.8512, 0.853]},
+    {"passive": [55.5]},
+])
+def test_ticks_step_by_a_nice_number(by_group):
+    ticks = [float(t) for t in _ticks(str(histogram_svg("m", _rows("m", by_group))))]
+    assert len(ticks) >= 2
+    steps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert all(math.isclose(s, steps[0], rel_tol=1e-6) for s in steps) and _nice(steps[0]), ticks
+    assert all(_nice(t) or t == 0 or math.isclose(t / steps[0], round(t / steps[0])) for t in ticks)  # on the step
+
+
+def test_a_bin_of_one_whole_value_sits_on_its_tick():
+    svg = str(histogram_svg("m", _rows("m", {"doctrine": [6, 7, 7, 9]})))
+    tick_x = {t["text"]: t["x"] for t in _texts(svg) if t["fill"] == "#444" and t["anchor"] == "middle"}
+    for attrs in re.findall(r"<rect ([^>]*)>", svg):
+        a = dict(re.findall(r'([\w-]+)="([^"]*)"', attrs))
+        centre = float(a["x"]) + float(a["width"]) / 2
+        assert min(abs(centre - x) for x in tick_x.values()) < 1, (a, tick_x)
+
+
+def test_nice_steps():
+    assert [s for s, _ in zip(nice_steps(0.3), range(5))] == [0.5, 1, 2, 2.5, 5]
+    assert [s for s, _ in zip(nice_steps(0.3, whole=True), range(4))] == [1, 2, 5, 10]  # 2.5 is not whole
+    assert next(nice_steps(3157)) == 5000 and next(nice_steps(20)) == 20
+
+
+def test_whole_values_get_whole_bins_centred_on_them():
+    ax = axis([6.0, 9.0])
+    assert (ax.lo, ax.width, ax.bins, ax.whole) == (5.5, 1, 4, True)
+    assert [ax.bin_of(v) for v in (6, 7, 8, 9)] == [0, 1, 2, 3]
+    wide = axis([float(v) for v in range(15, 72)])
+    assert wide.whole and wide.width == 5 and wide.bin_range(0) == (15, 19)
