@@ -51,7 +51,7 @@ def tick_label(x: float, y: float, text: str) -> str:
     """A tick's label centred under it, or ending (starting) at it where centred would leave the SVG."""
     half = text_width(text) / 2
     anchor = "end" if x + half > W - EDGE else "start" if x - half < EDGE else "middle"
-    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="#444">{escape(text)}</text>'
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="#444" class="tick">{escape(text)}</text>'
 
 
 def _ticks_fit(scale: float, lo: float) -> Callable[[list[tuple[float, str]]], bool]:
@@ -71,6 +71,18 @@ def _bin_text(ax: Axis, b: int) -> str:
     return f"[{fmt(first)}, {fmt(last)})"
 
 
+def _legend(right: float) -> str:
+    """What the marks are, in the top margin, ending at ``right``: a bar (runs in a bin) and the median's line."""
+    runs, median = "runs in a bin", "median"
+    x = right - text_width(median, 11)
+    marks = [f'<text x="{_n(x)}" y="11" font-size="11" fill="#444">{median}</text>',
+             f'<line x1="{_n(x - 8)}" x2="{_n(x - 8)}" y1="1" y2="13" stroke="#111" stroke-width="2"/>']
+    x -= 24 + text_width(runs, 11)
+    marks += [f'<text x="{_n(x)}" y="11" font-size="11" fill="#444">{runs}</text>',
+              f'<rect x="{_n(x - 14)}" y="3" width="10" height="10" fill="#888" fill-opacity="0.75"/>']
+    return '<g class="legend">' + "".join(marks) + "</g>"
+
+
 def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Markup:
     """One histogram row per group, all on the same x scale, with the median as a line."""
     dists = {g: distribution(rows, measure) for g, rows in by_group.items()}
@@ -83,6 +95,7 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" '
            f'aria-label="{escape(measure)} by group" font-family="system-ui, sans-serif" font-size="{FONT}">',
            f"<title>{escape(measure)}: distribution per group</title>"]
+    out.append(_legend(x1))
     base = 20
     for i, (label, d) in enumerate(dists.items()):
         top = 20 + i * ROW_H

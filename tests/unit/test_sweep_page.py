@@ -23,7 +23,7 @@ def _texts(svg: str) -> list[dict]:
     out = []
     for attrs, body in re.findall(r"<text ([^>]*)>(.*?)</text>", svg):
         a = dict(re.findall(r'([\w-]+)="([^"]*)"', attrs))
-        out.append({"x": float(a["x"]), "anchor": a.get("text-anchor", "start"), "fill": a.get("fill"),
+        out.append({"x": float(a["x"]), "anchor": a.get("text-anchor", "start"), "class": a.get("class"),
                     "size": float(a.get("font-size", 12)), "text": html.unescape(re.sub(r"<[^>]*>", "", body))})
     return out
 
@@ -39,7 +39,7 @@ def _width(svg: str) -> float:
 
 
 def _ticks(svg: str) -> list[str]:
-    return [t["text"] for t in _texts(svg) if t["fill"] == "#444"]
+    return [t["text"] for t in _texts(svg) if t["class"] == "tick"]
 
 
 def _nice(step: float) -> bool:
@@ -90,8 +90,8 @@ def test_ticks_step_by_a_nice_number(by_group):
 
 def test_a_bin_of_one_whole_value_sits_on_its_tick():
     svg = str(histogram_svg("m", _rows("m", {"doctrine": [6, 7, 7, 9]})))
-    tick_x = {t["text"]: t["x"] for t in _texts(svg) if t["fill"] == "#444" and t["anchor"] == "middle"}
-    for attrs in re.findall(r"<rect ([^>]*)>", svg):
+    tick_x = {t["text"]: t["x"] for t in _texts(svg) if t["class"] == "tick" and t["anchor"] == "middle"}
+    for attrs in re.findall(r"<rect ([^>]*)><title>", svg):  # the bars (the legend's sample has no title)
         a = dict(re.findall(r'([\w-]+)="([^"]*)"', attrs))
         centre = float(a["x"]) + float(a["width"]) / 2
         assert min(abs(centre - x) for x in tick_x.values()) < 1, (a, tick_x)
@@ -109,3 +109,24 @@ def test_whole_values_get_whole_bins_centred_on_them():
     assert [ax.bin_of(v) for v in (6, 7, 8, 9)] == [0, 1, 2, 3]
     wide = axis([float(v) for v in range(15, 72)])
     assert wide.whole and wide.width == 5 and wide.bin_range(0) == (15, 19)
+
+
+def _page(rows: list[dict], columns: list[str], vary: list[str] = ()) -> str:
+    from simulator.sweep.page import page_data, render_page
+
+    meta = {"scenario": "t", "players": sorted({r["player"] for r in rows}), "seeds": "0-9", "vary": list(vary),
+            "command": "c"}
+    rows = [{"run": i, "seed": i, "sha256": "ab" * 32, **r} for i, r in enumerate(rows)]
+    return render_page(page_data(meta, ["run", "seed", "player", *columns, "sha256"], rows, lambda r: "replay"))
+
+
+def test_the_marks_are_explained():
+    svg = str(histogram_svg("m", _rows("m", {"passive": [1, 2, 3]})))
+    drawn = [t["text"] for t in _texts(svg)]
+    assert "median" in drawn and "runs in a bin" in drawn  # a legend on each chart, not only tooltips
+    for t in _texts(svg):
+        left, right = _extent(t)
+        assert 0 <= left and right <= _width(svg)
+    html_ = _page([{"player": "passive", "m": v} for v in (1, 2, 3)], ["m"])
+    assert "The black line is the group&#39;s median" in html_ or "The black line is the group's median" in html_
+    assert "how many have none" in html_
