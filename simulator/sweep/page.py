@@ -16,8 +16,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from simulator.sweep.scale import Axis, axis, choose_ticks
+from simulator.journal.outcome import UNITS
+from simulator.sweep.scale import Axis, axis, choose_ticks, nice_steps, time_steps
 from simulator.sweep.stats import PERCENTILES, distribution, fmt, groups, measure_columns, representative
+from simulator.timefmt import format_duration
 
 TEMPLATES = Path(__file__).parent / "templates"
 W = 920
@@ -54,6 +56,24 @@ def tick_label(x: float, y: float, text: str) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="#444" class="tick">{escape(text)}</text>'
 
 
+def in_minutes(measure: str) -> bool:
+    """A measure counted in minutes (simulator.journal.outcome.UNITS): shown as days, hours and minutes."""
+    return UNITS.get(measure) == "minutes"
+
+
+def show(measure: str, value: float | None) -> str:
+    """A value as the page writes it: a duration for a measure in minutes, else the number."""
+    text = fmt(value)
+    return format_duration(float(value)) if in_minutes(measure) and value is not None and text != "–" else text
+
+
+def unit_text(measure: str) -> str | None:
+    """What the values of ``measure`` are, for its heading and its axis; None when the measure is not known."""
+    if in_minutes(measure):
+        return "minutes; shown as days (d), hours (h) and minutes (m)"
+    return UNITS.get(measure)
+
+
 def _ticks_fit(scale: float, lo: float) -> Callable[[list[tuple[float, str]]], bool]:
     """Whether ticks are few enough and their labels, centred, keep a gap between neighbours."""
     def fits(ticks: list[tuple[float, str]]) -> bool:
@@ -64,11 +84,11 @@ def _ticks_fit(scale: float, lo: float) -> Callable[[list[tuple[float, str]]], b
     return fits
 
 
-def _bin_text(ax: Axis, b: int) -> str:
+def _bin_text(measure: str, ax: Axis, b: int) -> str:
     first, last = ax.bin_range(b)
     if ax.whole:
-        return fmt(first) if first == last else f"{fmt(first)}–{fmt(last)}"
-    return f"[{fmt(first)}, {fmt(last)})"
+        return show(measure, first) if first == last else f"{show(measure, first)} to {show(measure, last)}"
+    return f"[{show(measure, first)}, {show(measure, last)})"
 
 
 def _legend(right: float) -> str:
@@ -86,12 +106,14 @@ def _legend(right: float) -> str:
 def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Markup:
     """One histogram row per group, all on the same x scale, with the median as a line."""
     dists = {g: distribution(rows, measure) for g, rows in by_group.items()}
-    ax = axis([v for d in dists.values() for v in d.values], bins=BINS)
+    minutes = in_minutes(measure)
+    ax = axis([v for d in dists.values() for v in d.values], bins=BINS, steps=time_steps if minutes else nice_steps)
     x0, x1 = LABEL_W, W - 20
     scale = (x1 - x0) / (ax.hi - ax.lo)
     bin_px = ax.width * scale
     bar_w = min(bin_px - 1, MAX_BAR) if ax.whole and ax.width == 1 else bin_px - 1  # one value a bin: a bar on it
-    height = 30 + ROW_H * len(dists) + 30
+    unit = unit_text(measure)
+    height = 30 + ROW_H * len(dists) + 30 + (14 if unit else 0)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" '
            f'aria-label="{escape(measure)} by group" font-family="system-ui, sans-serif" font-size="{FONT}">',
            f"<title>{escape(measure)}: distribution per group</title>"]
@@ -115,16 +137,23 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
             bx = x0 + b * bin_px + (bin_px - bar_w) / 2
             out.append(f'<rect x="{_n(bx)}" y="{_n(base - h)}" width="{_n(max(1.0, bar_w))}" '
                        f'height="{_n(h)}" fill="{colour}" fill-opacity="0.75"><title>{c} run(s) in '
-                       f'{escape(_bin_text(ax, b))}</title></rect>')
+                       f'{escape(_bin_text(measure, ax, b))}</title></rect>')
         if d.values:
             mx = x0 + (d.percentiles[50] - ax.lo) * scale
             out.append(f'<line x1="{_n(mx)}" x2="{_n(mx)}" y1="{top + 2}" y2="{base}" stroke="#111" stroke-width="2">'
-                       f'<title>median {escape(fmt(d.percentiles[50]))}</title></line>')
+                       f'<title>median {escape(show(measure, d.percentiles[50]))}</title></line>')
         out.append(f'<line x1="{x0}" x2="{x1}" y1="{base}" y2="{base}" stroke="#999"/>')
-    for v, text in choose_ticks(ax, _ticks_fit(scale, ax.lo)):
+    fits = _ticks_fit(scale, ax.lo)
+    ticks = (choose_ticks(ax, fits, lambda v, _step: format_duration(v), time_steps((ax.hi - ax.lo) / 12))
+             if minutes else choose_ticks(ax, fits))
+    for v, text in ticks:
         x = x0 + (v - ax.lo) * scale
         out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{base}" y2="{base + 4}" stroke="#999"/>')
         out.append(tick_label(x, base + 18, text))
+    if unit:
+        caption = "duration: d = days, h = hours, m = minutes" if minutes else unit
+        out.append(f'<text x="{_n((x0 + x1) / 2)}" y="{base + 34}" text-anchor="middle" font-size="11" fill="#444" '
+                   f'class="unit">{escape(caption)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -152,15 +181,16 @@ def page_data(meta: dict[str, Any], columns: list[str], rows: list[dict[str, Any
         entries = []
         for g, grows in by_group.items():
             d = distribution(grows, m)
-            entries.append({"group": g, "n": len(d.values), "missing": d.missing, "mean": fmt(d.mean),
-                            "min": fmt(d.lo), "max": fmt(d.hi),
-                            "p": [fmt(d.percentiles[q]) for q in PERCENTILES]})
-        tables.append({"measure": m, "svg": histogram_svg(m, by_group), "rows": entries})
+            entries.append({"group": g, "n": len(d.values), "missing": d.missing, "mean": show(m, d.mean),
+                            "min": show(m, d.lo), "max": show(m, d.hi),
+                            "p": [show(m, d.percentiles[q]) for q in PERCENTILES]})
+        tables.append({"measure": m, "unit": unit_text(m), "minutes": in_minutes(m), "svg": histogram_svg(m, by_group),
+                       "rows": entries})
     reps = []
     if headline:
         for g, grows in by_group.items():
             for which, r in representative(grows, headline).items():
-                reps.append({"group": g, "which": which, "run": r["run"], "seed": r["seed"], "value": fmt(r[headline]),
+                reps.append({"group": g, "which": which, "run": r["run"], "seed": r["seed"], "value": show(headline, r[headline]),
                              "sha": r["sha256"][:12], "command": replay(r)})
     return {"meta": meta, "measures": measures, "tables": tables, "headline": headline, "reps": reps,
             "percentiles": PERCENTILES, "runs": len(rows), "groups": list(by_group)}

@@ -3,8 +3,9 @@
 Steps, of bins and of ticks, are "nice": 1, 2, 2.5 or 5 times a power of ten.
 A measure whose values are all whole numbers (entities, Member States, ECCS
 levels, clocks, minutes) gets whole steps only, and each bin holds whole
-values: with a step of 1, one bin per value, centred on it. Pure functions,
-no drawing.
+values: with a step of 1, one bin per value, centred on it. An axis in
+minutes steps by durations that read well (15 minutes, 6 hours, 5 days).
+Pure functions, no drawing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ def nice_steps(at_least: float, whole: bool = False) -> Iterator[float]:
                 continue
             yield step
         exp += 1
+
+
+SHORT_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720)
+"""Steps of a time axis under a day, in minutes (1 minute to 12 hours)."""
+DAY = 24 * 60
+
+
+def time_steps(at_least: float, whole: bool = True) -> Iterator[float]:
+    """Steps of an axis in minutes that read well as durations: :data:`SHORT_STEPS`, then 1, 2, 5, 10... days."""
+    yield from (float(s) for s in SHORT_STEPS if s >= at_least)
+    yield from (DAY * s for s in nice_steps(max(at_least / DAY, 1), whole=True))
 
 
 def decimals(step: float) -> int:
@@ -68,19 +80,23 @@ class Axis:
         return [round(k * step, 12) for k in range(first, last + 1)]
 
 
-def axis(values: list[float], *, bins: int = 20) -> Axis:
-    """At most ``bins`` bins of a nice width over ``values`` (whole-valued bins when every value is whole)."""
+def axis(values: list[float], *, bins: int = 20, steps: Callable[..., Iterator[float]] = nice_steps) -> Axis:
+    """At most ``bins`` bins over ``values``, as wide as the first of ``steps`` that is wide enough.
+
+    Every value whole: whole-valued bins. ``steps(at_least, whole=...)``: :func:`nice_steps`, or
+    :func:`time_steps` for minutes.
+    """
     if not values:
         return Axis(0.0, 1.0 / bins, bins, False)
     lo, hi = min(values), max(values)
     if all(float(v).is_integer() for v in values):
-        width = next(nice_steps((hi - lo + 1) / bins, whole=True))
+        width = next(steps((hi - lo + 1) / bins, whole=True))
         first = math.floor(lo / width)
         return Axis(first * width - 0.5, width, math.floor(hi / width) - first + 1, True)
     if hi == lo:  # one value: a little room either side
         pad = abs(lo) * 0.05 or 0.5
         lo, hi = lo - pad, hi + pad
-    width = next(nice_steps((hi - lo) / bins))
+    width = next(steps((hi - lo) / bins, whole=False))
     first = math.floor(lo / width + 1e-9)
     return Axis(first * width, width, max(1, math.ceil(hi / width - 1e-9) - first), False)
 
@@ -107,4 +123,4 @@ def choose_ticks(ax: Axis, fits: Callable[[list[tuple[float, str]]], bool],
     return [(middle, label(middle, span))]
 
 
-__all__ = ["Axis", "axis", "choose_ticks", "decimals", "nice_steps"]
+__all__ = ["Axis", "axis", "choose_ticks", "decimals", "nice_steps", "time_steps"]

@@ -130,3 +130,33 @@ def test_the_marks_are_explained():
     html_ = _page([{"player": "passive", "m": v} for v in (1, 2, 3)], ["m"])
     assert "The black line is the group&#39;s median" in html_ or "The black line is the group's median" in html_
     assert "how many have none" in html_
+
+
+def test_every_measure_has_a_unit():
+    from simulator.journal.outcome import KEYS, UNITS
+
+    assert set(UNITS) == set(KEYS)
+    assert UNITS["time_to_recovery"] == "minutes" and UNITS["downtime_hours"].startswith("hours")
+
+
+def test_a_measure_in_minutes_reads_as_days_and_hours_and_says_so():
+    # time_to_recovery is in minutes (docs/sweeps.md, simulator/journal/outcome.py); 173752 minutes is 120d 15h 52m
+    ttr = [76330, 99295, 140118, 173752, None]
+    rows = [{"player": "doctrine", "time_to_recovery": v, "downtime_hours": 10.5 * i} for i, v in enumerate(ttr)]
+    page = _page(rows, ["downtime_hours", "time_to_recovery"])
+    assert "173752" not in page and "76330" not in page  # no raw minutes left for the reader to convert
+    assert "120d 15h" in page and "53d" in page  # the table's max and min
+    heading = re.search(r"<h2>time_to_recovery(.*?)</h2>", page).group(1)
+    assert "minutes" in heading and "days" in heading
+    assert "hours" in re.search(r"<h2>downtime_hours(.*?)</h2>", page).group(1)
+    svg = re.search(r"<svg.*?</svg>", page[page.index("<h2>time_to_recovery"):], re.S).group(0)
+    ticks = _ticks(svg)
+    assert len(ticks) >= 3 and all(re.fullmatch(r"\d+d", t) for t in ticks), ticks
+    days = [int(t[:-1]) for t in ticks]
+    assert len({b - a for a, b in zip(days, days[1:])}) == 1 and days[1] - days[0] in (1, 2, 5, 10, 20, 50)
+    assert any(t["class"] == "unit" and "d = days" in t["text"] for t in _texts(svg))
+
+
+def test_short_durations_tick_in_hours_and_minutes():
+    svg = str(histogram_svg("time_to_recovery", _rows("time_to_recovery", {"doctrine": [45, 130, 400]})))
+    assert all(re.fullmatch(r"\d+h( \d\dm)?|\d+m", t) for t in _ticks(svg)), _ticks(svg)
