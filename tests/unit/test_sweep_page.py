@@ -160,3 +160,11 @@ def test_a_measure_in_minutes_reads_as_days_and_hours_and_says_so():
 def test_short_durations_tick_in_hours_and_minutes():
     svg = str(histogram_svg("time_to_recovery", _rows("time_to_recovery", {"doctrine": [45, 130, 400]})))
     assert all(re.fullmatch(r"\d+h( \d\dm)?|\d+m", t) for t in _ticks(svg)), _ticks(svg)
+
+
+def test_hashes_and_commands_are_not_cut_inside_words():
+    # the sha256 column broke its last character onto a line of its own, and "--policy doctrin / e"
+    page = _page([{"player": "doctrine", "m": v} for v in (1, 2, 3)], ["m"])
+    assert "break-all" not in page
+    assert re.search(r'<code class="sha">[0-9a-f]{12}</code>', page)
+    assert re.search(r"\.sha \{[^}]*white-space: nowrap", page)
