@@ -49,6 +49,15 @@ def text_width(text: str, size: float = FONT) -> float:
     return len(text) * CHAR_EM * size
 
 
+def elide(text: str, width: float, size: float = FONT) -> str:
+    """``text``, or its start and end around an ellipsis when it would be wider than ``width``."""
+    if text_width(text, size) <= width:
+        return text
+    keep = max(2, int(width / (CHAR_EM * size)) - 1)
+    head = keep // 2
+    return text[:head] + "…" + text[len(text) - (keep - head):]
+
+
 def tick_label(x: float, y: float, text: str) -> str:
     """A tick's label centred under it, or ending (starting) at it where centred would leave the SVG."""
     half = text_width(text) / 2
@@ -123,7 +132,9 @@ def histogram_svg(measure: str, by_group: dict[str, list[dict[str, Any]]]) -> Ma
         top = 20 + i * ROW_H
         base = top + ROW_H - 10
         colour = PALETTE[i % len(PALETTE)]
-        out.append(f'<text x="4" y="{base - 12}">{escape(label)}</text>')
+        shown = elide(label, LABEL_W - 12)
+        name = f'<text x="4" y="{base - 12}">{escape(shown)}</text>'
+        out.append(name if shown == label else f"<g><title>{escape(label)}</title>{name}</g>")
         out.append(f'<text x="4" y="{base + 2}" fill="#666" font-size="10">n={len(d.values)}'
                    f'{escape(f" ({d.missing} none)") if d.missing else ""}</text>')
         counts = [0] * ax.bins

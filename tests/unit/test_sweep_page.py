@@ -168,3 +168,17 @@ def test_hashes_and_commands_are_not_cut_inside_words():
     assert "break-all" not in page
     assert re.search(r'<code class="sha">[0-9a-f]{12}</code>', page)
     assert re.search(r"\.sha \{[^}]*white-space: nowrap", page)
+
+
+def test_a_long_group_name_stays_in_the_label_column():
+    from simulator.sweep.page import LABEL_W
+
+    long = "doctrine · network.channels.csirt-IE-net.delay.mode=0.5"
+    svg = str(histogram_svg("m", _rows("m", {long: [1, 2], "passive · network.channels.csirt-IE-net.delay.mode=3": [1]})))
+    names = [t for t in _texts(svg) if t["x"] < LABEL_W and t["anchor"] == "start"]
+    assert names
+    for t in names:
+        assert _extent(t)[1] <= LABEL_W - 4, t  # it ran over the first bins
+    shown = next(t["text"] for t in names if t["text"].startswith("doctrine"))
+    assert shown.endswith("mode=0.5") and "…" in shown  # the player and the value are kept
+    assert f"<title>{html.escape(long, quote=False)}</title>" in svg  # the whole name on pointing
