@@ -36,6 +36,17 @@ DISRUPTED = frozenset({"yellow", "red"})
 KEYS = ("downtime_hours", "entities_hit", "ms_affected", "peak_eccs", "time_to_recovery", "disinfo_peak", "clocks_missed")
 """The measures, in the order tables show them."""
 
+UNITS = {
+    "downtime_hours": "hours, summed over entities or cells",
+    "entities_hit": "entities",
+    "ms_affected": "Member States",
+    "peak_eccs": "ECCS level",
+    "time_to_recovery": "minutes",
+    "disinfo_peak": "reach, 0 to 1",
+    "clocks_missed": "clocks",
+}
+"""What each measure's value counts, as :func:`outcome` returns it (and a sweep's runs.csv holds it)."""
+
 
 def outcome(journal: Iterable) -> dict[str, Any]:
     """The outcome measures of one run (see the module docstring for each)."""
