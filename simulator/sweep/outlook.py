@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulator.journal.outcome import UNITS
 from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
 from simulator.timefmt import format_duration, format_time
 
@@ -30,8 +31,6 @@ MEASURE_NAMES = {
     "ms_affected": "Member States affected",
 }
 """Plain names of the outcome measures (simulator.journal.outcome), for an annex a non-specialist reads."""
-IN_MINUTES = frozenset({"time_to_recovery"})
-"""Measures counted in minutes (docs/sweeps.md): the annex writes them as durations (``3d 4h``)."""
 NO_VALUE = {"time_to_recovery": "never disrupted, or not recovered by the horizon"}
 """What a measure without a value means, where it means something."""
 
@@ -84,7 +83,7 @@ class Outlook:
             if d.missing == self.runs:
                 rows.append(f"- {name}: no value in any future" + (f" ({why})" if why else ""))
                 continue
-            say = format_duration if m in IN_MINUTES else fmt
+            say = format_duration if UNITS.get(m) == "minutes" else fmt  # a duration: 3d 4h
             low, median, high = (say(d.percentiles[q]) for q in (lo, mid, hi))
             spread = (f"most likely, and in at least the middle {hi - lo}% of futures" if low == high
                       else f"most likely, between {low} and {high}")
