@@ -156,7 +156,11 @@ class Spread:
         self.core.later(due - self.core.now, self._hit, self._token, first)
 
     def _hit(self, token: int, tick: int) -> None:
-        """The tick that hits: every exposed entity its MS's cumulative hazard has reached, in entity order."""
+        """The tick that hits: every exposed entity its MS's cumulative hazard has reached, in entity order.
+
+        The hits are decided on the hazard this tick had before any of them is applied: what one
+        causes (a tempo change, contagion) counts from the next tick.
+        """
         if token != self._token or self.run.ex.ended:
             return
         hits = []
