@@ -125,11 +125,11 @@ class IncidentRun:
             "exposed": self._exposed_counts(), "entities": len(self.entities),
         })
         for seed in sorted(m.seeds, key=lambda s: s.at):
-            self.core.later(max(0, seed.at - self.core.now), lambda s=seed: self._seed(s))
+            self.core.later(max(0, seed.at - self.core.now), self._seed, seed)
         self.spread.start()
         for r in m.adversary.reactions:
             if r.on == "not_taken":
-                self.core.later(max(0, r.by - self.core.now), lambda r=r: self._not_taken(r))
+                self.core.later(max(0, r.by - self.core.now), self._not_taken, r)
 
     def _expose(self, group: Exposure) -> list[Entity]:
         new = []
@@ -183,7 +183,12 @@ class IncidentRun:
         e.version += 1
         version = e.version
         e.due = self.core.now + minutes
-        self.core.later(minutes, lambda: (not self.ex.ended and e.version == version) and fn(e))
+        self.core.later(minutes, self._phase_due, e, version, fn)
+
+    def _phase_due(self, e: Entity, version: int, fn) -> None:
+        """An entity's next phase, unless something moved it since (a newer ``_then``) or the exercise ended."""
+        if not self.ex.ended and e.version == version:
+            fn(e)
 
     def _set_loss(self, e: Entity) -> None:
         e.loss = round(max(e.phase_loss, e.isolation_loss), 4)
@@ -306,9 +311,9 @@ class IncidentRun:
         if kind == "decision.effective":
             d = self.ex.plan.catalogue.get(rec["decision"])
             if d is not None and self._acts_on(d):
-                self.core.later(0, lambda: self._effective(d, rec))
+                self.core.later(0, self._effective, d, rec)
         elif kind == "inject.delivered" and str(rec["inject"]).startswith("ioc:"):
-            self.core.later(0, lambda: self._indicators_arrived(rec))
+            self.core.later(0, self._indicators_arrived, rec)
         elif kind == "reserve.answered" and rec.get("approved") and self._pending_reserve:
             self.core.later(0, self._reserve_approved)
         elif kind == "state.changed" and rec["cause"] != "public sphere" and not PUBLIC_NAMES.isdisjoint(rec["changes"]):
@@ -357,7 +362,7 @@ class IncidentRun:
             self._advisory(decision, c)
         elif c.kind in ("tempo", "decryptor"):
             lag = self.core.rng.minutes(f"incident:lag:{decision}", c.lag)
-            self.core.later(lag, lambda: self._tempo(decision, c))
+            self.core.later(lag, self._tempo, decision, c)
 
     def _team_actors(self, team: str) -> list:
         actors = self.ex.plan.network.actors
@@ -444,7 +449,7 @@ class IncidentRun:
                         e.isolation_loss = round(c.cost * e.criticality, 4)
                         self._set_loss(e)
                         self.core.record("incident.service", {"entity": e.id, "ms": e.ms, "loss": e.loss, "cause": decision})
-                self.core.later(c.duration, lambda scope=scope: self._end_isolation(scope, decision))
+                self.core.later(c.duration, self._end_isolation, scope, decision)
 
     def _end_isolation(self, scope: list[Entity], decision: str) -> None:
         for e in scope:
