@@ -265,12 +265,13 @@ class CyclesimApp(App[int]):
         self.driver.pause()
         self.driver.error = error
         log = self._log_failure(error)
-        where = f" Details: {log}." if log else ""
+        # a path or a command ends its line, with nothing stuck to it: it is copied and pasted as it stands
+        where = f"\nDetails in:\n{log}" if log else ""
         if isinstance(error, sqlite3.Error):
             path = getattr(self.session, "path", None)
-            resume = f" Free some space, then continue with: cyclesim resume {path}." if path else ""
+            resume = f"\nFree some space, then continue with:\n  cyclesim resume {path}" if path else ""
             message = (f"The session could not be saved ({printable(error, one_line=True)}). The clock is stopped; "
-                       f"everything recorded before is kept.{resume}{where} Press q to leave.")
+                       f"everything recorded before is kept. Press q to leave.{resume}{where}")
         else:
             message = (f"The engine stopped on an error and the clock is paused: "
                        f"{printable(error, one_line=True)}.{where}")
@@ -528,10 +529,12 @@ class CyclesimApp(App[int]):
         was_running = not self.driver.paused
         self.driver.pause()
         self.play.refresh_status()
-        where = f" in {self.session.path}" if self.session is not None else ""
-        detail = (f"The clock is paused at {format_time(self.ex.now)}. Everything so far is saved{where}"
-                  + (f"; resume later with: cyclesim resume {self.session.path}" if self.session is not None else "")
-                  + ".")
+        detail = f"The clock is paused at {format_time(self.ex.now)}. Everything so far is saved"
+        if self.session is not None:
+            # the command on a line of its own, with nothing after it: it is copied and pasted as it stands
+            detail += f" in the session folder. Resume later with:\n\n  cyclesim resume {self.session.path}"
+        else:
+            detail += "."
 
         def answer(yes: bool | None) -> None:
             if yes:

@@ -70,3 +70,9 @@ def text_of(static) -> str:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(static.content)
     return console.export_text()
+
+
+def fully_shown(widget) -> bool:
+    """Whether every line of a widget is on the screen, not scrolled or clipped out of its container's view."""
+    geometry = widget.screen.find_widget(widget)
+    return geometry.region.area > 0 and geometry.visible_region == geometry.region

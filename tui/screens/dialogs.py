@@ -27,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="confirm-dialog"):
             yield Static(Text(self.question, style="bold"))
             if self.detail:
-                yield Static(self.detail, classes="confirm-detail")
+                yield Static(Text(self.detail), classes="confirm-detail")  # a path is never read as markup
             with Horizontal(classes="form-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", variant="primary", id="no")
