@@ -65,6 +65,8 @@ class CyclesimApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
     """Stacked panes below 120 columns; side by side from 120; the console's situation panel
     beside the timeline only from 160 (at 120 the timeline needs the whole width to be read)."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """Below 32 lines (80x24) the forms drop their blank lines so a field and the next stay in view."""
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, exercise: Exercise, *, session: Any = None, clock: Callable[[], float] = time.monotonic,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Button, Input
-from tui_helpers import SIZE, run_until, run_until_open, start, text_of
+from tui_helpers import SIZE, fully_shown, run_until, run_until_open, start, text_of
 
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
@@ -143,3 +143,37 @@ async def test_unmet_precondition_keeps_decision_disabled_with_reason(make_app, 
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
         assert isinstance(app.play.current, TeamView)
+
+
+async def _open_decision(app, pilot, team, key):
+    await _show_team(app, pilot, team)
+    await pilot.press("2")
+    assert app.play.team_view(team).choices.select(key)
+    await pilot.press("d")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, DecisionScreen) and form.choice.key == key
+    return form
+
+
+async def test_a_bad_parameter_is_answered_in_view_and_keeps_the_rationale_in_view_at_80x24(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 120)  # TUT-01 is known to ie: D04's precondition holds
+        await pilot.press("space")
+        form = await _open_decision(app, pilot, "ie", "D:D04")
+        tlp = form.query_one("#param-tlp", Input)
+        assert form.focused is tlp
+        await pilot.press(*"TLP", "colon", *"PURPLE")
+        await pilot.pause()
+        assert tlp.value == "TLP:PURPLE"
+        why = form.query_one("#why")
+        assert fully_shown(why) and "'TLP:PURPLE'" in text_of(why) and "must be one of" in text_of(why)
+        assert fully_shown(tlp), "the field typed in stays in view"
+        assert fully_shown(form.query_one("#rationale")), "and the field after it (it was pushed below the edge)"
+        assert form.query_one("#submit", Button).disabled
+        tlp.value = "TLP:AMBER"
+        await pilot.pause()
+        assert "Submit is disabled until you write a rationale" in text_of(why)
+

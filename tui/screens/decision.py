@@ -7,6 +7,7 @@ only *returns* a Submission; the app hands it to ``ex.submit``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -68,7 +69,8 @@ class DecisionScreen(ModalScreen[Submission | None]):
                 yield Label("Rationale (required): why this decision, now?")
                 yield Input(placeholder="e.g. ECCS 4 reached in two MS: executives must assess impact",
                             id="rationale")
-                yield Static("", id="why")
+            # outside the scrolling fields: whether it can be submitted, and why not, is always in view
+            yield Static("", id="why")
             with Horizontal(id="d-buttons"):
                 yield Button("Submit (ctrl+s)", variant="primary", id="submit")
                 yield Button("Cancel (esc)", id="cancel")
@@ -99,21 +101,37 @@ class DecisionScreen(ModalScreen[Submission | None]):
     def rationale(self) -> str:
         return self.query_one("#rationale", Input).value.strip()
 
+    def _param_problem(self, reason: str) -> bool:
+        """A reason about what was typed in a parameter field, not about the exercise."""
+        d = self.decision
+        return any(reason.startswith(f"parameter {name!r}") for name in self.param_specs) or (
+            d is not None and reason.startswith(f"{d.id} has no parameter"))
+
     def _recheck(self) -> bool:
+        """Check again and show it."""
         check = check_with(self.ex, self.choice, self.params())
-        lines = condition_lines(self.choice, check)
-        self.query_one("#conditions", Static).update(Text("\n").join(lines))
+        typed = [r for r in check.reasons if self._param_problem(r)] if check is not None else []
+        # what was typed is answered on the line above the buttons: the block above the fields never
+        # grows as the person types, so the field typed in and the rationale after it stay where they were
+        shown = replace(check, reasons=tuple(r for r in check.reasons if r not in typed)) if check is not None else None
+        self.query_one("#conditions", Static).update(Text("\n").join(condition_lines(self.choice, shown)))
+        met = shown is None or not shown.reasons
         ok = check is None or check.ok
         has_rationale = bool(self.rationale())
-        why = self.query_one("#why", Static)
-        if not ok:
-            why.update(Text("Submit is disabled: the preconditions above are not met.", style="bold"))
-        elif not has_rationale:
-            why.update(Text("Submit is disabled until you write a rationale.", style="italic"))
-        else:
-            why.update(Text("Ready: Enter or ctrl+s submits.", style="bold"))
+        self.query_one("#why", Static).update(self._status(met, typed, has_rationale))
         self.query_one("#submit", Button).disabled = not (ok and has_rationale)
         return ok and has_rationale
+
+    def _status(self, met: bool, typed: list[str], has_rationale: bool) -> Text:
+        """One line on whether Submit works, and why not."""
+        if not met:
+            return Text("Submit is disabled: the preconditions above are not met.", style="bold")
+        if typed:
+            more = f" (and {len(typed) - 1} more)" if len(typed) > 1 else ""
+            return Text(f"Submit is disabled: {typed[0]}{more}.", style="bold")
+        if not has_rationale:
+            return Text("Submit is disabled until you write a rationale.", style="italic")
+        return Text("Ready: Enter or ctrl+s submits.", style="bold")
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
