@@ -215,6 +215,9 @@ class CyclesimApp(App[int]):
         if records:
             changes = self.view.feed_records(records)
             self.play.apply(changes)
+            for screen in self.screen_stack:
+                if isinstance(screen, DecisionScreen):  # an open form checks again what the exercise allows
+                    screen.journal_seq = self.view.next_seq
             for message, severity in changes.alerts[-MAX_TOASTS:]:
                 self.notify(message, severity=severity, timeout=4)  # type: ignore[arg-type]
             if changes.ended:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Button, Input
 from tui_helpers import SIZE, fully_shown, run_until, run_until_open, start, text_of
 
+from simulator.timefmt import format_time
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
 from tui.screens.play import PlayScreen
@@ -177,3 +178,29 @@ async def test_a_bad_parameter_is_answered_in_view_and_keeps_the_rationale_in_vi
         await pilot.pause()
         assert "Submit is disabled until you write a rationale" in text_of(why)
 
+
+async def test_a_form_open_while_the_clock_runs_says_when_its_preconditions_turn(make_app, clock):
+    """The clock runs under the form: a decision that becomes possible says so, it does not just start to work."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        form = await _open_decision(app, pilot, "ie", "D:D03")  # criminal_group: known once TUT-01 is in
+        form.query_one("#rationale", Input).value = "the ransom is the fastest way back"
+        await pilot.pause()
+        why = form.query_one("#why")
+        submit = form.query_one("#submit", Button)
+        assert submit.disabled and "preconditions above are not met" in text_of(why)
+        assert not app.driver.paused
+        await run_until(app, pilot, clock, 120)
+        assert app.ex.desk.check("ie", "D03").ok
+        assert not submit.disabled, "the button follows the exercise"
+        assert "The preconditions are now met (since T+0" in text_of(why) and fully_shown(why)
+        assert "✓ met   criminal_group" in text_of(form.query_one("#conditions"))
+        assert app.ex.submit("ie", decision="D03", rationale="another seat was faster").accepted
+        app.tick()
+        await pilot.pause()
+        assert submit.disabled and f"no longer met (since {format_time(app.ex.now)})" in text_of(why)
+        assert "already under way" in text_of(form.query_one("#conditions"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
