@@ -204,3 +204,32 @@ async def test_a_form_open_while_the_clock_runs_says_when_its_preconditions_turn
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
+
+
+async def test_the_decide_list_shows_decisions_under_way_and_in_effect(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 120)
+        ie = await _show_team(app, pilot, "ie")
+        await pilot.press("2")
+        await pilot.pause()
+        table = ie.choices.table
+        assert str(table.get_cell("D:D03", "status")) == "ready"
+        assert app.ex.submit("ie", decision="D03", rationale="restore care").accepted
+        assert app.ex.submit("ie", decision="D04", params={"tlp": "TLP:AMBER"}, rationale="peers").accepted
+        app.tick()
+        await pilot.pause()
+        # a one-off step: not "unmet" (it was), but under way, and never offered again
+        assert (table.get_cell("D:D03", "mark"), str(table.get_cell("D:D03", "status"))) == ("…", "under way")
+        assert ie.choices.select("D:D03")
+        assert "Already under way" in text_of(ie.choices.query_one(".choice-detail"))
+        # a repeatable one may be taken again: it stays ready, and says one is under way (it said only "ready")
+        assert (table.get_cell("D:D04", "mark"), str(table.get_cell("D:D04", "status"))) == ("✓", "ready (1 under way)")
+        while not app.ex.desk.taken("D04"):
+            await run_until(app, pilot, clock, app.ex.now + 30)
+        assert str(table.get_cell("D:D04", "status")) == "ready (in effect)"
+        while not app.ex.desk.taken("D03"):
+            await run_until(app, pilot, clock, app.ex.now + 60)
+            assert not app.ex.ended
+        assert (table.get_cell("D:D03", "mark"), str(table.get_cell("D:D03", "status"))) == ("•", "in effect")

@@ -102,6 +102,8 @@ HELP = [
     ("Team view", [
         ("d / Enter", "on the Decide tab: take the decision under the cursor (rationale required)"),
         ("✗ rows", "unmet preconditions: the row says why; the decision stays disabled"),
+        ("… / • rows", "a one-off decision already under way / in effect (by any team): it is not taken twice; "
+                       "a repeatable one says '(1 under way)' or '(in effect)' after ready"),
     ]),
     ("Leaving", [
         ("q", "quit (asks first while the exercise runs). The session is saved as it runs."),
