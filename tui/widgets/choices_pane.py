@@ -78,7 +78,7 @@ class ChoicesPane(Container):
         t.add_column("", key="mark", width=1)
         t.add_column("Id", key="id")
         t.add_column("Status", key="status")
-        t.add_column("Decision", key="label")
+        t.add_column("Decision", key="label", flex=True)  # the room left, then an ellipsis (full in the detail)
         # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def _taken(self, c: Choice) -> str | None:
