@@ -65,6 +65,8 @@ class CyclesimApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
     """Stacked panes below 120 columns; side by side from 120; the console's situation panel
     beside the timeline only from 160 (at 120 the timeline needs the whole width to be read)."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """Below 32 lines (80x24) the forms drop their blank lines so a field and the next stay in view."""
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, exercise: Exercise, *, session: Any = None, clock: Callable[[], float] = time.monotonic,
@@ -213,6 +215,9 @@ class CyclesimApp(App[int]):
         if records:
             changes = self.view.feed_records(records)
             self.play.apply(changes)
+            for screen in self.screen_stack:
+                if isinstance(screen, DecisionScreen):  # an open form checks again what the exercise allows
+                    screen.journal_seq = self.view.next_seq
             for message, severity in changes.alerts[-MAX_TOASTS:]:
                 self.notify(message, severity=severity, timeout=4)  # type: ignore[arg-type]
             if changes.ended:
@@ -265,12 +270,13 @@ class CyclesimApp(App[int]):
         self.driver.pause()
         self.driver.error = error
         log = self._log_failure(error)
-        where = f" Details: {log}." if log else ""
+        # a path or a command ends its line, with nothing stuck to it: it is copied and pasted as it stands
+        where = f"\nDetails in:\n{log}" if log else ""
         if isinstance(error, sqlite3.Error):
             path = getattr(self.session, "path", None)
-            resume = f" Free some space, then continue with: cyclesim resume {path}." if path else ""
+            resume = f"\nFree some space, then continue with:\n  cyclesim resume {path}" if path else ""
             message = (f"The session could not be saved ({printable(error, one_line=True)}). The clock is stopped; "
-                       f"everything recorded before is kept.{resume}{where} Press q to leave.")
+                       f"everything recorded before is kept. Press q to leave.{resume}{where}")
         else:
             message = (f"The engine stopped on an error and the clock is paused: "
                        f"{printable(error, one_line=True)}.{where}")
@@ -528,10 +534,12 @@ class CyclesimApp(App[int]):
         was_running = not self.driver.paused
         self.driver.pause()
         self.play.refresh_status()
-        where = f" in {self.session.path}" if self.session is not None else ""
-        detail = (f"The clock is paused at {format_time(self.ex.now)}. Everything so far is saved{where}"
-                  + (f"; resume later with: cyclesim resume {self.session.path}" if self.session is not None else "")
-                  + ".")
+        detail = f"The clock is paused at {format_time(self.ex.now)}. Everything so far is saved"
+        if self.session is not None:
+            # the command on a line of its own, with nothing after it: it is copied and pasted as it stands
+            detail += f" in the session folder. Resume later with:\n\n  cyclesim resume {self.session.path}"
+        else:
+            detail += "."
 
         def answer(yes: bool | None) -> None:
             if yes:

@@ -102,6 +102,16 @@ class LogEntry:
 
 
 @dataclass
+class DecisionTrack:
+    """What became of one team's submissions of one catalogue decision."""
+
+    under_way: int = 0
+    """Accepted, and not yet in effect, lapsed, failed or downgraded to another decision."""
+    effective: int | None = None
+    """When it first took effect (None: not yet)."""
+
+
+@dataclass
 class Changes:
     """Which parts of the view one batch of records moved."""
 
@@ -143,6 +153,9 @@ class JournalView:
         self.clocks: dict[str, ClockInfo] = {}
         self.points: dict[str, PointInfo] = {}
         self.log: dict[str, list[LogEntry]] = {t: [] for t in plan.teams}
+        self.tracks: dict[tuple[str, str], DecisionTrack] = {}
+        """(team, decision) -> what became of the team's submissions of it (a repeatable one may be under way
+        while the desk allows it again: the Decide list says so)."""
         self._voting: dict[str, str] = {}
         """Decision put to a Council vote -> the team that asked for it (vote rounds name no team)."""
         self.observations: list[Record] = []
@@ -257,6 +270,20 @@ class JournalView:
                 if r.kind == "decision_point.closed":
                     info.outcome = f"{r['option']} ({r['how']})"
         ch.points = ch.decisions = True
+
+    def _decision(self, r: Record, ch: Changes) -> None:
+        """A catalogue decision accepted, in effect, or ended otherwise: every team's Decide list may read it."""
+        ch.decisions = True
+        team, decision = r.get("team"), r.get("decision")
+        if team is None or decision is None:
+            return
+        track = self.tracks.setdefault((team, decision), DecisionTrack())
+        if r.kind == "decision.accepted":
+            track.under_way += 1
+        elif r.kind != "decision.downgraded" or r.get("to") != decision:  # a downgrade to itself goes on
+            track.under_way = max(0, track.under_way - 1)
+            if r.kind == "decision.effective" and track.effective is None:
+                track.effective = r.t
 
     def _observation(self, r: Record, ch: Changes) -> None:
         self.observations.append(r)
@@ -397,6 +424,11 @@ _HANDLERS = {
     "decision_point.opened": JournalView._point,
     "decision_point.closed": JournalView._point,
     "decision_point.unresolved": JournalView._point,
+    "decision.accepted": JournalView._decision,
+    "decision.effective": JournalView._decision,
+    "decision.lapsed": JournalView._decision,
+    "decision.failed": JournalView._decision,
+    "decision.downgraded": JournalView._decision,
     "observation.noted": JournalView._observation,
     "exercise.ended": JournalView._ended,
 }

@@ -46,7 +46,8 @@ class SeatApp(App[int]):
     TITLE = "cyclesim seat"
     CSS_PATH = "cyclesim.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
-    """As the play screen: stacked panes below 120 columns, side by side from 120."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """As the play screen: stacked panes below 120 columns, side by side from 120; compact forms below 32 lines."""
     CSS = """
     #status { height: 1; background: $boost; padding: 0 1; }
     #waiting { height: 1fr; padding: 1 2; }

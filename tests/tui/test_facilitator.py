@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from textual.widgets import Input, SelectionList
-from tui_helpers import SIZE, run_until, start, text_of
+from tui_helpers import SIZE, fully_shown, run_until, start, text_of
 
 from simulator.engine.exercise import Exercise
 from tui.screens.dialogs import ConfirmScreen, HelpScreen
@@ -176,6 +178,21 @@ async def test_quit_asks_while_running_and_exits_zero(make_app):
         await pilot.press("y")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_quit_dialog_gives_the_resume_command_on_a_line_of_its_own(make_app, tmp_path):
+    folder = tmp_path / "tutorial-002"
+    app = make_app(session=SimpleNamespace(path=folder, mark_clock=lambda now: None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        detail = app.screen.query_one(".confirm-detail")
+        assert fully_shown(detail)
+        lines = [line.strip() for line in text_of(detail).splitlines()]
+        # copied as it stands: no full stop stuck to the path
+        assert f"cyclesim resume {folder}" in lines, lines
 
 
 async def test_quit_after_the_end_needs_no_confirmation(make_app, tutorial):

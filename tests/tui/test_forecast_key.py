@@ -8,7 +8,7 @@ to a team through the ad-hoc inject form, whose title and text it fills in.
 from __future__ import annotations
 
 from textual.widgets import Input, SelectionList, TextArea
-from tui_helpers import SIZE, run_until, start
+from tui_helpers import SIZE, fully_shown, run_until, start, text_of
 
 from simulator.engine.exercise import Exercise
 from simulator.scenario.loader import load
@@ -131,3 +131,45 @@ async def test_a_result_that_comes_while_the_terminal_is_too_small_waits_for_it_
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen), app.screen_stack
+
+
+async def test_the_forms_say_what_is_wrong_in_view_at_80x24(make_app, tmp_path):
+    """At 80x24 the complaint was written below the dialog's edge: Ctrl+S seemed to do nothing."""
+    from types import SimpleNamespace
+
+    app = make_app(session=SimpleNamespace(path=tmp_path, mark_clock=lambda now: None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ForecastRequestScreen)
+        form.query_one("#runs", Input).value = "5000"
+        form.query_one("#horizon", Input).value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form, "nothing this wrong is played"
+        why = form.query_one("#why")
+        assert fully_shown(why)
+        said = text_of(why)
+        assert "Futures: a whole number from 1 to 2000, not '5000'" in said
+        assert "How far ahead: cannot read '' as a duration" in said, "every field is checked at once"
+        assert form.focused is form.query_one("#runs", Input) and fully_shown(form.focused), "the cursor goes to mend it"
+        form.query_one("#runs", Input).value = "20"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert fully_shown(why) and "Futures" not in text_of(why) and "How far ahead" in text_of(why)
+        assert form.focused is form.query_one("#horizon", Input) and fully_shown(form.focused)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("i")  # the ad-hoc inject: its text area pushed the line further down
+        await pilot.pause()
+        adhoc = app.screen
+        assert isinstance(adhoc, AdHocInjectScreen)
+        adhoc.query_one("#to", SelectionList).select("CSIRT-IE")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is adhoc
+        assert fully_shown(adhoc.query_one("#why")) and "Give the inject a title" in text_of(adhoc.query_one("#why"))
+        assert adhoc.focused is adhoc.query_one("#title", Input) and fully_shown(adhoc.focused)

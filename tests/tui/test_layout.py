@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import FakeClock, run_until, start, text_of
+from tui_helpers import FakeClock, run_until, start, table_line, text_of, whole_or_ellipsis
 
 from simulator.engine.exercise import Exercise
 from tui.app import CyclesimApp
@@ -134,3 +134,56 @@ async def test_opens_on_a_part_played_exercise_with_the_briefing_first(make_app,
         assert isinstance(view, TeamView) and view.team == "ie"
         assert {i.inject for i in view.inbox.rows()} >= {"TUT-01", "TUT-02"}
         assert view.inbox.table.row_count == len(app.view.inbox["ie"])
+
+
+@pytest.mark.parametrize(("scenario", "size"), [("tutorial", (80, 24)), ("vital-signs", (80, 24)),
+                                                ("vital-signs", (120, 40))])
+async def test_every_timeline_column_shows_and_a_cut_cell_ends_in_an_ellipsis(scenario, size):
+    """At 80 columns TLP showed as 'TLP:' and Sent not at all; recipients were cut mid-word ('ie-hospita')."""
+    from simulator.commands.common import load_plan
+
+    _loaded, plan = load_plan(None if scenario == "tutorial" else scenario)
+    app = CyclesimApp(Exercise(plan, seed=1), clock=FakeClock(), autotick=False, budget=float("inf"))
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot)
+        await pilot.pause()
+        msel = app.play.facilitator.msel
+        assert msel.table_width <= msel.scrollable_content_region.width, "no column runs off the screen"
+        assert table_line(msel, 0).split() == ["Due", "Inject", "Status", "Title", "To", "TLP", "Sent"]
+        shown = msel.row_keys[: msel.scrollable_content_region.height - 1]
+        for y, key in enumerate(shown, start=1):
+            drawn, row = table_line(msel, y), app.view.msel[key]
+            assert row.tlp.removeprefix("TLP:") in drawn, (drawn, row.tlp)  # the whole label, if short
+            assert whole_or_ellipsis(drawn, row.title) and whole_or_ellipsis(drawn, msel._to(row)), drawn
+        assert msel.compact == (size[0] < 120), "full labels while they fit"
+
+
+async def test_team_tables_end_what_they_cut_with_an_ellipsis(make_app, clock):
+    """At 120 columns decision titles were cut mid-word at the pane's edge."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 120)
+        await pilot.press("space")
+        long = "the hospitals cannot wait for the Council; executives must assess the impact on care now"
+        assert not app.ex.submit("ie", decision="D07", rationale=long).accepted  # a long reason, a long rationale
+        app.tick()
+        while app.play.active_team != "ie":
+            await pilot.press("t")
+        await pilot.press("2")
+        await pilot.pause()
+        choices = app.play.team_view("ie").choices
+        table = choices.table
+        assert table.table_width <= table.scrollable_content_region.width, "no column runs off the pane"
+        labels = [(y, choices.choices[key].label) for y, key in enumerate(table.row_keys, start=1)]
+        assert all(whole_or_ellipsis(table_line(table, y), label) for y, label in labels)
+        assert any(label not in table_line(table, y) for y, label in labels), "some title is long enough to cut"
+        await pilot.press("4")
+        await pilot.pause()
+        log = app.play.team_view("ie").decision_log
+        assert log.table_width <= log.scrollable_content_region.width
+        entries = log.entries()
+        for y, entry in enumerate(entries, start=1):
+            drawn = table_line(log, y)
+            assert whole_or_ellipsis(drawn, entry.outcome) and whole_or_ellipsis(drawn, entry.rationale), drawn
+        assert any(e.rationale == long for e in entries) and any(e.outcome.startswith("refused: ") for e in entries)

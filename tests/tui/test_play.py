@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from textual.widgets import Button, Input
-from tui_helpers import SIZE, run_until, run_until_open, start, text_of
+from tui_helpers import SIZE, fully_shown, run_until, run_until_open, start, text_of
 
+from simulator.timefmt import format_time
 from tui.screens.briefing import BriefingScreen
 from tui.screens.decision import DecisionScreen
 from tui.screens.play import PlayScreen
@@ -143,3 +144,92 @@ async def test_unmet_precondition_keeps_decision_disabled_with_reason(make_app, 
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
         assert isinstance(app.play.current, TeamView)
+
+
+async def _open_decision(app, pilot, team, key):
+    await _show_team(app, pilot, team)
+    await pilot.press("2")
+    assert app.play.team_view(team).choices.select(key)
+    await pilot.press("d")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, DecisionScreen) and form.choice.key == key
+    return form
+
+
+async def test_a_bad_parameter_is_answered_in_view_and_keeps_the_rationale_in_view_at_80x24(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 120)  # TUT-01 is known to ie: D04's precondition holds
+        await pilot.press("space")
+        form = await _open_decision(app, pilot, "ie", "D:D04")
+        tlp = form.query_one("#param-tlp", Input)
+        assert form.focused is tlp
+        await pilot.press(*"TLP", "colon", *"PURPLE")
+        await pilot.pause()
+        assert tlp.value == "TLP:PURPLE"
+        why = form.query_one("#why")
+        assert fully_shown(why) and "'TLP:PURPLE'" in text_of(why) and "must be one of" in text_of(why)
+        assert fully_shown(tlp), "the field typed in stays in view"
+        assert fully_shown(form.query_one("#rationale")), "and the field after it (it was pushed below the edge)"
+        assert form.query_one("#submit", Button).disabled
+        tlp.value = "TLP:AMBER"
+        await pilot.pause()
+        assert "Submit is disabled until you write a rationale" in text_of(why)
+
+
+async def test_a_form_open_while_the_clock_runs_says_when_its_preconditions_turn(make_app, clock):
+    """The clock runs under the form: a decision that becomes possible says so, it does not just start to work."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        form = await _open_decision(app, pilot, "ie", "D:D03")  # criminal_group: known once TUT-01 is in
+        form.query_one("#rationale", Input).value = "the ransom is the fastest way back"
+        await pilot.pause()
+        why = form.query_one("#why")
+        submit = form.query_one("#submit", Button)
+        assert submit.disabled and "preconditions above are not met" in text_of(why)
+        assert not app.driver.paused
+        await run_until(app, pilot, clock, 120)
+        assert app.ex.desk.check("ie", "D03").ok
+        assert not submit.disabled, "the button follows the exercise"
+        assert "The preconditions are now met (since T+0" in text_of(why) and fully_shown(why)
+        assert "✓ met   criminal_group" in text_of(form.query_one("#conditions"))
+        assert app.ex.submit("ie", decision="D03", rationale="another seat was faster").accepted
+        app.tick()
+        await pilot.pause()
+        assert submit.disabled and f"no longer met (since {format_time(app.ex.now)})" in text_of(why)
+        assert "already under way" in text_of(form.query_one("#conditions"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+
+
+async def test_the_decide_list_shows_decisions_under_way_and_in_effect(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await run_until(app, pilot, clock, 120)
+        ie = await _show_team(app, pilot, "ie")
+        await pilot.press("2")
+        await pilot.pause()
+        table = ie.choices.table
+        assert str(table.get_cell("D:D03", "status")) == "ready"
+        assert app.ex.submit("ie", decision="D03", rationale="restore care").accepted
+        assert app.ex.submit("ie", decision="D04", params={"tlp": "TLP:AMBER"}, rationale="peers").accepted
+        app.tick()
+        await pilot.pause()
+        # a one-off step: not "unmet" (it was), but under way, and never offered again
+        assert (table.get_cell("D:D03", "mark"), str(table.get_cell("D:D03", "status"))) == ("…", "under way")
+        assert ie.choices.select("D:D03")
+        assert "Already under way" in text_of(ie.choices.query_one(".choice-detail"))
+        # a repeatable one may be taken again: it stays ready, and says one is under way (it said only "ready")
+        assert (table.get_cell("D:D04", "mark"), str(table.get_cell("D:D04", "status"))) == ("✓", "ready (1 under way)")
+        while not app.ex.desk.taken("D04"):
+            await run_until(app, pilot, clock, app.ex.now + 30)
+        assert str(table.get_cell("D:D04", "status")) == "ready (in effect)"
+        while not app.ex.desk.taken("D03"):
+            await run_until(app, pilot, clock, app.ex.now + 60)
+            assert not app.ex.ended
+        assert (table.get_cell("D:D03", "mark"), str(table.get_cell("D:D03", "status"))) == ("•", "in effect")

@@ -155,3 +155,24 @@ async def test_set_rows_draws_only_the_rows_that_changed_and_follows_a_flex_colu
         table.set_rows([(f"r{i}", (str(i), f"row number {i}", "a note much longer than the others")) for i in range(4)])
         await pilot.pause()
         assert "a note much longer than the others" in line(table, 1), "the flex column grew to its widest cell"
+
+
+async def test_flex_columns_share_the_room_evenly_and_a_tight_table_keeps_one_blank_between_columns():
+    """The first of two flex columns (a refusal's long reason) took all the room, leaving the rationale its label."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(RowTable)
+        table.add_column("Why", key="why", flex=True)
+        table.add_column("Rationale", key="rationale", flex=True)
+        table.add_rows([("r", ("1", "short", "refused: " + "x" * 80, "because " + "y" * 80))])
+        await pilot.pause()
+        widths = {c.key: c.text_width for c in table._columns}
+        assert table.table_width == table.scrollable_content_region.width
+        assert abs(widths["why"] - widths["rationale"]) <= 1, widths
+        drawn = line(table, 1)
+        assert "refused: xx" in drawn and "because yy" in drawn and drawn.count("…") == 2
+        loose = table.least_width
+        table.set_tight(True)
+        await pilot.pause()
+        assert table.least_width == loose - (len(table._columns) - 1)
+        assert line(table, 0).startswith(" N Title") and line(table, 1).startswith(" 1 short")

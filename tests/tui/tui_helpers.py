@@ -70,3 +70,19 @@ def text_of(static) -> str:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(static.content)
     return console.export_text()
+
+
+def fully_shown(widget) -> bool:
+    """Whether every line of a widget is on the screen, not scrolled or clipped out of its container's view."""
+    geometry = widget.screen.find_widget(widget)
+    return geometry.region.area > 0 and geometry.visible_region == geometry.region
+
+
+def table_line(table, y: int) -> str:
+    """The text of one line of a RowTable as drawn now, cut to its width (0 is the header)."""
+    return "".join(segment.text for segment in table.render_line(y))
+
+
+def whole_or_ellipsis(line: str, text: str) -> bool:
+    """``text`` shows whole on the line, or cut short with an ellipsis (never just cut off)."""
+    return text in line or any(f"{text[:n]}…" in line for n in range(1, len(text)))

@@ -3,10 +3,15 @@
 The Submit button stays disabled while the engine's check fails (each unmet
 precondition shown with its reason) or while the rationale is empty. The form
 only *returns* a Submission; the app hands it to ``ex.submit``.
+
+The exercise goes on while the form is open: the app sets :attr:`DecisionScreen.journal_seq`
+as records arrive, and the form checks again, saying so when the preconditions
+become met (or stop being met) under the person's eyes.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -14,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -32,12 +38,19 @@ class DecisionScreen(ModalScreen[Submission | None]):
         Binding("ctrl+s", "submit", "Submit"),
     ]
 
+    journal_seq: reactive[int] = reactive(0, init=False)
+    """The journal record the exercise has got to; the app sets it as records arrive, and the form checks again."""
+
     def __init__(self, ex: Exercise, choice: Choice, **kwargs):
         super().__init__(**kwargs)
         self.ex = ex
         self.choice = choice
         self.decision = ex.plan.catalogue.get(choice.decision) if choice.decision else None
         self.param_specs = dict(self.decision.params) if self.decision is not None and choice.point is None else {}
+        self._met: bool | None = None
+        """Whether the preconditions held at the last check (None: not checked yet)."""
+        self._turned: tuple[bool, int] | None = None
+        """(met, when) if the exercise, not the person's typing, last turned them met or unmet while the form was open."""
 
     def compose(self) -> ComposeResult:
         c = self.choice
@@ -68,7 +81,8 @@ class DecisionScreen(ModalScreen[Submission | None]):
                 yield Label("Rationale (required): why this decision, now?")
                 yield Input(placeholder="e.g. ECCS 4 reached in two MS: executives must assess impact",
                             id="rationale")
-                yield Static("", id="why")
+            # outside the scrolling fields: whether it can be submitted, and why not, is always in view
+            yield Static("", id="why")
             with Horizontal(id="d-buttons"):
                 yield Button("Submit (ctrl+s)", variant="primary", id="submit")
                 yield Button("Cancel (esc)", id="cancel")
@@ -99,21 +113,52 @@ class DecisionScreen(ModalScreen[Submission | None]):
     def rationale(self) -> str:
         return self.query_one("#rationale", Input).value.strip()
 
-    def _recheck(self) -> bool:
+    def _param_problem(self, reason: str) -> bool:
+        """A reason about what was typed in a parameter field, not about the exercise."""
+        d = self.decision
+        return any(reason.startswith(f"parameter {name!r}") for name in self.param_specs) or (
+            d is not None and reason.startswith(f"{d.id} has no parameter"))
+
+    def _recheck(self, live: bool = False) -> bool:
+        """Check again and show it; ``live``: the exercise moved (not the person's typing)."""
         check = check_with(self.ex, self.choice, self.params())
-        lines = condition_lines(self.choice, check)
-        self.query_one("#conditions", Static).update(Text("\n").join(lines))
+        typed = [r for r in check.reasons if self._param_problem(r)] if check is not None else []
+        # what was typed is answered on the line above the buttons: the block above the fields never
+        # grows as the person types, so the field typed in and the rationale after it stay where they were
+        shown = replace(check, reasons=tuple(r for r in check.reasons if r not in typed)) if check is not None else None
+        self.query_one("#conditions", Static).update(Text("\n").join(condition_lines(self.choice, shown)))
+        met = shown is None or not shown.reasons
+        if self._met is not None and met != self._met:
+            self._turned = (met, self.ex.now) if live else None
+        self._met = met
         ok = check is None or check.ok
         has_rationale = bool(self.rationale())
-        why = self.query_one("#why", Static)
-        if not ok:
-            why.update(Text("Submit is disabled: the preconditions above are not met.", style="bold"))
-        elif not has_rationale:
-            why.update(Text("Submit is disabled until you write a rationale.", style="italic"))
-        else:
-            why.update(Text("Ready: Enter or ctrl+s submits.", style="bold"))
+        self.query_one("#why", Static).update(self._status(met, typed, has_rationale))
         self.query_one("#submit", Button).disabled = not (ok and has_rationale)
         return ok and has_rationale
+
+    def _status(self, met: bool, typed: list[str], has_rationale: bool) -> Text:
+        """One line on whether Submit works, and why not; it says so when the exercise changed the answer."""
+        turned = self._turned if self._turned is not None and self._turned[0] == met else None
+        since = f" (since {format_time(turned[1])})" if turned is not None else ""
+        if not met:
+            if turned is not None:
+                return Text(f"Submit is disabled: the preconditions are no longer met{since}; see above.",
+                            style="bold reverse")
+            return Text("Submit is disabled: the preconditions above are not met.", style="bold")
+        head = f"The preconditions are now met{since}. " if turned is not None else ""
+        style = "bold reverse" if turned is not None else "bold"
+        if typed:
+            more = f" (and {len(typed) - 1} more)" if len(typed) > 1 else ""
+            return Text(f"{head}Submit is disabled: {typed[0]}{more}.", style=style)
+        if not has_rationale:
+            return Text(f"{head}Submit is disabled until you write a rationale.", style=style if head else "italic")
+        return Text(f"{head}Ready: Enter or ctrl+s submits.", style=style)
+
+    def watch_journal_seq(self) -> None:
+        """The exercise moved while the form is open: what it allows may have changed."""
+        if self.is_mounted:
+            self._recheck(live=True)
 
     @on(Input.Changed)
     @on(Checkbox.Changed)

@@ -27,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="confirm-dialog"):
             yield Static(Text(self.question, style="bold"))
             if self.detail:
-                yield Static(self.detail, classes="confirm-detail")
+                yield Static(Text(self.detail), classes="confirm-detail")  # a path is never read as markup
             with Horizontal(classes="form-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", variant="primary", id="no")
@@ -102,6 +102,8 @@ HELP = [
     ("Team view", [
         ("d / Enter", "on the Decide tab: take the decision under the cursor (rationale required)"),
         ("✗ rows", "unmet preconditions: the row says why; the decision stays disabled"),
+        ("… / • rows", "a one-off decision already under way / in effect (by any team): it is not taken twice; "
+                       "a repeatable one says '(1 under way)' or '(in effect)' after ready"),
     ]),
     ("Leaving", [
         ("q", "quit (asks first while the exercise runs). The session is saved as it runs."),

@@ -41,7 +41,6 @@ class ForecastRequestScreen(FormScreen):
                 yield Label("Who decides in them")
                 yield Select(POLICIES, value="doctrine", allow_blank=False, id="policy")
                 yield Static("The exercise goes on while they play; the result opens here.", classes="form-hint")
-                yield Static("", id="why")
             yield from self.buttons("Run")
 
     def on_mount(self) -> None:
@@ -50,18 +49,21 @@ class ForecastRequestScreen(FormScreen):
     def action_submit(self) -> None:
         runs_text = self.query_one("#runs", Input).value.strip()
         horizon_text = self.query_one("#horizon", Input).value.strip()
+        problems: list[tuple[str, str]] = []  # (field, what is wrong): one Ctrl+S says all there is to mend
         # not str.isdigit: '²' is a digit to it and not to int(), and int() refuses 5,000 digits
         runs = int(runs_text) if runs_text.isdecimal() and len(runs_text) <= 6 else 0
         if not 1 <= runs <= MAX_RUNS:
-            self.complain(f"Futures: a whole number from 1 to {MAX_RUNS}, not {runs_text[:20]!r}.")
-            return
+            problems.append(("#runs", f"Futures: a whole number from 1 to {MAX_RUNS}, not {runs_text[:20]!r}."))
+        horizon = 0
         try:
             horizon = parse_duration(horizon_text)
         except ValueError as e:
-            self.complain(f"How far ahead: {e}.")
-            return
-        if not 60 <= horizon <= MAX_HORIZON:
-            self.complain("How far ahead: from 1h to 30d.")
+            problems.append(("#horizon", f"How far ahead: {e}."))
+        else:
+            if not 60 <= horizon <= MAX_HORIZON:
+                problems.append(("#horizon", "How far ahead: from 1h to 30d."))
+        if problems:
+            self.complain("\n".join(message for _field, message in problems), problems[0][0])
             return
         self.dismiss({"runs": runs, "horizon": horizon, "policy": self.query_one("#policy", Select).value})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,11 +33,19 @@ EVERYONE = "everyone"
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
-    """Shared buttons and keys; each form defines ``action_submit`` to check and return its values."""
+    """Shared buttons and keys; each form defines ``action_submit`` to check and return its values.
+
+    What is wrong with the fields shows on a line just above the buttons, outside
+    the fields' scrolling area, so it is in view however small the terminal (at
+    80x24 a line at the end of the fields was below the dialog's edge, and Ctrl+S
+    seemed to do nothing).
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
     def buttons(self, submit: str = "Send") -> ComposeResult:
+        """The line that says what is wrong (empty until then), and the buttons."""
+        yield Static("", id="why", classes="form-why")
         with Horizontal(classes="form-buttons"):
             yield Button(f"{submit} (ctrl+s)", variant="primary", id="submit")
             yield Button("Cancel (esc)", id="cancel")
@@ -56,8 +65,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def complain(self, message: str) -> None:
-        self.query_one("#why", Static).update(message)
+    def complain(self, message: str, field: str | None = None) -> None:
+        """Say what is wrong above the buttons and put the cursor in the field to mend (its id), scrolled into view."""
+        why = self.query_one("#why", Static)
+        why.update(Text(message, style="bold"))
+        why.display = True
+        if field is not None:
+            self.query_one(field).focus()  # focusing scrolls it into view
         self.app.bell()
 
 
@@ -94,7 +108,6 @@ class AdHocInjectScreen(FormScreen):
                 yield Input(self.title_text, placeholder="one line the teams see in their inbox", id="title")
                 yield Label("Text")
                 yield TextArea(self.body_text, id="body", soft_wrap=True)
-                yield Static("", id="why")
             yield from self.buttons()
 
     def on_mount(self) -> None:
@@ -111,13 +124,13 @@ class AdHocInjectScreen(FormScreen):
         to = list(self.query_one("#to", SelectionList).selected)
         title = self.query_one("#title", Input).value.strip()
         if sender not in self.ex.plan.network.actors:
-            self.complain(f"Unknown sender {sender!r}: type an actor id (e.g. {self.default_sender}).")
+            self.complain(f"Unknown sender {sender!r}: type an actor id (e.g. {self.default_sender}).", "#sender")
             return
         if not to:
-            self.complain("Tick at least one recipient (space on a row).")
+            self.complain("Tick at least one recipient (space on a row).", "#to")
             return
         if not title:
-            self.complain("Give the inject a title.")
+            self.complain("Give the inject a title.", "#title")
             return
         self.dismiss({"sender": sender, "to": to, "title": title, "tlp": self.query_one("#tlp", Select).value,
                       "body": self.query_one("#body", TextArea).text.strip()})
@@ -155,7 +168,6 @@ class ObservationScreen(FormScreen):
                 yield Label("Team")
                 yield Select([(f"{t.id} {t.name}", t.id) for t in s.teams], prompt="(all / none)", id="team",
                              value=self.team if self.team else Select.NULL)
-                yield Static("", id="why")
             yield from self.buttons()
 
     def on_mount(self) -> None:
@@ -168,7 +180,7 @@ class ObservationScreen(FormScreen):
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
         if not text:
-            self.complain("Write the observation first.")
+            self.complain("Write the observation first.", "#text")
             return
         kind = self.query_one("#kind", Select).value
         objective = self.query_one("#objective", Select).value
@@ -176,7 +188,8 @@ class ObservationScreen(FormScreen):
         rating = self.query_one("#rating", Select).value
         rating = None if rating is Select.NULL else rating
         if kind == "rating" and (rating is None or objective is Select.NULL):
-            self.complain("A rating needs an objective and one of P, S, M, U.")
+            self.complain("A rating needs an objective and one of P, S, M, U.",
+                          "#objective" if objective is Select.NULL else "#rating")
             return
         self.dismiss({"text": text, "kind": kind,
                       "objective": None if objective is Select.NULL else objective,

@@ -35,8 +35,10 @@ COLOUR_STYLES = {
 """Impact and ECCS colours as foreground/background pairs."""
 
 
-def tlp_badge(tlp: str) -> Text:
-    return Text(f" {tlp} ", style=TLP_STYLES.get(tlp, "reverse"))
+def tlp_badge(tlp: str, short: bool = False) -> Text:
+    """The label on its colours; ``short``: without "TLP:" and the padding (a narrow table's TLP column)."""
+    style = TLP_STYLES.get(tlp, "reverse")
+    return Text(tlp.removeprefix("TLP:") or tlp, style=style) if short else Text(f" {tlp} ", style=style)
 
 
 def colour_chip(label: str, colour: str) -> Text:

@@ -78,13 +78,38 @@ class ChoicesPane(Container):
         t.add_column("", key="mark", width=1)
         t.add_column("Id", key="id")
         t.add_column("Status", key="status")
-        t.add_column("Decision", key="label")
+        t.add_column("Decision", key="label", flex=True)  # the room left, then an ellipsis (full in the detail)
         # rows arrive when the team's view is first shown (TeamView.catch_up)
+
+    def _taken(self, c: Choice) -> str | None:
+        """'under way' or 'in effect' for a one-off decision the desk will not take again (by any team)."""
+        d = self.ex.plan.catalogue.get(c.decision) if c.decision and c.point is None else None
+        if d is None or d.repeatable:
+            return None
+        if self.ex.desk.under_way(d.id):
+            return "under way"
+        return "in effect" if self.ex.desk.taken(d.id) else None
+
+    def _mark(self, c: Choice) -> str:
+        """✓ it can be submitted, ✗ a precondition is unmet, … / • a one-off step already under way / in effect."""
+        taken = self._taken(c)
+        if taken is not None:
+            return "…" if taken == "under way" else "•"
+        return "✓" if c.ready else "✗"
 
     def _status(self, c: Choice) -> Text:
         if c.deadline is not None:
             return Text.assemble("due ", countdown(c.deadline, self.ex.now))
-        return Text("ready", style="bold") if c.ready else Text("unmet", style="italic")
+        taken = self._taken(c)
+        if taken is not None:
+            return Text(taken, style="bold")
+        text = Text("ready", style="bold") if c.ready else Text("unmet", style="italic")
+        track = self.view.tracks.get((self.team, c.decision)) if c.decision else None
+        if track is not None and track.under_way:  # a repeatable step the team took, that may be taken again
+            text.append(f" ({track.under_way} under way)")
+        elif track is not None and track.effective is not None:
+            text.append(" (in effect)")
+        return text
 
     def sync(self, force: bool = False) -> None:
         """Rebuild from the engine's checks (force), or just move the deadline countdowns."""
@@ -102,7 +127,7 @@ class ChoicesPane(Container):
         self.choices = {c.key: c for c in choices}
         self._order = [c.key for c in choices]
         t = self.table
-        t.set_rows((c.key, ("✓" if c.ready else "✗", f"{c.point}:{c.option}" if c.point else (c.decision or ""),
+        t.set_rows((c.key, (self._mark(c), f"{c.point}:{c.option}" if c.point else (c.decision or ""),
                             self._status(c), c.label)) for c in choices)  # the cursor keeps its row
         points = len({c.point for c in choices if c.point})
         ready = sum(c.ready and not c.point for c in choices)
@@ -158,6 +183,12 @@ class ChoicesPane(Container):
             if d.description:
                 lines.append(Text(d.description.strip(), style="italic"))
         lines += condition_lines(c, c.check)
-        lines.append(Text("Enter or d: decide (a rationale is required)" if c.ready
-                          else "Unmet: the decision stays disabled until its preconditions hold.", style="dim"))
+        taken = self._taken(c)
+        if taken is not None:
+            hint = f"Already {taken}: it is taken once, and taking it again would change nothing."
+        elif c.ready:
+            hint = "Enter or d: decide (a rationale is required)"
+        else:
+            hint = "Unmet: the decision stays disabled until its preconditions hold."
+        lines.append(Text(hint, style="dim"))
         update_quietly(out, Text("\n").join(lines))

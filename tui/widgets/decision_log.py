@@ -29,8 +29,9 @@ class DecisionLog(RowTable):
     def on_mount(self) -> None:
         self.add_column("Time", key="time", width=7)
         self.add_column("Decision", key="what")
-        self.add_column("Outcome", key="outcome")
-        self.add_column("Rationale", key="rationale")
+        # a refusal's reason and a rationale share the room left, then end in an ellipsis (full below)
+        self.add_column("Outcome", key="outcome", width=len("submitted"), flex=True)
+        self.add_column("Rationale", key="rationale", flex=True)
         # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def sync(self) -> None:

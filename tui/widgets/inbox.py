@@ -42,7 +42,7 @@ class InboxPane(Container):
         t.add_column("Time", key="time", width=7)
         t.add_column("TLP", key="tlp")
         t.add_column("From", key="from")
-        t.add_column("Title", key="title")
+        t.add_column("Title", key="title", flex=True)  # the room left, then an ellipsis (full in the reader)
         # rows arrive when the team's view is first shown (TeamView.catch_up)
 
     def sync(self) -> None:

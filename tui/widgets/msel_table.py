@@ -12,6 +12,10 @@ from tui.widgets.badges import tlp_badge
 from tui.widgets.row_table import RowTable
 
 FILTERS = ("all", "upcoming", "delivered", "held")
+FULL_MIN_TITLE = 24
+"""The least width of the title column in the full layout."""
+COMPACT_MIN_TITLE = 8
+"""The same in the compact layout: at 80 columns every other column must show (the full title is below)."""
 """Filters the facilitator cycles through with the filter key."""
 
 STATUS_STYLES = {"delivered": "", "in transit": "italic", "upcoming": "bold", "held": "bold reverse",
@@ -25,9 +29,12 @@ LIMITS = {"due": 14, "to": 18}
 """Widest a cell may be: a long condition ("when flag('x') and not ...") or recipient list is cut
 with an ellipsis, so the title keeps its room; the line under the table shows it in full."""
 
+COMPACT_LIMITS = {"due": 11, "to": 11}
+"""The same in the compact layout, the one 80 columns hold ("on decision", "ie-hospital" still whole)."""
 
-def _clip(text: str, key: str) -> str:
-    limit = LIMITS.get(key)
+
+def _clip(text: str, key: str, compact: bool = False) -> str:
+    limit = (COMPACT_LIMITS if compact else LIMITS).get(key)
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -55,14 +62,19 @@ class MselTable(RowTable):
         self.view = view
         self.status_of = status_of
         self.filter = "all"
+        self.compact = False
+        """The narrow layout: TLP without "TLP:", shorter due and recipient cells, one blank between
+        columns, a narrower least title."""
+        self.MIN_TITLE = FULL_MIN_TITLE
+        """The title column takes the room the width leaves (up to the longest title), never less than this."""
+        self._full_width: int | None = None
+        """The least width of the full layout when it last did not fit (the compact one is used below it)."""
         self._shown: set[str] = set()
         self._fixed: dict[str, tuple] = {}
         """Per inject, the cells that never change (due, id, title, recipients, TLP)."""
 
     COLUMNS = (("Due", "due"), ("Inject", "inject"), ("Status", "status"), ("Title", "title"),
                ("To", "to"), ("TLP", "tlp"), ("Sent", "sent"))
-    MIN_TITLE = 24
-    """The title column takes the room the width leaves (up to the longest title), never less than this."""
 
     def on_mount(self) -> None:
         for label, key in self.COLUMNS:
@@ -71,6 +83,38 @@ class MselTable(RowTable):
             else:
                 self.add_column(label, key=key, width=max(len(label), RESERVED.get(key, 0)))
         self.rebuild()  # the title follows the table's width as it is drawn: no size needed here
+
+    # ------------------------------------------------------------ layout
+    def on_resize(self) -> None:
+        self._choose_layout()
+
+    def _room_changed(self, room: int) -> None:
+        """Known while a frame is drawn (a scrollbar came or went): the layout is chosen after it."""
+        super()._room_changed(room)
+        self.call_after_refresh(self._choose_layout)
+
+    def _choose_layout(self) -> None:
+        """The full layout while it fits the width; the compact one when it does not (at 80 columns
+        the TLP and Sent columns ran off the screen), until the full one fits again."""
+        room = self.scrollable_content_region.width
+        if room <= 0 or not self.is_mounted:
+            return
+        if not self.compact and self.least_width > room:
+            self._full_width = self.least_width
+            self._set_compact(True)
+        elif self.compact and self._full_width is not None and self._full_width <= room:
+            self._set_compact(False)
+            if self.least_width > room:  # rows came since it was measured: compact after all
+                self._full_width = self.least_width
+                self._set_compact(True)
+
+    def _set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        self.MIN_TITLE = COMPACT_MIN_TITLE if compact else FULL_MIN_TITLE
+        self._fixed.clear()
+        self.set_tight(compact)
+        self.set_column_widths({"title": self.MIN_TITLE})
+        self.rebuild()
 
     def _fit_columns(self, rows: list[tuple]) -> None:
         """Columns sized to their content; the title (flex) takes the room left (full titles show below)."""
@@ -98,8 +142,9 @@ class MselTable(RowTable):
     def _cells(self, row: MselRow, status: str) -> tuple:
         fixed = self._fixed.get(row.inject)
         if fixed is None:
-            fixed = self._fixed[row.inject] = (_clip(row.planned, "due"), row.inject, row.title,
-                                               _clip(self._to(row), "to"), tlp_badge(row.tlp))
+            c = self.compact
+            fixed = self._fixed[row.inject] = (_clip(row.planned, "due", c), row.inject, row.title,
+                                               _clip(self._to(row), "to", c), tlp_badge(row.tlp, short=c))
         due, inject, title, to, tlp = fixed
         return (due, inject, Text(status, style=STATUS_STYLES.get(status, "")), title, to, tlp,
                 format_time(row.released_t) if row.released_t is not None else "")

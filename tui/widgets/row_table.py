@@ -54,8 +54,9 @@ STRIPS_KEPT = 512
 class Column:
     """One column: its label, a fixed width or None (as wide as its widest cell so far).
 
-    A ``flex`` column takes the room the others leave in the table's width, up
-    to its widest cell; never less than its own width (or label).
+    A ``flex`` column takes the room the others leave in the table's width
+    (shared with the other flex columns, the narrowest first), up to its widest cell; never
+    less than its own width (or label); a longer cell ends in an ellipsis.
     """
 
     key: str
@@ -206,6 +207,8 @@ class RowTable(ScrollView, can_focus=True):
         """The width rows are drawn in (the content region's), as of the last frame."""
         self._styles: dict = {}
         self._title: str | None = None
+        self._tight = False
+        """One blank between columns instead of two (see :meth:`set_tight`)."""
         self._drawn_focused: bool | None = None
         """Whether the last frame drew the cursor as focused (None: not drawn yet)."""
 
@@ -222,6 +225,12 @@ class RowTable(ScrollView, can_focus=True):
         for cells in self._rows.values():
             cells.append("")
         self._layout_changed()
+
+    def set_tight(self, tight: bool) -> None:
+        """One blank between columns instead of two (a blank either side of each): for a narrow screen."""
+        if tight != self._tight:
+            self._tight = tight
+            self._layout_changed()
 
     def set_column_widths(self, widths: dict[str, int | None]) -> None:
         """Fix (or free, with None) the text width of columns by key."""
@@ -417,7 +426,8 @@ class RowTable(ScrollView, can_focus=True):
     def least_width(self) -> int:
         """The table's width with flex columns at their least: beyond it, it scrolls sideways."""
         if self._width is None:
-            self._width = sum(c.least + 2 * PADDING for c in self._columns)
+            blanks = (len(self._columns) + 1) * PADDING if self._tight else 2 * PADDING * len(self._columns)
+            self._width = sum(c.least for c in self._columns) + (blanks if self._columns else 0)
         return self._width
 
     @property
@@ -426,12 +436,22 @@ class RowTable(ScrollView, can_focus=True):
         return self.least_width + sum(c.spare for c in self._columns)
 
     def _share_room(self) -> None:
-        """Flex columns take the room the others leave, in turn, each up to its widest cell."""
+        """Flex columns share the room the others leave, each up to its widest cell: the narrowest grows first.
+
+        Not in turn: a first flex column with long cells (a refusal's reason)
+        would otherwise take it all and leave the next one at its label.
+        """
         spare = max(0, self._room - self.least_width)
-        for column in self._columns:
-            if column.flex:
-                column.spare = min(spare, column.most - column.least)
-                spare -= column.spare
+        flex = [column for column in self._columns if column.flex]
+        for column in flex:
+            column.spare = 0
+        wanting = [column for column in flex if column.most > column.least]
+        while spare > 0 and wanting:  # a column at a time: the room is a few hundred cells at most
+            column = min(wanting, key=lambda c: c.text_width)
+            column.spare += 1
+            spare -= 1
+            if column.text_width >= column.most:
+                wanting.remove(column)
 
     def _size_changed(self) -> None:
         self.virtual_size = Size(self.least_width, len(self._keys) + 1)
@@ -541,9 +561,10 @@ class RowTable(ScrollView, can_focus=True):
         console = self.app.console
         pad = Segment(" " * PADDING, base)
         segments: list[Segment] = []
-        for column, cell in zip(self._columns, cells):
+        for i, (column, cell) in enumerate(zip(self._columns, cells)):
             width = column.text_width
-            segments.append(pad)
+            if i == 0 or not self._tight:
+                segments.append(pad)
             if isinstance(cell, str) or not cell.spans:
                 # plain text, or one style for the whole cell: one segment, no Rich rendering
                 plain = _plain(cell) if width > 0 else ""
