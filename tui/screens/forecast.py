@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from simulator.timefmt import parse_duration
 from tui.screens.forms import FormScreen
 
-POLICIES = (("doctrine — decisions as domain.md recommends", "doctrine"), ("passive — nobody decides", "passive"))
+POLICIES = (("doctrine — the escalation and communication steps of EU practice", "doctrine"), ("passive — nobody decides", "passive"))
 MAX_RUNS = 2000
 MAX_HORIZON = 30 * 24 * 60
 
