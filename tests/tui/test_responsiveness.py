@@ -192,3 +192,21 @@ async def test_a_view_primed_in_the_background_shows_as_one_built_on_demand(make
     on_demand = await _first_team_view_shown(make_app, exercise(), size, False, monkeypatch)
     assert primed[4], "the view has messages to show"
     assert primed == on_demand
+
+
+async def test_the_background_building_held_up_by_a_view_a_key_built_goes_on_after_it(make_app, monkeypatch, tutorial):
+    monkeypatch.setattr(play_screen, "PREBUILD_AFTER", 3600)  # started by hand below, while the key's view primes
+    monkeypatch.setattr(play_screen, "PREBUILD_GAP", 0.01)
+    monkeypatch.setattr(play_screen, "PRIME_LAYOUTS", 10_000)  # the key's view primes until PRIME_WAIT
+    monkeypatch.setattr(play_screen, "PRIME_WAIT", 0.3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("t")  # builds and primes the first team's view
+        assert app.play._priming, "the view the key built is still priming"
+        await app.play._prebuild()  # the background building comes round now: it must wait, not stop
+        for _ in range(100):
+            if len(_team_views(app)) == len(tutorial.teams) and not app.play._priming and not app.play._building:
+                break
+            await pilot.pause(0.02)
+        assert sorted(v.team for v in _team_views(app)) == sorted(tutorial.teams), "the building stopped for good"

@@ -108,6 +108,8 @@ class PlayScreen(Screen):
         self._built: set[str] = {FACILITATOR}
         self._building: dict[str, asyncio.Event] = {}
         self._priming: set[str] = set()
+        self._prebuild_waits = False
+        """The background building found a view priming and stopped: that view's priming starts it again."""
         """The views being laid out off screen now."""
 
     def act(self, action: ActionName, argument: object = None) -> None:
@@ -235,7 +237,8 @@ class PlayScreen(Screen):
         builds the view itself.
         """
         if self._priming:
-            return  # the view being primed calls again when it is done
+            self._prebuild_waits = True  # the view being primed calls again when it is done
+            return
         for view_id in self.view_ids:
             if view_id not in self._built and view_id not in self._building:
                 await self._build(view_id, background=True)  # primed: it calls again when done
@@ -270,7 +273,8 @@ class PlayScreen(Screen):
                 with self.app.batch_update():
                     view.display = False
                     view.remove_class(PRIMING)
-            if background:
+            if background or self._prebuild_waits:  # a view a key built goes on with what it held up
+                self._prebuild_waits = False
                 self.set_timer(PREBUILD_GAP, self._prebuild)
 
         view.catch_up()
