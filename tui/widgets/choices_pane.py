@@ -37,6 +37,10 @@ def condition_lines(choice: Choice, check) -> list[Text]:
             if read is not None:
                 reasons.remove(read)
                 now = read[len(expr):].split(" — ")[0].strip()
+                unknown = now.find("not known to ")
+                if unknown >= 0:  # true in the world, not in the team's picture: say what the picture holds
+                    lines.append(Text(f"          {now[unknown:]}"))
+                    continue
                 found = re.search(r"\((.*)\)", now)
                 lines.append(Text(f"          now {found.group(1) if found else now}"))
     if reasons:  # not about state: who may take it, already taken, missing parameters
