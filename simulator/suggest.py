@@ -16,12 +16,19 @@ _NUMBER = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
+LONGEST = 200
+"""Longer words get no hint: nobody mistypes a name that long, and comparing it costs."""
+
+
 def _plain(name: str) -> str:
-    return _NUMBER.sub(lambda m: str(int(m.group())), _SEPARATORS.sub("", name.casefold()))
+    # leading zeros dropped as text: int() refuses numbers of over 4300 digits, and a typo may hold one
+    return _NUMBER.sub(lambda m: m.group().lstrip("0") or "0", _SEPARATORS.sub("", name.casefold()))
 
 
 def closest(word: str, known: Iterable[str]) -> str | None:
     """The known name ``word`` most likely means, or None."""
+    if len(word) > LONGEST:
+        return None
     names = [k for k in known if isinstance(k, str)]
     plain = _plain(word)
     for name in names:

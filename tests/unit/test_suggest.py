@@ -30,3 +30,10 @@ def test_nothing_close_gives_no_hint():
     assert closest("zzz", ["abc", "def"]) is None
     assert did_you_mean("zzz", ["abc"]) == ""
     assert did_you_mean("tutorail", ["tutorial", "vital-signs"]) == "; did you mean 'tutorial'?"
+
+
+def test_a_word_with_thousands_of_digits_or_of_great_length_gets_no_hint_and_no_error():
+    assert closest("D" + "1" * 5000, DECISIONS) is None  # int() of it raised ValueError (over 4300 digits)
+    assert closest("D" + "0" * 150 + "4", DECISIONS) == "D04", "numbers are read as numbers at any length"
+    assert closest("x" * 500, ["x" * 500]) is None
+    assert closest("D0004", DECISIONS) == "D04"
