@@ -44,8 +44,10 @@ def fork_of(journal, source: str, clock: int | None = None) -> Fork:
         raise InputError(f"{source}: not a cyclesim journal (no exercise.started record)")
     if journal[-1].kind == "exercise.ended":
         raise InputError(f"{source}: the session has ended at {format_time(journal[-1].t)}; nothing is left to "
-                         "forecast (its report shows what happened: cyclesim report; to forecast from partway, "
-                         "replay it up to then: cyclesim replay SCENARIO --until T+20:00 --out DIR)")
+                         "forecast (its report shows what happened: cyclesim report). To forecast from partway, "
+                         "replay it up to then with its decisions and forecast that: cyclesim export SESSION "
+                         "--decisions d.yaml; cyclesim replay SCENARIO --seed SEED --decisions d.yaml --until T+20:00 "
+                         "--out DIR; cyclesim forecast DIR (it forks at DIR's last record)")
     inputs = tuple((r.seq, r.kind, {k: v for k, v in r.data.items() if k != "step"}, r.t, r.data.get("step"))
                    for r in journal if r.kind in INPUT_KINDS)
     at = max(journal[-1].t, int(clock or 0))
