@@ -46,6 +46,10 @@ UNITS = {
     "clocks_missed": "clocks",
 }
 """What each measure's value counts, as :func:`outcome` returns it (and a sweep's runs.csv holds it)."""
+IN_MINUTES = frozenset({"time_to_recovery"})
+"""Measures counted in minutes: pages, tables and annexes write them as durations (``3d 4h``)."""
+NO_VALUE = {"time_to_recovery": "never disrupted, or not recovered by the end"}
+"""What a run without a value of a measure means, where it means something."""
 
 
 def outcome(journal: Iterable) -> dict[str, Any]:

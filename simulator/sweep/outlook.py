@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.journal.outcome import UNITS
-from simulator.sweep.stats import PERCENTILES, distribution, fmt, measure_columns
+from simulator.journal.outcome import NO_VALUE
+from simulator.sweep.stats import PERCENTILES, distribution, measure_columns, show
 from simulator.timefmt import format_duration, format_time
 
 MEASURE_NAMES = {
@@ -31,8 +31,6 @@ MEASURE_NAMES = {
     "ms_affected": "Member States affected",
 }
 """Plain names of the outcome measures (simulator.journal.outcome), for an annex a non-specialist reads."""
-NO_VALUE = {"time_to_recovery": "never disrupted, or not recovered by the horizon"}
-"""What a measure without a value means, where it means something."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class Outlook:
         out = []
         for m in self.measures:
             d = distribution(list(self.rows), m)
-            out.append((m, [fmt(d.percentiles[q]) for q in PERCENTILES], d.missing))
+            out.append((m, [show(m, d.percentiles[q]) for q in PERCENTILES], d.missing))
         return out
 
     def table_json(self) -> dict[str, Any]:
@@ -77,17 +75,16 @@ class Outlook:
         span = format_duration(self.until - self.fork_at)
         lo, mid, hi = PERCENTILES[0], 50 if 50 in PERCENTILES else PERCENTILES[len(PERCENTILES) // 2], PERCENTILES[-1]
         rows = []
-        for m in self.measures:
-            d = distribution(list(self.rows), m)
+        for m, values, missing in self.table():
             name, why = MEASURE_NAMES.get(m, m), NO_VALUE.get(m)
-            if d.missing == self.runs:
+            if missing == self.runs:
                 rows.append(f"- {name}: no value in any future" + (f" ({why})" if why else ""))
                 continue
-            say = format_duration if UNITS.get(m) == "minutes" else fmt  # a duration: 3d 4h
-            low, median, high = (say(d.percentiles[q]) for q in (lo, mid, hi))
+            by_q = dict(zip(PERCENTILES, values))
+            low, median, high = by_q[lo], by_q[mid], by_q[hi]
             spread = (f"most likely, and in at least the middle {hi - lo}% of futures" if low == high
                       else f"most likely, between {low} and {high}")
-            note = f" (no value in {d.missing} of {self.runs}" + (f": {why})" if why else ")") if d.missing else ""
+            note = f" (no value in {missing} of {self.runs}" + (f": {why})" if why else ")") if missing else ""
             rows.append(f"- {name}: {median} {spread}{note}")
         return (f"Possible evolution scenarios from {format_time(self.fork_at)} to {format_time(self.until)} "
                 f"({span} ahead): {self.runs} simulated futures of {self.scenario}, the same past in each, "

@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from simulator.journal.outcome import UNITS
+from simulator.journal.outcome import IN_MINUTES, NO_VALUE, UNITS
 from simulator.sweep.scale import Axis, axis, choose_ticks, nice_steps, time_steps
-from simulator.sweep.stats import PERCENTILES, distribution, fmt, groups, measure_columns, representative
+from simulator.sweep.stats import PERCENTILES, distribution, groups, measure_columns, representative, show
 from simulator.timefmt import format_duration
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,14 +66,8 @@ def tick_label(x: float, y: float, text: str) -> str:
 
 
 def in_minutes(measure: str) -> bool:
-    """A measure counted in minutes (simulator.journal.outcome.UNITS): shown as days, hours and minutes."""
-    return UNITS.get(measure) == "minutes"
-
-
-def show(measure: str, value: float | None) -> str:
-    """A value as the page writes it: a duration for a measure in minutes, else the number."""
-    text = fmt(value)
-    return format_duration(float(value)) if in_minutes(measure) and value is not None and text != "–" else text
+    """A measure counted in minutes (simulator.journal.outcome.IN_MINUTES): shown as days, hours and minutes."""
+    return measure in IN_MINUTES
 
 
 def unit_text(measure: str) -> str | None:
@@ -204,7 +198,8 @@ def page_data(meta: dict[str, Any], columns: list[str], rows: list[dict[str, Any
                 reps.append({"group": g, "which": which, "run": r["run"], "seed": r["seed"], "value": show(headline, r[headline]),
                              "sha": r["sha256"][:12], "command": replay(r)})
     return {"meta": meta, "measures": measures, "tables": tables, "headline": headline, "reps": reps,
-            "percentiles": PERCENTILES, "runs": len(rows), "groups": list(by_group)}
+            "percentiles": PERCENTILES, "runs": len(rows), "groups": list(by_group),
+            "no_value": {m: NO_VALUE[m] for m in measures if m in NO_VALUE}}
 
 
 def render_page(data: dict[str, Any]) -> str:

@@ -96,6 +96,15 @@ def representative(rows: list[dict[str, Any]], measure: str) -> dict[str, dict[s
     }
 
 
+def show(measure: str, value: float | None) -> str:
+    """A value as people read it: a duration for a measure in minutes (outcome.IN_MINUTES), else :func:`fmt`."""
+    from simulator.journal.outcome import IN_MINUTES
+    from simulator.timefmt import format_duration
+
+    text = fmt(value)
+    return format_duration(float(value)) if measure in IN_MINUTES and value is not None and text != "–" else text
+
+
 def fmt(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"

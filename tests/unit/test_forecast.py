@@ -166,8 +166,12 @@ def test_the_annex_writes_minutes_as_durations_and_says_when_a_measure_does_not_
 
     rows = tuple({"peak_eccs": 2, "time_to_recovery": 1500 + 60 * i, "clocks_missed": None, "entities_hit": i}
                  for i in range(10))
-    text = Outlook("vital-signs", 0, 48 * 60, "doctrine", rows,
-                   ("peak_eccs", "time_to_recovery", "clocks_missed", "entities_hit")).annex()
+    outlook = Outlook("vital-signs", 0, 48 * 60, "doctrine", rows,
+                      ("peak_eccs", "time_to_recovery", "clocks_missed", "entities_hit"))
+    text = outlook.annex()
+    table = {m: values for m, values, _missing in outlook.table()}
+    assert table["time_to_recovery"][2] == "1d 5h", "the table above the annex writes the same duration"
+    assert any("1d 5h" in line for line in outlook.lines())
     assert "- peak ECCS: 2 most likely, and in at least the middle 90% of futures" in text, text
     assert "between 2 and 2" not in text
     assert "- time to recovery: 1d 5h most likely, between 1d 1h" in text, text  # 1500 + 270 min; p5 at 1527
