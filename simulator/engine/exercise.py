@@ -30,6 +30,7 @@ from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
 from simulator.journal.journal import Journal, Record
 from simulator.scenario.conditions import Context
+from simulator.scenario.crossref import EVERYONE
 from simulator.scenario.model import TLP_ORDER, Delay, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
@@ -216,8 +217,8 @@ class Exercise:
             inj = Inject.model_validate(spec)
         except Exception as e:  # pydantic ValidationError: a facilitator typo, not a bug
             raise InputError(f"ad-hoc inject not valid: {e}") from None
-        for r in self.plan.recipients(inj.to):
-            if r not in self.plan.network.actors:
+        for r in inj.to:  # before Plan.recipients, which keeps the answer for every 'to' it is asked
+            if r != EVERYONE and r not in self.plan.network.actors:
                 raise InputError(f"ad-hoc inject: unknown recipient {r!r}")
         if sender not in self.plan.network.actors:
             raise InputError(f"ad-hoc inject: unknown sender {sender!r}")

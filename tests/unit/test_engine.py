@@ -135,6 +135,20 @@ def test_ad_hoc_inject_is_delivered_and_checked(plan):
         ex.add_inject(sender="EXCON", to=["NOBODY"], title="x")
     with pytest.raises(InputError, match="unknown sender"):
         ex.add_inject(sender="NOBODY", to=["CSIRT-IE"], title="x")
+    assert ("NOBODY",) not in plan.__dict__.get("_recipients", {}), "a refused 'to' is not kept by the plan"
+
+
+def test_the_plan_s_recipient_lists_are_shared_and_no_run_changes_them(plan):
+    first = Exercise(plan, seed=1)
+    first.run()
+    kept = {to: list(actors) for to, actors in plan.__dict__["_recipients"].items()}
+    assert kept, "the runs asked the plan for recipients"
+    second = Exercise(plan, seed=2)
+    second.run()
+    assert {to: actors for to, actors in plan.__dict__["_recipients"].items() if to in kept} == kept
+    released = [r for r in second.journal.of_kind("inject.released")]
+    assert released and all(r["to"] is plan.recipients(plan.injects[r["inject"]].to) for r in released
+                            if r["inject"] in plan.injects), "one list per 'to', shared by the records"
 
 
 def test_observation_is_recorded_and_validated(plan):
