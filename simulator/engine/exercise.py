@@ -30,7 +30,7 @@ from simulator.engine.transport import Transport
 from simulator.errors import InputError, SimulatorError
 from simulator.journal.journal import Journal, Record
 from simulator.scenario.conditions import Context
-from simulator.scenario.crossref import EVERYONE
+from simulator.scenario.crossref import EVERYONE, red_audience
 from simulator.scenario.model import TLP_ORDER, Delay, Effects, Inject, Scenario
 from simulator.scenario.plan import Plan
 from simulator.timefmt import format_time
@@ -209,8 +209,14 @@ class Exercise:
         self.timeline.unhold(inject)
 
     def add_inject(self, *, sender: str, to: list[str], title: str, body: str = "",
-                   tlp: str = "TLP:AMBER", channel: str | None = None) -> str:
-        """Send an ad-hoc inject written during the session; returns its id."""
+                   tlp: str = "TLP:AMBER", channel: str | None = None, recorded: bool = False) -> str:
+        """Send an ad-hoc inject written during the session; returns its id.
+
+        TLP:RED goes to named recipients only, as in a scenario file (no ``everyone``, no
+        network-wide community): refused here, not only withheld from seats, so no record
+        says a team received what it never saw. ``recorded``: applied again from a journal
+        written before that rule, which must still replay as it was played.
+        """
         ident = f"ADHOC-{self._adhoc_seq + 1}"  # taken only once accepted: a refused one leaves no trace to replay
         spec = {"id": ident, "from": sender, "to": list(to), "title": title, "body": body, "tlp": tlp, "channel": channel}
         try:
@@ -222,6 +228,9 @@ class Exercise:
                 raise InputError(f"ad-hoc inject: unknown recipient {r!r}")
         if sender not in self.plan.network.actors:
             raise InputError(f"ad-hoc inject: unknown sender {sender!r}")
+        problems = [] if recorded else red_audience(inj.tlp, inj.to, self.plan.network.actors)
+        if problems:
+            raise InputError(f"ad-hoc inject: {problems[0][1]}")
         self._input("facilitator.injected", {"inject": spec})
         self._adhoc_seq += 1
         self.timeline.release(inj, cause="facilitator")

@@ -91,7 +91,7 @@ def apply_recorded(ex: Any, kind: str, payload: dict[str, Any]) -> Any:
     if kind == "facilitator.injected":
         spec = dict(payload["inject"])
         return ex.add_inject(sender=spec["from"], to=spec["to"], title=spec["title"], body=spec.get("body", ""),
-                             tlp=spec.get("tlp", "TLP:AMBER"), channel=spec.get("channel"))
+                             tlp=spec.get("tlp", "TLP:AMBER"), channel=spec.get("channel"), recorded=True)
     if kind == "facilitator.channel":
         return ex.set_channel(**payload)
     if kind == "observation.noted":

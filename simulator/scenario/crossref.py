@@ -37,6 +37,24 @@ def _closest(value: str, known: tuple[str, ...]) -> str | None:
     return closest(value, known)
 
 
+def red_audience(tlp: str, to: list[str], actors) -> list[tuple[int, str]]:
+    """Where a TLP:RED inject's ``to`` names no person (``everyone``, a network-wide community), and why not.
+
+    TLP:RED is for named recipients only (TLP 2.0, domain.md §8). Scenario files are
+    checked here, and so is an ad-hoc inject written during a session.
+    """
+    if tlp != "TLP:RED":
+        return []
+    out = []
+    for j, r in enumerate(to):
+        actor = actors.get(r)
+        if r == EVERYONE or (actor is not None and actor.kind in NETWORK_WIDE):
+            what = "everyone" if r == EVERYONE else f"{r} (a network-wide community)"
+            out.append((j, f"TLP:RED is for named recipients only: this inject goes to {what}; "
+                           "name the people who need it or use TLP:AMBER"))
+    return out
+
+
 class _Checker:
     def __init__(self, scenario: Scenario, doc: YamlDoc, sink: ProblemSink):
         self.s = scenario
@@ -250,14 +268,8 @@ class _Checker:
 
     def tlp_red(self, loc: tuple, inj) -> None:
         """TLP:RED is for named recipients only (TLP 2.0, domain.md §8): no community, network or 'everyone'."""
-        if inj.tlp != "TLP:RED":
-            return
-        for j, r in enumerate(inj.to):
-            actor = self.net.actors.get(r)
-            if r == EVERYONE or (actor is not None and actor.kind in NETWORK_WIDE):
-                what = "everyone" if r == EVERYONE else f"{r} (a network-wide community)"
-                self.add(loc + ("to", j), f"TLP:RED is for named recipients only: this inject goes to {what}; "
-                         "name the people who need it or use TLP:AMBER")
+        for j, problem in red_audience(inj.tlp, inj.to, self.net.actors):
+            self.add(loc + ("to", j), problem)
 
     def inject_checks(self) -> None:
         for i, inj in enumerate(self.s.injects):

@@ -282,3 +282,15 @@ def test_nothing_in_the_engine_is_random_outside_the_seeded_streams(plan):
     b = Exercise(plan, seed=9)
     b.run()
     assert a.journal.export_hash() == b.journal.export_hash()
+
+
+def test_an_ad_hoc_red_inject_to_everyone_is_refused_live_and_replays_as_recorded(plan):
+    ex = Exercise(plan, seed=1)
+    ex.run(until=200)
+    with pytest.raises(InputError, match="TLP:RED is for named recipients only: this inject goes to everyone"):
+        ex.add_inject(sender="EXCON", to=["everyone"], title="Eyes only", tlp="TLP:RED")
+    assert not ex.journal.of_kind("facilitator.injected"), "a refused inject leaves no trace"
+    ex.add_inject(sender="EXCON", to=["CSIRT-IE"], title="Eyes only", tlp="TLP:RED")  # a named recipient: fine
+    # a journal written before the rule holds such an inject: it replays as it was played
+    ex.add_inject(sender="EXCON", to=["everyone"], title="Old session", tlp="TLP:RED", recorded=True)
+    assert [r["inject"]["title"] for r in ex.journal.of_kind("facilitator.injected")] == ["Eyes only", "Old session"]
