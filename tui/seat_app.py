@@ -70,7 +70,7 @@ class SeatApp(App[int]):
         Binding("x", "channel", "Channel"),
         Binding("o", "observe", "Observation"),
         Binding("e", "forecast", "Forecast"),
-        *[Binding(str(i), f"tab({i - 1})", f"Tab {i}", show=False) for i in range(1, 6)],
+        *[Binding(str(i), f"tab({i - 1})", f"Tab {i}", show=False) for i in range(1, 7)],
         Binding("ctrl+q", "quit", "Quit", priority=True),  # last: the key bar keeps it at the right end
     ]
     ROLE_ACTIONS = {
@@ -90,6 +90,8 @@ class SeatApp(App[int]):
         self._status_text = ""
         self._interactive = False
         """Seat and token were typed at the login screen (not given on the command line)."""
+        self._started = False
+        """STARTEX seen: the seat has left its briefing for its first tab."""
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -150,6 +152,10 @@ class SeatApp(App[int]):
         if moved.welcome and self.panes is None:
             await self._show_role()
         panes = self.panes
+        if panes is not None and not self._started and self.state.clock.get("started"):
+            self._started = True  # STARTEX: from the briefing to the first tab, as the start key does at play
+            if panes.active_name == "briefing":
+                await panes.show_tab(0)
         if panes is not None:
             panes.apply(moved)
         if moved.commcheck or moved.log or moved.welcome:
@@ -185,6 +191,10 @@ class SeatApp(App[int]):
         await waiting.remove()
         panes = self.panes
         if panes is not None:
+            self._started = bool(self.state.clock.get("started"))
+            if not self._started and self.state.role != "facilitator":  # exercise control needs its Seats tab
+                # before STARTEX: the briefing is what there is to read
+                await panes.show_tab(panes.names.index("briefing"))
             panes.focus_content()
 
     async def action_tab(self, index: int) -> None:

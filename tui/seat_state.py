@@ -54,12 +54,14 @@ class Moved:
     toast: str = ""
     ended: bool = False
     forecast: bool = False
+    briefing: bool = False
     toasts: list[str] = field(default_factory=list)
     """A batch's toasts, in order (see :meth:`merge`)."""
 
     def merge(self, other: Moved) -> None:
         """Fold the moves of a later message into this one: a batch of messages is drawn once."""
-        for name in ("inbox", "media", "points", "log", "clock", "seats", "feed", "welcome", "ended", "forecast"):
+        for name in ("inbox", "media", "points", "log", "clock", "seats", "feed", "welcome", "ended", "forecast",
+                     "briefing"):
             setattr(self, name, getattr(self, name) or getattr(other, name))
         self.commcheck = other.commcheck or self.commcheck
         self.toasts += [other.toast] if other.toast else other.toasts
@@ -147,6 +149,7 @@ class SeatState:
         kind = r.get("kind")
         if kind == "exercise.started":
             self.briefing = r
+            moved.briefing = True
         elif kind == "exercise.ended":
             self.ended = moved.ended = True
         if self.role == "team":

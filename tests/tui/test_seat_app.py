@@ -24,6 +24,7 @@ from textual.widgets import Input, Select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "host"))
 from host_support import HostThread
+from tui_helpers import text_of
 
 from tui.seat_app import AnswerScreen, FieldsScreen, LoginScreen, SeatApp
 from tui.widgets.row_table import RowTable
@@ -115,6 +116,23 @@ async def test_team_seat_sees_its_inbox_and_decides(served):
         await until(pilot, lambda: app2.state.role == "team")
         assert not any(i.tlp == "TLP:RED" for i in app2.state.inbox)  # ie's RED never reached eu
         assert all("RED-ONLY" not in i.body for i in app2.state.inbox)
+
+
+async def test_a_team_seat_reads_the_briefing_before_startex_and_its_inbox_after(served):
+    h = served
+    app = SeatApp(h.url, seat="ie", token=h.tokens["ie"])
+    async with seat(app, size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.state.role == "team" and app.state.briefing)
+        await pilot.pause()
+        panes = app.panes
+        assert panes is not None and panes.active_name == "briefing"
+        text = text_of(app.query_one("#briefing-text"))
+        assert app.state.briefing["title"] in text and "Exercise control starts the clock" in text
+        assert "seed" not in text, "a team seat is not told the seed"
+        h.call(lambda: h.host.start(True))
+        await until(pilot, lambda: panes.active_name == "inbox")
+        await pilot.press("6")
+        assert panes.active_name == "briefing", "the briefing stays a tab away"
 
 
 async def test_answer_form_sends_the_decision(tmp_path):

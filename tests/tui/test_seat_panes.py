@@ -35,7 +35,7 @@ async def test_a_team_seat_shows_a_batch_of_deliveries_once_and_their_titles_as_
     app = PanesApp(state)
     async with app.run_test(size=(100, 20)) as pilot:
         panes = app.query_one(SeatPanes)
-        assert [t.label for t in panes.tabs] == ["1 Inbox", "2 Decide", "3 Media", "4 Feed", "5 Log"]
+        assert [t.label for t in panes.tabs] == ["1 Inbox", "2 Decide", "3 Media", "4 Feed", "5 Log", "6 Briefing"]
         inbox = app.query_one("#inbox", RowTable)
         assert inbox.row_keys == ["1", "2", "3"]
         moved = state.feed_messages([_delivery(4, "Leak site [/] says [bold]all[/bold]")])
@@ -47,7 +47,8 @@ async def test_a_team_seat_shows_a_batch_of_deliveries_once_and_their_titles_as_
 
 
 async def test_exercise_control_and_evaluators_get_their_own_tabs():
-    for role, labels in (("facilitator", ["1 Seats", "2 Feed", "3 Log"]), ("evaluator", ["1 Feed", "2 Log"])):
+    for role, labels in (("facilitator", ["1 Seats", "2 Feed", "3 Log", "4 Briefing"]),
+                         ("evaluator", ["1 Feed", "2 Log", "3 Briefing"])):
         state = SeatState()
         state.feed_messages([{**WELCOME, "seat": role, "role": role, "team": None}])
         app = PanesApp(state)

@@ -23,6 +23,7 @@ from textual.widgets import RichLog, Static
 from simulator.timefmt import format_time
 from tui.seat_state import Delivery, Moved, SeatState
 from tui.widgets.badges import tlp_badge
+from tui.widgets.briefing_text import briefing
 from tui.widgets.quiet import update_quietly
 from tui.widgets.row_table import RowTable
 from tui.widgets.tabs import Tab, TabbedPanes, give_keys
@@ -180,16 +181,49 @@ class LinesPane(Vertical):
                 self._written[ident] = len(lines)
 
 
+class BriefingPane(VerticalScroll):
+    """The exercise briefing the host sent (a team's: without other teams' points, seed or world state)."""
+
+    def __init__(self, state: SeatState, **kwargs):
+        super().__init__(**kwargs)
+        self.state = state
+        self._shown: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("The briefing comes with the host's first records.", id="briefing-text")
+
+    def on_mount(self) -> None:
+        self.sync()
+
+    def sync(self) -> None:
+        if self.state.briefing and self.state.briefing is not self._shown:
+            self._shown = self.state.briefing
+            self.query_one("#briefing-text", Static).update(briefing(self.state.briefing, 0, None, SEAT_HINTS.get(
+                self.state.role, SEAT_HINTS["evaluator"])))
+
+
+SEAT_HINTS = {
+    "team": Text("Exercise control starts the clock (STARTEX); press k when a comm check comes · "
+                 "1-5 the other tabs · ctrl+q quit", style="bold"),
+    "facilitator": Text("Press s for STARTEX once every team has acknowledged the comm check (c sends it) · "
+                        "1-3 the other tabs · ctrl+q quit", style="bold"),
+    "evaluator": Text("Exercise control starts the clock · 1-2 the other tabs · ctrl+q quit", style="bold"),
+}
+"""What a seat's briefing says to press (a seat does not start the clock itself, except exercise control)."""
+
+
 ROLE_TABS: dict[str, tuple[str, ...]] = {
-    "team": ("inbox", "decide", "media", "feed", "log"),
-    "facilitator": ("seats", "feed", "log"),
-    "evaluator": ("feed", "log"),
+    "team": ("inbox", "decide", "media", "feed", "log", "briefing"),
+    "facilitator": ("seats", "feed", "log", "briefing"),
+    "evaluator": ("feed", "log", "briefing"),
 }
 """The tabs each role sees, left to right (keys 1, 2, ... in this order)."""
 
-LABELS = {"inbox": "Inbox", "decide": "Decide", "media": "Media", "seats": "Seats", "feed": "Feed", "log": "Log"}
+LABELS = {"inbox": "Inbox", "decide": "Decide", "media": "Media", "seats": "Seats", "feed": "Feed", "log": "Log",
+          "briefing": "Briefing"}
 
-MOVES = {"inbox": "inbox", "decide": "points", "media": "media", "seats": "seats", "feed": "feed", "log": "log"}
+MOVES = {"inbox": "inbox", "decide": "points", "media": "media", "seats": "seats", "feed": "feed", "log": "log",
+         "briefing": "briefing"}
 """Which part of a :class:`~tui.seat_state.Moved` each tab follows."""
 
 
@@ -215,6 +249,8 @@ class SeatPanes(TabbedPanes):
                 return SeatsPane(self.state)
             if name == "feed":
                 return LinesPane(self.state, [("feed", "feed")])
+            if name == "briefing":
+                return BriefingPane(self.state)
             return LinesPane(self.state, [("log", "log"), ("alerts", "alerts")])
         return build
 
