@@ -339,6 +339,6 @@ def run_seat(url: str, *, seat: str | None = None, token: str | None = None, ssl
     finally:
         untune_gc(thresholds)
     code = int(app.return_code or 0)
-    if app.exit_reason and code:
+    if app.exit_reason:  # the host refused the seat, was lost, or ended the session: say so after the screen clears
         print(f"cyclesim: {app.exit_reason}", file=sys.stderr)
     return code

@@ -171,4 +171,18 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
     finally:
         if web_runner is not None:
             await web_runner.cleanup()
+    print(stopped_line(host.ex, folder), file=sys.stderr, flush=True)
     return 0
+
+
+def stopped_line(ex, folder: Path) -> str:
+    """What the host says when it stops: where the session is, and what can be done with it next."""
+    import shlex
+
+    from simulator.timefmt import format_time
+
+    where = shlex.quote(str(folder))
+    if ex.ended:
+        return f"cyclesim serve: stopped; the exercise ended; session in {where}; report: cyclesim report {where}"
+    return (f"cyclesim serve: stopped at {format_time(ex.now)}; session saved in {where}; "
+            f"go on with: cyclesim serve --resume {where}")
