@@ -262,13 +262,18 @@ class Session:
         self.close()
 
 
+PRIVATE = 0o700
+"""A session folder is its owner's only: it holds every inject in full, TLP:RED ones included."""
+
+
 def _new_folder(scenario_id: str, path: Path | None) -> Path:
     if path is not None:
         folder = Path(path)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise SessionError(f"{folder} already exists; resume it with 'cyclesim resume {folder}' "
                                "or choose another --session")
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
+        folder.chmod(PRIVATE)  # an empty folder made beforehand, or one mkdir's mode left to the umask
         return folder
     base = default_sessions_dir()
     base.mkdir(parents=True, exist_ok=True)
@@ -276,7 +281,8 @@ def _new_folder(scenario_id: str, path: Path | None) -> Path:
     while True:
         folder = base / f"{scenario_id}-{n:03d}"
         try:
-            folder.mkdir()
+            folder.mkdir(mode=PRIVATE)
+            folder.chmod(PRIVATE)
             return folder
         except FileExistsError:
             n += 1

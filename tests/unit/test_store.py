@@ -316,3 +316,14 @@ def test_listing_reports_scenario_progress_and_state(tmp_path, drill, stopped):
     assert rows["s"].scenario == "drill" and rows["s"].seed == SEED
     assert rows["s"].started <= rows["s"].last_activity
     live.close()
+
+
+def test_a_session_folder_is_its_owner_s_only_it_holds_red_injects_in_full(tmp_path, drill):
+    made = Session.create(drill[0], SEED, tmp_path / "new")
+    made.close()
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+    given = tmp_path / "given"
+    given.mkdir(mode=0o755)
+    given.chmod(0o755)
+    Session.create(drill[0], SEED, given).close()
+    assert given.stat().st_mode & 0o777 == 0o700, "an empty folder given as --session is made private too"
