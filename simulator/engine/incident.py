@@ -86,6 +86,14 @@ class IncidentRun:
         self._pending_reserve: list[list[str]] = []
         self._shares = 0
         self._share_factor: dict[str, tuple[str, float]] = {}
+        self.exposed: dict[str, list[Entity]] = {}
+        """MS -> its entities still exposed, in entity order (what the spread can hit)."""
+        self._active_ms: dict[str, int] = {}
+        self._active_cell: dict[tuple[str, str], int] = {}
+        self._active_sector: dict[str, int] = {}
+        self._active_essential: dict[str, int] = {}
+        """Active (hit, not recovered) entities by MS, by MS and sector, by sector, and essential ones by MS:
+        kept as phases change (:meth:`_move`), read on every phase change instead of counting all entities."""
         self.spread = Spread(self)
         self.public = PublicSphereRun(self, self.model.public if self.model else None)
         self.assistance = Assistance(self, self.model.responders if self.model else [])
@@ -107,13 +115,28 @@ class IncidentRun:
         return base + self.assistance.added(ms)
 
     def load(self, ms: str) -> int:
-        return sum(1 for e in self.entities.values() if e.ms == ms and e.active)
+        """Active entities in ``ms``: the work its responders have in hand."""
+        return self._active_ms.get(ms, 0)
 
     def ms_rank(self, ms: str) -> tuple[int, int]:
         """How badly a MS is hit, for assistance priority: worst colour, then active essential entities."""
         colour = self.ex.state.ms_colours().get(ms, "white")
-        essential = sum(1 for e in self.entities.values() if e.ms == ms and e.active and e.essential)
-        return COLOURS.index(colour), essential
+        return COLOURS.index(colour), self._active_essential.get(ms, 0)
+
+    def _move(self, e: Entity, phase: str) -> None:
+        """Put ``e`` in ``phase``, keeping the tallies of active and exposed entities."""
+        was = e.phase
+        e.phase = phase
+        if was == "exposed" and phase != "exposed":
+            self.exposed[e.ms].remove(e)
+        step = (phase in ACTIVE) - (was in ACTIVE)
+        if step:
+            cell = (e.ms, e.sector)
+            self._active_ms[e.ms] = self._active_ms.get(e.ms, 0) + step
+            self._active_cell[cell] = self._active_cell.get(cell, 0) + step
+            self._active_sector[e.sector] = self._active_sector.get(e.sector, 0) + step
+            if e.essential:
+                self._active_essential[e.ms] = self._active_essential.get(e.ms, 0) + step
 
     # ------------------------------------------------------------ building
     def _start_model(self, m: IncidentModel) -> None:
@@ -141,6 +164,7 @@ class IncidentRun:
                 continue
             e = Entity(ident, group.ms, group.sector, group.essential, group.criticality, rank=len(self.entities))
             self.entities[ident] = e
+            self.exposed.setdefault(e.ms, []).append(e)
             new.append(e)
         return new
 
@@ -195,7 +219,8 @@ class IncidentRun:
 
     def compromise(self, e: Entity, cause: str) -> None:
         life = self._m.lifecycle
-        e.phase, e.hit_at = "compromised", self.core.now
+        self._move(e, "compromised")
+        e.hit_at = self.core.now
         e.phase_loss = life.loss_while_compromised * e.criticality
         self._set_loss(e)
         self.core.record("incident.compromised", {"entity": e.id, "ms": e.ms, "sector": e.sector, "loss": e.loss,
@@ -205,7 +230,7 @@ class IncidentRun:
         self.spread.changed()
 
     def _detect(self, e: Entity) -> None:
-        e.phase = "detected"
+        self._move(e, "detected")
         self.core.record("incident.detected", {"entity": e.id, "ms": e.ms, "loss": e.loss})
         self._aware(e)
         self._then(e, self._draw(e, self._m.lifecycle.containment), lambda x: self.contain(x, "entity response"))
@@ -223,7 +248,7 @@ class IncidentRun:
 
     def contain(self, e: Entity, cause: str) -> None:
         life = self._m.lifecycle
-        e.phase = "contained"
+        self._move(e, "contained")
         e.phase_loss = life.loss_while_contained * e.criticality
         self._set_loss(e)
         self.core.record("incident.contained", {"entity": e.id, "ms": e.ms, "loss": e.loss, "cause": cause})
@@ -240,7 +265,8 @@ class IncidentRun:
         return self._draw(e, self._m.lifecycle.recovery, factor)
 
     def _recover(self, e: Entity) -> None:
-        e.phase, e.phase_loss, e.due = "recovered", 0.0, None
+        self._move(e, "recovered")
+        e.phase_loss, e.due = 0.0, None
         self._set_loss(e)
         self.core.record("incident.recovered", {"entity": e.id, "ms": e.ms, "loss": e.loss,
                                                 "hours": round((self.core.now - (e.hit_at or 0)) / 60, 1)})
@@ -258,7 +284,8 @@ class IncidentRun:
         return n
 
     def _sector_down(self, sector: str, ms: str | None) -> bool:
-        return any(e.active and e.sector == sector and (ms is None or e.ms == ms) for e in self.entities.values())
+        """Some entity of ``sector`` is active (in ``ms``, or anywhere when None)."""
+        return (self._active_sector.get(sector, 0) if ms is None else self._active_cell.get((ms, sector), 0)) > 0
 
     # ------------------------------------------------------------ what the state shows
     def _changed(self, e: Entity, why: str) -> None:
@@ -281,7 +308,7 @@ class IncidentRun:
         self._capacity(e.ms, why)
 
     def _colour(self, ms: str, sector: str) -> str:
-        n = sum(1 for x in self.entities.values() if x.ms == ms and x.sector == sector and x.active)
+        n = self._active_cell.get((ms, sector), 0)
         green, yellow, red = self._m.colours
         level = 3 if n >= red else 2 if n >= yellow else 1 if n >= green else 0
         for dep in self._m.dependencies:
@@ -463,7 +490,7 @@ class IncidentRun:
         patched = []
         for e in self.entities.values():
             if e.phase == "exposed" and self.core.rng(f"incident:patch:{e.id}").random() < c.share:
-                e.phase = "patched"
+                self._move(e, "patched")
                 patched.append(e.id)
         self.core.record("incident.patched", {"decision": decision, "count": len(patched), "entities": patched})
         if patched:

@@ -31,7 +31,11 @@ class SpreadPort(Protocol):
     model: IncidentModel | None
     entities: dict[str, Any]
     """Entity id -> the entity (its ``id``, ``ms``, ``phase``, ``rank`` and ``hit_by``)."""
+    exposed: dict[str, list[Any]]
+    """MS -> its entities still exposed, in entity order."""
     tempo: float
+
+    def load(self, ms: str) -> int: ...
 
     def factor(self, ms: str) -> float: ...
 

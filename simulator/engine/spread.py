@@ -119,20 +119,14 @@ class Spread:
         run, k = self.run, self._tick
         spread = run.model.spread  # type: ignore[union-attr]
         rate, contagion, dt = spread.rate, spread.contagion, spread.tick / 60
-        exposed: dict[str, list[Any]] = {}
-        active: dict[str, int] = {}
-        for e in run.entities.values():
-            if e.phase == "exposed":
-                exposed.setdefault(e.ms, []).append(e)
-            elif e.phase in ACTIVE:
-                active[e.ms] = active.get(e.ms, 0) + 1
+        exposed = {ms: group for ms, group in run.exposed.items() if group}
         tempo, limit = run.tempo, self._grid_last - k
         fronts, first = self._fronts, None
         for ms in fronts.keys() - exposed.keys():
             fronts[ms].exposed, fronts[ms].next = (), None
         for ms, group in exposed.items():
             f = fronts.get(ms) or fronts.setdefault(ms, Front(at=k))
-            per_tick = (rate * tempo * run.factor(ms) * (1 + contagion * active.get(ms, 0))) * dt
+            per_tick = (rate * tempo * run.factor(ms) * (1 + contagion * run.load(ms))) * dt
             if per_tick != f.per_tick or len(group) != len(f.exposed) or any(a is not b for a, b in zip(group, f.exposed)):
                 f.base, f.at, f.per_tick, f.exposed = f.cumulative(k), k, per_tick, tuple(group)
                 for e in group:

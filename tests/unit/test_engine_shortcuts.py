@@ -134,3 +134,29 @@ def test_when_conditions_are_rechecked_only_after_a_change_they_can_read_and_the
 
     monkeypatch.setattr(Timeline, "recheck_conditions", every_time)
     assert [journal(seed) for seed in (1, 2)] == short
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_incident_s_tallies_of_active_and_exposed_entities_are_the_counts_of_its_entities(name, monkeypatch):
+    move = incident.IncidentRun._move
+    checked = []
+
+    def counting(self, e, phase):
+        move(self, e, phase)
+        ents = list(self.entities.values())
+        for ms in {x.ms for x in ents}:
+            assert self.load(ms) == sum(1 for x in ents if x.ms == ms and x.active)
+            assert self.exposed.get(ms, []) == [x for x in ents if x.ms == ms and x.phase == "exposed"]
+            assert self.ms_rank(ms)[1] == sum(1 for x in ents if x.ms == ms and x.active and x.essential)
+        for x in ents:
+            assert self._sector_down(x.sector, x.ms) == any(y.active and y.sector == x.sector and y.ms == x.ms
+                                                           for y in ents)
+            assert self._sector_down(x.sector, None) == any(y.active and y.sector == x.sector for y in ents)
+        checked.append(phase)
+
+    monkeypatch.setattr(incident.IncidentRun, "_move", counting)
+    for policy in ("passive", "doctrine"):
+        ex = Exercise(_plan(name), seed=3, sources=[POLICIES[policy]()])
+        ex.run()
+    if _plan(name).scenario.incident_model is not None and _plan(name).scenario.incident_model.seeds:
+        assert checked, "the incident moved no entity: nothing was checked"
