@@ -108,9 +108,9 @@ class PlayScreen(Screen):
         self._built: set[str] = {FACILITATOR}
         self._building: dict[str, asyncio.Event] = {}
         self._priming: set[str] = set()
+        """The views being laid out off screen now."""
         self._prebuild_waits = False
         """The background building found a view priming and stopped: that view's priming starts it again."""
-        """The views being laid out off screen now."""
 
     def act(self, action: ActionName, argument: object = None) -> None:
         """Ask the app to act on the exercise."""

@@ -12,11 +12,11 @@ from tui.widgets.badges import tlp_badge
 from tui.widgets.row_table import RowTable
 
 FILTERS = ("all", "upcoming", "delivered", "held")
+"""Filters the facilitator cycles through with the filter key."""
 FULL_MIN_TITLE = 24
 """The least width of the title column in the full layout."""
 COMPACT_MIN_TITLE = 8
 """The same in the compact layout: at 80 columns every other column must show (the full title is below)."""
-"""Filters the facilitator cycles through with the filter key."""
 
 STATUS_STYLES = {"delivered": "", "in transit": "italic", "upcoming": "bold", "held": "bold reverse",
                  "held (due)": "bold reverse", "cancelled": "strike", "on decision": "dim"}
