@@ -391,10 +391,15 @@ class Store:
         except sqlite3.Error as e:
             raise _store_error(self.db, f"record #{record.seq}", e) from None
         self._head = (self._head[0] + 1, chain(self._head[1], record.seq, record.t, record.kind, data))
+        if not self._conn.in_transaction:  # inside a batch, the head is written once the batch commits
+            self._head_written()
+
+    def _head_written(self) -> None:
+        """Bring the head file to the records committed (after their commit: the head may lag, never lead)."""
         if self._head_fd is not None:
             try:
                 self._write_head()
-            except OSError:  # the record is committed; the head only lags, which a reader accepts
+            except OSError:  # the records are committed; the head only lags, which a reader accepts
                 pass
 
     @contextmanager
@@ -411,12 +416,15 @@ class Store:
             yield
             return
         self._conn.execute("BEGIN IMMEDIATE")
+        before = self._head
         try:
             yield
         except BaseException:
             self._conn.execute("ROLLBACK")
+            self._head = before  # the records of the block were never committed
             raise
         self._conn.execute("COMMIT")
+        self._head_written()  # not before: a process killed inside the block left a head ahead of the database
 
     def set_clock(self, minutes: int) -> None:
         """Remember how far the clock got (it can run past the last record)."""

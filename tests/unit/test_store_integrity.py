@@ -24,6 +24,7 @@ from simulator.journal.store import (
     SessionError,
     Store,
     StoreFullError,
+    read_head,
     read_session,
     summarize,
 )
@@ -169,3 +170,26 @@ def test_a_full_disk_is_a_store_full_error_and_keeps_the_committed_records(tmp_p
     session.store._conn = session.store._conn.real
     session.close()
     assert read_session(folder)[1][-1].seq == committed - 1
+
+
+def test_a_batch_writes_the_head_after_its_commit_so_a_writer_killed_inside_it_leaves_a_resumable_session(
+        tmp_path, capsys):
+    loaded = load(DRILL)
+    folder = tmp_path / "s"
+    session = Session.create(loaded, SEED, folder)
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=SEED, journal=session.journal)
+    ex.run(until=60)
+    committed = len(session.journal)
+    with session.store.batch():  # as the host commits a tick's records
+        ex.run(until=300)
+        assert len(session.journal) > committed
+        head = read_head(folder)
+        assert head is not None and head[0] == committed, "the head ran ahead of what the database holds"
+    assert read_head(folder)[0] == len(session.journal)
+    done = len(session.journal)
+    with pytest.raises(RuntimeError), session.store.batch():
+        ex.note(text="never committed", kind="note")
+        raise RuntimeError("the block failed")
+    assert read_head(folder)[0] == done
+    session.close()
+    assert main(["resume", str(folder), "--check"]) == 0, capsys.readouterr().err
