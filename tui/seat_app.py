@@ -30,6 +30,7 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.quiet import update_quietly
 from tui.widgets.row_table import RowTable
 from tui.widgets.seat_panes import SeatPanes
+from tui.widgets.tabs import TabbedPanes
 
 __all__ = ["AnswerScreen", "FieldsScreen", "LoginScreen", "SeatApp", "run_seat"]
 
@@ -56,7 +57,7 @@ class SeatApp(App[int]):
     """
     BINDINGS = [
         Binding("k", "ack", "Acknowledge comm check"),
-        Binding("enter", "answer", "Answer point", show=False),
+        Binding("enter", "answer", "Answer point", key_display="Enter", priority=True),
         Binding("space", "toggle_clock", "Run/pause"),
         Binding("plus", "faster", "Speed", key_display="+/-"),
         Binding("minus", "slower", "Slower", show=False),
@@ -138,6 +139,10 @@ class SeatApp(App[int]):
             allowed = action in self.ROLE_ACTIONS.get(self.state.role, set())
             if action == "ack":
                 return allowed and bool(self.state.commcheck) and self.state.acked != self.state.commcheck
+            if action == "answer":  # on the Decide tab of the main screen only: elsewhere Enter is the widget's
+                panes = self.panes
+                on_top = bool(self.screen_stack) and self.screen is self.screen_stack[0]  # no form open over it
+                return allowed and on_top and panes is not None and panes.active_name == "decide"
             return allowed
         return True
 
@@ -166,6 +171,10 @@ class SeatApp(App[int]):
         if moved.forecast and self.state.forecast is not None:
             self._show_forecast(self.state.forecast)
         self._status()
+
+    @on(TabbedPanes.Shown)
+    def _tab_shown(self, _event: TabbedPanes.Shown) -> None:
+        self.refresh_bindings()  # Enter answers a point on the Decide tab only
 
     @on(LinkState)
     def _link(self, event: LinkState) -> None:

@@ -27,6 +27,7 @@ from host_support import HostThread
 from tui_helpers import text_of
 
 from tui.seat_app import AnswerScreen, FieldsScreen, LoginScreen, SeatApp
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.row_table import RowTable
 
 
@@ -133,6 +134,10 @@ async def test_a_team_seat_reads_the_briefing_before_startex_and_its_inbox_after
         await until(pilot, lambda: panes.active_name == "inbox")
         await pilot.press("6")
         assert panes.active_name == "briefing", "the briefing stays a tab away"
+        assert "Answer point" not in text_of(app.query_one(KeyBar)), "Enter answers nothing off the Decide tab"
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.check_action("answer", ()) and "Answer point" in text_of(app.query_one(KeyBar))
 
 
 async def test_answer_form_sends_the_decision(tmp_path):
@@ -149,6 +154,7 @@ async def test_answer_form_sends_the_decision(tmp_path):
             await pilot.press("2")  # the Decide tab; its table has the keys
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, AnswerScreen))
+            assert not app.check_action("answer", ()), "with the form open, Enter is the form's, not a second answer"
             app.screen.query_one("#option", Select).value = "convene"
             app.screen.query_one("#rationale", Input).value = "the ministers must hear it first"
             await pilot.click("#submit")
