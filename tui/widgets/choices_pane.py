@@ -26,23 +26,17 @@ def condition_lines(choice: Choice, check) -> list[Text]:
     if check is None:
         lines.append(Text("✓ nothing to check: this option takes no catalogue step now"))
         return lines
-    reasons = list(check.reasons)
+    unmet = sum(1 for _expr, holds, _because in check.conditions if not holds)
+    # the desk gives one reason per unmet precondition, in order, after its other reasons
+    cut = len(check.reasons) - unmet
+    reasons, read_of_unmet = list(check.reasons[:cut]), iter(check.reasons[cut:])
     if check.conditions:
         lines.append(Text("Preconditions", style="bold"))
     for expr, holds, because in check.conditions:
         mark = Text("✓ met   ", style="bold") if holds else Text("✗ UNMET ", style="bold reverse")
         lines.append(Text.assemble("  ", mark, expr, (f" — {because}" if because else "", "italic")))
         if not holds:
-            read = next((r for r in reasons if r.startswith(expr)), None)
-            if read is not None:
-                reasons.remove(read)
-                now = read[len(expr):].split(" — ")[0].strip()
-                unknown = now.find("not known to ")
-                if unknown >= 0:  # true in the world, not in the team's picture: say what the picture holds
-                    lines.append(Text(f"          {now[unknown:]}"))
-                    continue
-                found = re.search(r"\((.*)\)", now)
-                lines.append(Text(f"          now {found.group(1) if found else now}"))
+            lines.append(Text(f"          {_what_was_read(expr, next(read_of_unmet, ''), because)}"))
     if reasons:  # not about state: who may take it, already taken, missing parameters
         lines.append(Text("Also", style="bold") if check.conditions else Text("Why not now", style="bold"))
         for reason in reasons:
@@ -50,6 +44,20 @@ def condition_lines(choice: Choice, check) -> list[Text]:
     elif not check.conditions:
         lines.append(Text("✓ no preconditions"))
     return lines
+
+
+def _what_was_read(expr: str, reason: str, because: str) -> str:
+    """What an unmet precondition read, from the desk's reason for it (without the why, shown above)."""
+    if because:
+        reason = reason.removesuffix(f" — {because}")
+    unknown = reason.find("not known to ")
+    if unknown >= 0:  # true in the world, not in the team's picture: say what the picture holds
+        return reason[unknown:]
+    if reason.startswith(expr):
+        now = reason[len(expr):].strip()
+        found = re.search(r"\((.*)\)", now)
+        return f"now {found.group(1) if found else now}"
+    return f"now {reason}"
 
 
 class ChoicesTable(RowTable):
