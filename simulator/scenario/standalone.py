@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from simulator.scenario.loader import LoadedScenario, load
 from simulator.scenario.model import Scenario
+from simulator.scenario.yaml_schema import as_literal_block
 from simulator.timefmt import parse_duration, parse_time
 
 
@@ -139,7 +140,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, data: str):
-    style = "|" if "\n" in data.rstrip("\n") else '"'
+    style = "|" if as_literal_block(data) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

@@ -156,6 +156,16 @@ Yaml12Resolver.add_implicit_resolver(FLOAT_TAG, _FLOAT_RE, list("-+0123456789.")
 # ------------------------------------------------------------------------ constructor
 
 
+def as_literal_block(text: str) -> bool:
+    """Whether a dumper may write ``text`` as a literal block (``|``) and read the same text back.
+
+    Only a string with a line break inside it wants a block; not one holding NEL
+    (U+0085), which a block takes for a line break and reads back as ``\\n``: the
+    double-quoted style writes it as the escape ``\\N``.
+    """
+    return "\n" in text.rstrip("\n") and "\x85" not in text
+
+
 def shorten(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters for a message, with line breaks shown as ``\\n``."""
     text = text.replace("\n", "\\n")

@@ -49,7 +49,8 @@ def test_a_copy_that_cannot_round_trip_is_not_stored(monkeypatch):
 TRICKY = ["no", "NO", "yes", "on", "off", "y", "n", "null", "~", "", " ", "true", "False", "1:30", "12:30:00",
           "017", "0x1F", "1e3", ".5", "-.inf", ".nan", "2024-05-01", "T+01:30", "# not a comment", "- dash",
           "key: value", "'single'", '"double"', "back\\slash", "tab\there", "two\nlines", "trailing\n",
-          "  indented\n  block\n", "é — ✓ 中文 🚑", "%TAG", "!tag", "&anchor", "*alias", "<<", "@", "`"]
+          "  indented\n  block\n", "é — ✓ 中文 🚑", "%TAG", "!tag", "&anchor", "*alias", "<<", "@", "`",
+          "next\x85line", "two\nlines\x85and a NEL"]  # NEL: a line break inside a YAML block
 SCALARS = (st.none() | st.booleans() | st.integers(-10**12, 10**12)
            | st.floats(allow_nan=False, allow_infinity=False, width=64)
            | st.sampled_from(TRICKY)
@@ -64,6 +65,15 @@ VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
 @given(st.dictionaries(st.sampled_from(["rationale", "params", "text", "body", "title"]), VALUES, min_size=1))
 def test_dump_yaml_reads_back_exactly(data):
     assert load_yaml_text(dump_yaml(data), "x.yaml").data == data
+
+
+@pytest.mark.parametrize("word", TRICKY)
+def test_both_yaml_writers_read_back_every_tricky_text_as_key_and_value(word):
+    from simulator.scenario.msel.yamlout import dump_yaml as msel_dump
+
+    data = {"rationale": word, "params": {word or "k": [word]}}
+    for dump in (dump_yaml, msel_dump):
+        assert load_yaml_text(dump(data), "x.yaml").data == data, (dump.__module__, word)
 
 
 def test_exported_decisions_script_reads_back_exactly(tmp_path):

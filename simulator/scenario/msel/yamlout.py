@@ -13,7 +13,7 @@ import yaml
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from simulator.scenario.yaml_schema import Yaml12Resolver
+from simulator.scenario.yaml_schema import Yaml12Resolver, as_literal_block
 
 _STR = "tag:yaml.org,2002:str"
 _R11 = Resolver()
@@ -40,7 +40,7 @@ class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer
 
 
 def _str(dumper, value: str):
-    style = "|" if "\n" in value.rstrip("\n") else None
+    style = "|" if as_literal_block(value) else '"' if "\x85" in value else None  # NEL: only "..." escapes it
     return dumper.represent_scalar(_STR, value, style=style)
 
 
