@@ -239,6 +239,8 @@ class Store:
         self.integrity: list[str] = []
         """Ways the journal differs from what was committed (ends early, changed); resume refuses, readers warn."""
         self._head_fd: int | None = None
+        self._stopped: str | None = None
+        """Why this store takes no more records: a batch was not committed (see :meth:`batch`)."""
         self._head: tuple[int, str] = (0, _CHAIN_START)
 
     # ------------------------------------------------------------ opening
@@ -384,6 +386,9 @@ class Store:
         """Commit one record (its own transaction: on disk when this returns)."""
         if not self.writable:
             raise SessionError(f"{self.db} is open read-only")
+        if self._stopped is not None:
+            raise SessionError(f"{self.db}: the session takes no more records: {self._stopped}; every record "
+                               "committed before is safe: resume the session")
         data = canonical(record.data)
         try:
             self._conn.execute("INSERT INTO records(seq, t, kind, data, wall) VALUES (?, ?, ?, ?, ?)",
@@ -419,12 +424,29 @@ class Store:
         before = self._head
         try:
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            self._head = before  # the records of the block were never committed
+        except BaseException as e:
+            self._abandon(before, f"a batch of records was rolled back ({type(e).__name__})")
             raise
-        self._conn.execute("COMMIT")
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._abandon(before, "a batch of records could not be committed")
+            raise _store_error(self.db, "a batch of records", e) from None
         self._head_written()  # not before: a process killed inside the block left a head ahead of the database
+
+    def _abandon(self, head: tuple[int, str], why: str) -> None:
+        """A batch is not committed: the head goes back to what the database holds, and no record follows.
+
+        The writer's journal still holds the batch's records; one written after them would leave
+        a gap in the stored sequence that no resume could close. Resuming rebuilds them from the inputs.
+        """
+        self._head = head
+        self._stopped = why
+        if self._conn.in_transaction:  # SQLite may have rolled back by itself (a full disk, an I/O error)
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def set_clock(self, minutes: int) -> None:
         """Remember how far the clock got (it can run past the last record)."""

@@ -191,5 +191,42 @@ def test_a_batch_writes_the_head_after_its_commit_so_a_writer_killed_inside_it_l
         ex.note(text="never committed", kind="note")
         raise RuntimeError("the block failed")
     assert read_head(folder)[0] == done
+    with pytest.raises(SessionError, match="takes no more records"):  # a record now would leave a gap in the store
+        ex.note(text="after the rolled-back batch", kind="note")
+    session.close()
+    assert main(["resume", str(folder), "--check"]) == 0, capsys.readouterr().err
+
+
+class _CommitFails:
+    """A connection whose COMMIT fails as on a full disk (SQLite has rolled back by itself)."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            self._conn.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._conn.execute(sql, *args)
+
+
+def test_a_batch_whose_commit_fails_says_the_disk_is_full_and_leaves_the_head_at_the_database(tmp_path, capsys):
+    loaded = load(DRILL)
+    folder = tmp_path / "s"
+    session = Session.create(loaded, SEED, folder)
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=SEED, journal=session.journal)
+    ex.run(until=60)
+    committed = len(session.journal)
+    real = session.store._conn
+    session.store._conn = _CommitFails(real)
+    with pytest.raises(StoreFullError, match="the disk is full"), session.store.batch():
+        ex.run(until=300)
+    session.store._conn = real
+    assert read_head(folder)[0] == committed
+    with pytest.raises(SessionError, match="takes no more records"):
+        ex.note(text="after the failed commit", kind="note")
     session.close()
     assert main(["resume", str(folder), "--check"]) == 0, capsys.readouterr().err
