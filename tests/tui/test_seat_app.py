@@ -122,7 +122,7 @@ async def test_team_seat_sees_its_inbox_and_decides(served):
 async def test_a_team_seat_reads_the_briefing_before_startex_and_its_inbox_after(served):
     h = served
     app = SeatApp(h.url, seat="ie", token=h.tokens["ie"])
-    async with seat(app, size=(80, 24)) as pilot:
+    async with seat(app, size=(80, 14)) as pilot:  # short: the briefing scrolls
         await until(pilot, lambda: app.state.role == "team" and app.state.briefing)
         await pilot.pause()
         panes = app.panes
@@ -130,6 +130,11 @@ async def test_a_team_seat_reads_the_briefing_before_startex_and_its_inbox_after
         text = text_of(app.query_one("#briefing-text"))
         assert app.state.briefing["title"] in text and "Exercise control starts the clock" in text
         assert "seed" not in text, "a team seat is not told the seed"
+        briefing = app.query_one("BriefingPane")
+        assert app.focused is briefing, "the arrow and page keys scroll the briefing"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert briefing.max_scroll_y > 0 and briefing.scroll_y > 0, (briefing.max_scroll_y, briefing.scroll_y)
         h.call(lambda: h.host.start(True))
         await until(pilot, lambda: panes.active_name == "inbox")
         await pilot.press("6")

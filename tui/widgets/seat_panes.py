@@ -288,5 +288,7 @@ class SeatPanes(TabbedPanes):
         pane = self._pane()
         if pane is not None:
             target = next(iter(pane.query("RowTable, RichLog")), None)
+            if target is None and pane.can_focus:
+                target = pane  # the briefing: a scroll of its own, for the arrow and page keys
             if target is not None:
                 give_keys(target)
