@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,12 +130,26 @@ def run(args) -> int:
             print("cyclesim serve: the exercise has ended; seats may still join to read it", file=sys.stderr)
         import asyncio
 
-        return asyncio.run(_serve(host, session.path, tokens_path, web))
+        return asyncio.run(_serve(host, session.path, tokens_path, web, _same_rooms(args)))
     finally:
         session.close()
 
 
-async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | None) -> int:
+def _same_rooms(args) -> list[str]:
+    """The options a resume needs to serve the seats as before: the same address, tokens and certificate."""
+    out: list[str] = []
+    if args.listen != DEFAULT_LISTEN:
+        out += ["--listen", args.listen]
+    if args.tokens:
+        out += ["--tokens", args.tokens]  # without it a resume writes new tokens, and the seats' stop working
+    if args.cert:
+        out += ["--cert", args.cert, "--key", args.key]
+    if args.web:
+        out += ["--web", args.web]
+    return out
+
+
+async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | None, same: list[str]) -> int:
     import asyncio
     import signal
 
@@ -171,12 +186,15 @@ async def _serve(host, folder: Path, tokens_path: Path, web: tuple[str, int] | N
     finally:
         if web_runner is not None:
             await web_runner.cleanup()
-    print(stopped_line(host.ex, folder), file=sys.stderr, flush=True)
+    print(stopped_line(host.ex, folder, same), file=sys.stderr, flush=True)
     return 0
 
 
-def stopped_line(ex, folder: Path) -> str:
-    """What the host says when it stops: where the session is, and what can be done with it next."""
+def stopped_line(ex, folder: Path, same: Sequence[str] = ()) -> str:
+    """What the host says when it stops: where the session is, and what can be done with it next.
+
+    ``same``: the options that serve the seats as before (address, tokens, certificate), for the resume.
+    """
     import shlex
 
     from simulator.timefmt import format_time
@@ -184,5 +202,6 @@ def stopped_line(ex, folder: Path) -> str:
     where = shlex.quote(str(folder))
     if ex.ended:
         return f"cyclesim serve: stopped; the exercise ended; session in {where}; report: cyclesim report {where}"
+    again = " ".join(shlex.quote(a) for a in ["--resume", str(folder), *same])
     return (f"cyclesim serve: stopped at {format_time(ex.now)}; session saved in {where}; "
-            f"go on with: cyclesim serve --resume {where}")
+            f"go on with: cyclesim serve {again}")

@@ -266,6 +266,17 @@ PRIVATE = 0o700
 """A session folder is its owner's only: it holds every inject in full, TLP:RED ones included."""
 
 
+def _private(folder: Path) -> None:
+    """Make ``folder`` its owner's only; a filesystem that refuses (not ours, no modes) is said, not fatal."""
+    try:
+        folder.chmod(PRIVATE)
+    except OSError as e:
+        import sys
+
+        print(f"cyclesim: warning: could not make {folder} readable by its owner only: {e.strerror or e}",
+              file=sys.stderr)
+
+
 def _new_folder(scenario_id: str, path: Path | None) -> Path:
     if path is not None:
         folder = Path(path)
@@ -273,7 +284,7 @@ def _new_folder(scenario_id: str, path: Path | None) -> Path:
             raise SessionError(f"{folder} already exists; resume it with 'cyclesim resume {folder}' "
                                "or choose another --session")
         folder.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
-        folder.chmod(PRIVATE)  # an empty folder made beforehand, or one mkdir's mode left to the umask
+        _private(folder)  # an empty folder made beforehand (by a library user), or a mode the umask changed
         return folder
     base = default_sessions_dir()
     base.mkdir(parents=True, exist_ok=True)
@@ -282,7 +293,7 @@ def _new_folder(scenario_id: str, path: Path | None) -> Path:
         folder = base / f"{scenario_id}-{n:03d}"
         try:
             folder.mkdir(mode=PRIVATE)
-            folder.chmod(PRIVATE)
+            _private(folder)
             return folder
         except FileExistsError:
             n += 1

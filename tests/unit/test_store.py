@@ -327,3 +327,12 @@ def test_a_session_folder_is_its_owner_s_only_it_holds_red_injects_in_full(tmp_p
     given.chmod(0o755)
     Session.create(drill[0], SEED, given).close()
     assert given.stat().st_mode & 0o777 == 0o700, "an empty folder given as --session is made private too"
+
+
+def test_a_folder_the_filesystem_will_not_make_private_is_said_not_fatal(tmp_path, drill, monkeypatch, capsys):
+    def refuse(self, mode):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    Session.create(drill[0], SEED, tmp_path / "shared").close()
+    assert "could not make" in capsys.readouterr().err and (tmp_path / "shared" / "session.sqlite").is_file()
