@@ -40,6 +40,7 @@ class Check:
 
     ok: bool
     reasons: tuple[str, ...] = ()
+    """Why not: who may, once only, the parameters; then one per unmet precondition, in their order."""
     reads: dict[str, Any] = field(default_factory=dict)
     conditions: tuple[tuple[str, bool, str], ...] = ()
     """(expression, holds, why it exists) for each precondition."""

@@ -42,9 +42,9 @@ COLOURS = ("white", "green", "yellow", "red")
 PUBLIC_NAMES = frozenset(NAMES)
 
 
-@dataclass
+@dataclass(eq=False)
 class Entity:
-    """One exposed entity and where it stands."""
+    """One exposed entity and where it stands (each one is itself: compared by identity)."""
 
     id: str
     ms: str

@@ -28,15 +28,16 @@ def condition_lines(choice: Choice, check) -> list[Text]:
         return lines
     unmet = sum(1 for _expr, holds, _because in check.conditions if not holds)
     # the desk gives one reason per unmet precondition, in order, after its other reasons
-    cut = len(check.reasons) - unmet
+    cut = max(0, len(check.reasons) - unmet)
     reasons, read_of_unmet = list(check.reasons[:cut]), iter(check.reasons[cut:])
     if check.conditions:
         lines.append(Text("Preconditions", style="bold"))
     for expr, holds, because in check.conditions:
         mark = Text("✓ met   ", style="bold") if holds else Text("✗ UNMET ", style="bold reverse")
         lines.append(Text.assemble("  ", mark, expr, (f" — {because}" if because else "", "italic")))
-        if not holds:
-            lines.append(Text(f"          {_what_was_read(expr, next(read_of_unmet, ''), because)}"))
+        read = next(read_of_unmet, "") if not holds else ""
+        if read:
+            lines.append(Text(f"          {_what_was_read(expr, read, because)}"))
     if reasons:  # not about state: who may take it, already taken, missing parameters
         lines.append(Text("Also", style="bold") if check.conditions else Text("Why not now", style="bold"))
         for reason in reasons:
