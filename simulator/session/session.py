@@ -169,6 +169,7 @@ class Session:
                 assert session.journal is not None  # _rebuild attached it
                 session.journal.flush_pending()
                 session.store.note_opened("resume")
+                _private(session.path)  # a session from before folders were made private becomes so as it goes on
         except BaseException:
             session.close()
             raise

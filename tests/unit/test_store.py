@@ -336,3 +336,13 @@ def test_a_folder_the_filesystem_will_not_make_private_is_said_not_fatal(tmp_pat
     monkeypatch.setattr(Path, "chmod", refuse)
     Session.create(drill[0], SEED, tmp_path / "shared").close()
     assert "could not make" in capsys.readouterr().err and (tmp_path / "shared" / "session.sqlite").is_file()
+
+
+def test_a_session_from_before_private_folders_becomes_private_when_resumed(tmp_path, drill):
+    session, ex = _new(tmp_path, drill)
+    _play_in(session, ex)
+    session.close()
+    (tmp_path / "s").chmod(0o755)
+    resumed, _ = Session.resume(tmp_path / "s")
+    resumed.close()
+    assert (tmp_path / "s").stat().st_mode & 0o777 == 0o700
