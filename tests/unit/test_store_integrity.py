@@ -36,6 +36,15 @@ DRILL = Path(__file__).resolve().parent.parent / "data" / "sessions" / "drill.ya
 SEED = 5
 
 
+def _session_at(folder: Path, until: int = 60) -> tuple[Session, Exercise]:
+    """A new session of the drill, played to ``until``, open for more."""
+    loaded = load(DRILL)
+    session = Session.create(loaded, SEED, folder)
+    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=SEED, journal=session.journal)
+    ex.run(until=until)
+    return session, ex
+
+
 def _played(folder: Path, until: int = 300) -> int:
     loaded = load(DRILL)
     session = Session.create(loaded, SEED, folder)
@@ -156,11 +165,8 @@ class _FullConnection:
 
 
 def test_a_full_disk_is_a_store_full_error_and_keeps_the_committed_records(tmp_path):
-    loaded = load(DRILL)
     folder = tmp_path / "s"
-    session = Session.create(loaded, SEED, folder)
-    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=SEED, journal=session.journal)
-    ex.run(until=60)
+    session, ex = _session_at(folder)
     committed = len(session.journal)
     session.store._conn = _FullConnection(session.store._conn)
     with pytest.raises(StoreFullError, match="the disk is full: record #.* was not committed; every earlier"):
@@ -174,11 +180,8 @@ def test_a_full_disk_is_a_store_full_error_and_keeps_the_committed_records(tmp_p
 
 def test_a_batch_writes_the_head_after_its_commit_so_a_writer_killed_inside_it_leaves_a_resumable_session(
         tmp_path, capsys):
-    loaded = load(DRILL)
     folder = tmp_path / "s"
-    session = Session.create(loaded, SEED, folder)
-    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=SEED, journal=session.journal)
-    ex.run(until=60)
+    session, ex = _session_at(folder)
     committed = len(session.journal)
     with session.store.batch():  # as the host commits a tick's records
         ex.run(until=300)
@@ -214,11 +217,8 @@ class _CommitFails:
 
 
 def test_a_batch_whose_commit_fails_says_the_disk_is_full_and_leaves_the_head_at_the_database(tmp_path, capsys):
-    loaded = load(DRILL)
     folder = tmp_path / "s"
-    session = Session.create(loaded, SEED, folder)
-    ex = Exercise(Plan.of(loaded.scenario, loaded.content_hash), seed=SEED, journal=session.journal)
-    ex.run(until=60)
+    session, ex = _session_at(folder)
     committed = len(session.journal)
     real = session.store._conn
     session.store._conn = _CommitFails(real)
