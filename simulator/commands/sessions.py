@@ -26,7 +26,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from simulator.journal.store import list_sessions
+    from simulator.journal.listing import list_sessions
 
     base = Path(args.dir) if args.dir else default_sessions_dir()
     rows = list_sessions(base)

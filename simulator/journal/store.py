@@ -5,7 +5,8 @@ A session is a folder::
     tutorial-001/
         session.sqlite      meta, the scenario as played, the journal
         session.sqlite-wal  (SQLite's write-ahead log while in use or after a crash)
-        lock                held (flock) by the one process that writes the session
+        head                records committed and their running hash (below)
+        lock                held (flock) by the one process that writes the session (journal/lock.py)
 
 Durability. The database is in WAL mode and every record is its own
 transaction. ``synchronous=FULL`` makes SQLite fsync the WAL at every commit,
@@ -17,7 +18,8 @@ machine, thousands of records a second, far above the pace of a room of
 people, so the stronger guarantee is chosen.
 
 One writer. A session is written by one process only: it holds an exclusive,
-non-blocking ``flock`` on ``lock`` from opening until closing. The kernel
+non-blocking ``flock`` on ``lock`` from opening until closing
+(:class:`simulator.journal.lock.SessionLock`). The kernel
 drops the lock when the process dies, so a crash never leaves a session
 locked. The lock is a separate file (not the database) because SQLite's own
 POSIX locks on the database are released when *any* descriptor of that file is
@@ -38,7 +40,9 @@ after every commit. Opening a session recomputes the chain: fewer records than
 the head names means the journal ends early; a different hash means records
 were changed after they were committed. The head may lag the database by the
 last commit (a crash between the two writes, or a power cut, since the head is
-not fsynced), never lead it, so only a database *behind* the head is a loss.
+not fsynced), never lead it, so only a database *behind* the head is a loss;
+a batch writes the head once it has committed, and a batch that is not
+committed stops the store until the session is resumed.
 Sessions written before the head existed have none and are not checked this way.
 
 Wall-clock times (creation, each record's commit) are metadata for listing
@@ -47,11 +51,9 @@ sessions; they never enter the journal or its hash.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
-import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -71,7 +73,6 @@ FORMAT_VERSION = 1
 APPLICATION_ID = 0x63797373
 """``PRAGMA application_id`` of every session file ("cyss")."""
 DB_NAME = "session.sqlite"
-LOCK_NAME = "lock"
 HEAD_NAME = "head"
 HEAD_FORMAT = "cyclesim-head/1"
 _HEAD_SIZE = 128
@@ -143,66 +144,6 @@ def resolve(arg: str | Path, base: Path | None = None) -> Path:
             return candidate
     raise SessionError(f"no session or file {str(arg)!r} (give an events.jsonl, a session folder, "
                        "or a name listed by 'cyclesim sessions')")
-
-
-# ---------------------------------------------------------------- lock
-
-class SessionLock:
-    """The one-writer lock of a session folder (exclusive, non-blocking flock)."""
-
-    def __init__(self, folder: Path):
-        self.folder = Path(folder)
-        self.path = self.folder / LOCK_NAME
-        self._fd: int | None = None
-
-    def acquire(self) -> SessionLock:
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as e:
-            raise SessionError(f"{self.folder}: cannot open the session lock: {e.strerror}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_holder(fd)
-            os.close(fd)
-            raise SessionError(f"{self.folder} is in use by another running cyclesim ({holder}); "
-                               "close it there first. Nothing was changed.") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
-        self._fd = fd
-        return self
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing drops the flock; the file stays (deleting it would race)
-            self._fd = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-
-def holder_of(folder: Path) -> str | None:
-    """Who holds a session's lock right now, or None if nobody does (a shared probe, released at once)."""
-    try:
-        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return _read_holder(fd)
-    finally:
-        os.close(fd)
-    return None
-
-
-def _read_holder(fd: int) -> str:
-    try:
-        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-    except OSError:
-        text = ""
-    return text or "unknown process"
 
 
 # ---------------------------------------------------------------- store
@@ -552,61 +493,6 @@ def _fsync_dir(folder: Path) -> None:
             pass
         finally:
             os.close(fd)
-
-
-# ---------------------------------------------------------------- listing
-
-@dataclass(frozen=True)
-class Summary:
-    """One line of ``cyclesim sessions``."""
-
-    name: str
-    path: str
-    state: str
-    """'ended', 'in use' (another process holds it), 'resumable', or 'unreadable'."""
-    scenario: str = ""
-    seed: int | None = None
-    started: float | None = None
-    last_activity: float | None = None
-    t_reached: int | None = None
-    records: int = 0
-    problem: str = ""
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-def summarize(folder: Path) -> Summary:
-    """What a session folder holds, read-only and without taking its lock."""
-    folder = Path(folder)
-    holder = holder_of(folder)
-    try:
-        store = Store.open(folder)
-    except SessionError as e:
-        return Summary(folder.name, str(folder), "in use" if holder else "unreadable", problem=str(e))
-    try:
-        meta = store.meta()
-        last = store.last()
-        ended = store.has_kind("exercise.ended")
-        count = store.count()
-        damage = store.integrity[0] if store.integrity else ""
-    except (SessionError, sqlite3.DatabaseError) as e:
-        return Summary(folder.name, str(folder), "unreadable", problem=str(e))
-    finally:
-        store.close()
-    state = "in use" if holder else ("ended" if ended else "resumable")
-    return Summary(folder.name, str(folder), state, meta.scenario, meta.seed, meta.created,
-                   last[3] if last else meta.created, max(last[1] if last else 0, meta.clock), count,
-                   problem=f"held by {holder}" if holder else damage)
-
-
-def list_sessions(base: Path | None = None) -> list[Summary]:
-    """Every session folder under ``base`` (default: the user's sessions dir), oldest first."""
-    base = Path(base) if base is not None else default_sessions_dir()
-    if not base.is_dir():
-        return []
-    found = [summarize(d) for d in sorted(base.iterdir()) if d.is_dir() and (d / DB_NAME).exists()]
-    return sorted(found, key=lambda s: (s.started is None, s.started or 0, s.name))
 
 
 def read_session(folder: Path, warnings: list[str] | None = None) -> tuple[Meta, list]:

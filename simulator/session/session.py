@@ -29,10 +29,10 @@ from pathlib import Path
 from simulator.engine.exercise import Exercise
 from simulator.errors import ScenarioError
 from simulator.journal.journal import Record
+from simulator.journal.lock import SessionLock
 from simulator.journal.store import (
     Meta,
     SessionError,
-    SessionLock,
     Store,
     default_sessions_dir,
     resolve,

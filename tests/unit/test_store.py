@@ -15,14 +15,13 @@ import pytest
 
 from simulator.engine.exercise import Exercise
 from simulator.errors import EXIT_BAD_INPUT, EXIT_FAILURE
+from simulator.journal.listing import list_sessions, summarize
 from simulator.journal.records import example
 from simulator.journal.store import (
     DB_NAME,
     FORMAT_VERSION,
     SessionError,
     Store,
-    list_sessions,
-    summarize,
 )
 from simulator.scenario.loader import load
 from simulator.scenario.plan import Plan

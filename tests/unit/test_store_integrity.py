@@ -17,6 +17,7 @@ import pytest
 from simulator.cli import main
 from simulator.engine.exercise import Exercise
 from simulator.journal.journal import Journal, NonFiniteError
+from simulator.journal.listing import summarize
 from simulator.journal.records import example
 from simulator.journal.store import (
     DB_NAME,
@@ -26,7 +27,6 @@ from simulator.journal.store import (
     StoreFullError,
     read_head,
     read_session,
-    summarize,
 )
 from simulator.scenario.loader import load
 from simulator.scenario.plan import Plan
