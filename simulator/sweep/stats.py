@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.journal.outcome import IN_MINUTES
 from simulator.sweep.runner import FIXED_COLUMNS
+from simulator.timefmt import format_duration
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -98,9 +100,6 @@ def representative(rows: list[dict[str, Any]], measure: str) -> dict[str, dict[s
 
 def show(measure: str, value: float | None) -> str:
     """A value as people read it: a duration for a measure in minutes (outcome.IN_MINUTES), else :func:`fmt`."""
-    from simulator.journal.outcome import IN_MINUTES
-    from simulator.timefmt import format_duration
-
     text = fmt(value)
     return format_duration(float(value)) if measure in IN_MINUTES and value is not None and text != "–" else text
 
